@@ -1,0 +1,67 @@
+// The shape of Intake's configuration: one zod schema, strict at every level so a typo
+// is an error rather than a silently ignored key. Defaults live in config/default.json.
+import { z } from 'zod';
+
+const url = z.url({ message: 'expected an absolute URL such as https://host/path' });
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().positive();
+const cidr = z
+  .string()
+  .regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'expected an IP address or CIDR such as 10.0.0.0/8');
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1),
+  database: z.strictObject({ file: z.string() }),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  http: z.strictObject({
+    host: z.string().min(1),
+    port,
+    publicUrl: z.union([z.literal(''), url]),
+    trustProxy: z.boolean(),
+    allowlist: z.array(cidr),
+    tls: z.strictObject({ certFile: z.string(), keyFile: z.string(), redirectHttpPort: port }),
+  }),
+  google: z.strictObject({
+    clientId: z.string(),
+    labelImported: z.boolean(),
+    requestTimeoutMs: positiveInt,
+    endpoints: z.strictObject({
+      authUrl: url,
+      tokenUrl: url,
+      revokeUrl: url,
+      tokenInfoUrl: url,
+      userInfoUrl: url,
+      gmailRootUrl: url,
+    }),
+  }),
+  sync: z.strictObject({
+    pollIntervalSeconds: z.number().positive(),
+    pageSize: z.number().int().min(1).max(500),
+    concurrency: positiveInt,
+    enqueueTimeoutMs: positiveInt,
+  }),
+  queue: z.strictObject({
+    driver: z.enum(['embedded']),
+    concurrency: positiveInt,
+    maxAttempts: positiveInt,
+    backoffMs: positiveInt,
+    leaseSeconds: positiveInt,
+    pollMs: positiveInt,
+  }),
+  ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
+  shutdown: z.strictObject({ deadlineMs: positiveInt }),
+  secrets: z.strictObject({
+    secretKey: z.string().optional(),
+    googleClientSecret: z.string().optional(),
+    apiToken: z.string().optional(),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Secret values come only from the environment (or *_FILE), never from JSON files. */
+export const SECRET_ENV = {
+  INTAKE_SECRET_KEY: 'secretKey',
+  INTAKE_GOOGLE_CLIENT_SECRET: 'googleClientSecret',
+  INTAKE_API_TOKEN: 'apiToken',
+} as const satisfies Record<string, keyof Config['secrets']>;

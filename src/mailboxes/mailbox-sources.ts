@@ -1,0 +1,47 @@
+// One MailSource per connected mailbox, built from its sealed refresh token and kept while
+// the token is unchanged, so the access token it refreshed stays in memory and is reused.
+import type { OAuth2Client } from 'google-auth-library';
+import type { GoogleOAuth } from '../google/oauth-client.js';
+import { GmailApi } from '../google/gmail-api.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { Mailbox } from '../store/mailbox-repo.js';
+import { GmailSource } from '../sources/gmail-source.js';
+import type { MailSource } from '../sources/mail-source.js';
+import { IntakeError } from '../errors/intake-error.js';
+
+interface Entry {
+  cipher: string;
+  client: OAuth2Client;
+  source: MailSource;
+}
+
+export class MailboxSources {
+  private readonly cache = new Map<number, Entry>();
+  private readonly oauth: GoogleOAuth;
+  private readonly box: SecretBox;
+  private readonly pageSize: number;
+
+  constructor(oauth: GoogleOAuth, box: SecretBox, pageSize: number) {
+    this.oauth = oauth;
+    this.box = box;
+    this.pageSize = pageSize;
+  }
+
+  sourceFor(mailbox: Mailbox): MailSource {
+    const cipher = mailbox.refreshTokenCipher;
+    if (!cipher) throw new IntakeError('INTAKE_ERR_AUTH_REVOKED', `mailbox ${mailbox.id} holds no refresh token; reconnect it`);
+    const cached = this.cache.get(mailbox.id);
+    if (cached && cached.cipher === cipher) return cached.source;
+    const client = this.oauth.clientFor(this.box.open(cipher));
+    const api = new GmailApi(client, this.oauth.settings.endpoints.gmailRootUrl, this.oauth.settings.requestTimeoutMs);
+    const source = new GmailSource(api, this.pageSize);
+    this.cache.set(mailbox.id, { cipher, client, source });
+    return source;
+  }
+
+  /** Drops the in-memory access token too: after a disconnect nothing of the grant is left. */
+  forget(mailboxId: number): void {
+    this.cache.get(mailboxId)?.client.setCredentials({});
+    this.cache.delete(mailboxId);
+  }
+}

@@ -1,0 +1,57 @@
+// Every Prometheus metric Intake exports, on one registry built per process (no globals,
+// so tests can build several daemons side by side).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'intake_' });
+  const registers = [registry];
+  return {
+    registry,
+    messagesIngested: new Counter({
+      name: 'intake_messages_ingested_total',
+      help: 'Messages taken from a mailbox, by outcome (ticket_created, message_added, duplicate, quarantined, skipped)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    ingestSeconds: new Histogram({
+      name: 'intake_ingest_duration_seconds',
+      help: 'Time to fetch, parse, classify and store one message',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    syncRuns: new Counter({
+      name: 'intake_sync_runs_total',
+      help: 'Mailbox sync passes, by result (ok, or the error code)',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    syncEnqueued: new Counter({ name: 'intake_sync_enqueued_total', help: 'Ingest jobs enqueued by sync', registers }),
+    fullResyncs: new Counter({
+      name: 'intake_full_syncs_total',
+      help: 'Full mailbox syncs started, by reason (first_sync, history_expired)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    mailboxesByState: new Gauge({
+      name: 'intake_mailboxes',
+      help: 'Connected mailboxes by state',
+      labelNames: ['state'] as const,
+      registers,
+    }),
+    needsReconsent: new Counter({
+      name: 'intake_mailbox_reconsent_required_total',
+      help: 'Mailboxes that lost their grant, by classified reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    queueJobs: new Gauge({
+      name: 'intake_queue_jobs',
+      help: 'Jobs in the queue by queue and state',
+      labelNames: ['queue', 'state'] as const,
+      registers,
+    }),
+  };
+}

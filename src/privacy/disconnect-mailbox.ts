@@ -1,0 +1,84 @@
+// Disconnecting a mailbox for real: revoke the grant at Google, delete every piece of
+// OAuth data, drop its pending jobs and, if asked, its tickets. If Google cannot be
+// reached the local deletion still happens and the revocation is retried later.
+import type { Db } from '../store/database.js';
+import type { MailboxRepo } from '../store/mailbox-repo.js';
+import type { AuditRepo } from '../store/audit-repo.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { GoogleOAuth } from '../google/oauth-client.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { SubjectRefFn } from '../crypto/subject-ref.js';
+import type { Logger } from '../log/logger.js';
+import { isIntakeError } from '../errors/intake-error.js';
+import type { RevocationRepo } from './revocation-repo.js';
+
+export interface DisconnectDeps {
+  db: Db;
+  mailboxes: MailboxRepo;
+  audit: AuditRepo;
+  queue: JobQueue;
+  oauth: GoogleOAuth;
+  box: SecretBox;
+  revocations: RevocationRepo;
+  subjectRef: SubjectRefFn;
+  log: Logger;
+  /** Drops in-memory clients (and their access tokens) for the mailbox. */
+  forget: (mailboxId: number) => void;
+}
+
+export async function disconnectMailbox(
+  deps: DisconnectDeps,
+  mailboxId: number,
+  options: { deleteTickets: boolean; actor: string },
+): Promise<{ revoked: boolean }> {
+  const mailbox = deps.mailboxes.get(mailboxId);
+  if (!mailbox) return { revoked: false };
+  deps.forget(mailboxId);
+  const revoked = mailbox.refreshTokenCipher ? await revokeOrQueue(deps, mailbox.refreshTokenCipher) : true;
+  await deps.queue.removePendingForMailbox(mailboxId);
+  if (options.deleteTickets) {
+    // Cascades to sync state, tickets, messages, attachments, quarantine and outbox rows.
+    deps.db.transaction(() => {
+      deps.db.prepare('DELETE FROM jobs WHERE mailbox_id = ? OR id LIKE ?').run(mailboxId, `ingest:${mailboxId}:%`);
+      deps.mailboxes.delete(mailboxId);
+    })();
+  } else {
+    deps.mailboxes.markDisconnected(mailboxId);
+  }
+  deps.audit.record({
+    actor: options.actor,
+    action: options.deleteTickets ? 'mailbox.deleted' : 'mailbox.disconnected',
+    subjectRef: deps.subjectRef(mailbox.email),
+    detail: { revokedAtGoogle: revoked, ticketsDeleted: options.deleteTickets },
+  });
+  deps.log.info({ mailboxId, revoked, ticketsDeleted: options.deleteTickets }, 'mailbox disconnected');
+  return { revoked };
+}
+
+async function revokeOrQueue(deps: DisconnectDeps, cipher: string): Promise<boolean> {
+  try {
+    await deps.oauth.revoke(deps.box.open(cipher));
+    return true;
+  } catch (err) {
+    const code = isIntakeError(err) ? err.code : 'INTAKE_ERR_INTERNAL';
+    deps.revocations.add(cipher, code);
+    deps.log.warn({ code }, 'revocation at Google failed; deleted locally, will retry revocation');
+    return false;
+  }
+}
+
+/** Retries revocations that failed; a token Google says is already gone counts as done. */
+export async function retryRevocations(deps: Pick<DisconnectDeps, 'oauth' | 'box' | 'revocations' | 'log'>): Promise<number> {
+  let done = 0;
+  for (const pending of deps.revocations.due()) {
+    try {
+      await deps.oauth.revoke(deps.box.open(pending.tokenCipher));
+      deps.revocations.done(pending.id);
+      done++;
+    } catch (err) {
+      deps.revocations.retryLater(pending.id, pending.attempts, isIntakeError(err) ? err.code : 'INTAKE_ERR_INTERNAL');
+    }
+  }
+  if (done > 0) deps.log.info({ done }, 'pending revocations completed');
+  return done;
+}

@@ -1,0 +1,56 @@
+// The JobQueue contract every driver keeps. Shaped after BullMQ (named queues, job ids
+// that de-duplicate, bulk add, workers with concurrency) so a Redis driver slots in.
+
+export interface JobSpec<T = unknown> {
+  /** Deterministic id: adding a job whose id exists is a no-op, which makes enqueue idempotent. */
+  id: string;
+  name: string;
+  data: T;
+  /** Lets a disconnect remove the mailbox's pending jobs. */
+  mailboxId?: number;
+}
+
+export interface Job<T = unknown> {
+  id: string;
+  name: string;
+  data: T;
+  attempt: number;
+}
+
+export type JobHandler<T = unknown> = (job: Job<T>) => Promise<void>;
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  completed: number;
+  failed: number;
+}
+
+export interface JobWorker {
+  /** Stops taking jobs and waits for the ones in hand. */
+  close(): Promise<void>;
+}
+
+export interface JobQueue {
+  /** Resolves only once every job is durable. */
+  addBulk<T>(queue: string, jobs: JobSpec<T>[]): Promise<void>;
+  process<T>(queue: string, handler: JobHandler<T>, options: { concurrency: number }): JobWorker;
+  removePendingForMailbox(mailboxId: number): Promise<number>;
+  counts(queue: string): Promise<QueueCounts>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown by a handler for a failure that retrying cannot fix (BullMQ's UnrecoverableError). */
+export class PermanentJobError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/** Truncated exponential backoff with jitter, as Google asks of API clients. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs = 15 * 60_000, random = Math.random): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + random() * (exp / 2));
+}

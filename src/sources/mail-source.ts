@@ -1,0 +1,40 @@
+// The MailSource contract: list what changed since a cursor, fetch one message's raw bytes.
+// Sync and ingest only ever see this, so Gmail API and IMAP are interchangeable.
+
+export interface SyncCursor {
+  /** Incremental position (Gmail historyId); null until the first full sync finished. */
+  historyId: string | null;
+  /** Full-sync page in progress. */
+  backfillPageToken: string | null;
+  /** Where incremental sync starts once the full sync is done. */
+  backfillHistoryId: string | null;
+}
+
+export interface MessageRef {
+  id: string;
+  threadId: string | null;
+}
+
+export interface ChangeBatch {
+  refs: MessageRef[];
+  cursor: SyncCursor;
+  /** True while a full sync has more pages: call again with the new cursor. */
+  more: boolean;
+  phase: 'backfill' | 'incremental';
+  /** Set when this call started a full sync (first connect or expired history). */
+  startedBackfill?: { total: number; reason: 'first_sync' | 'history_expired' };
+}
+
+export interface FetchedMessage {
+  raw: Buffer;
+  threadId: string | null;
+  labelIds: string[];
+  internalDate: number | null;
+}
+
+export interface MailSource {
+  listChanges(cursor: SyncCursor): Promise<ChangeBatch>;
+  fetchRaw(id: string): Promise<FetchedMessage>;
+}
+
+export const EMPTY_CURSOR: SyncCursor = { historyId: null, backfillPageToken: null, backfillHistoryId: null };

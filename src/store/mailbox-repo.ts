@@ -1,0 +1,179 @@
+// Mailboxes and their sync cursor: the only OAuth data Intake keeps (address, sealed
+// refresh token, granted scopes, timestamps, cursor).
+import type { Db } from './database.js';
+
+export type MailboxState = 'backfilling' | 'syncing' | 'needs_reconsent' | 'error' | 'disconnected';
+export type MailboxSource = 'gmail' | 'imap';
+
+export interface Mailbox {
+  id: number;
+  email: string;
+  source: MailboxSource;
+  state: MailboxState;
+  stateReason: string | null;
+  refreshTokenCipher: string | null;
+  scopes: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SyncState {
+  mailboxId: number;
+  historyId: string | null;
+  backfillPageToken: string | null;
+  backfillHistoryId: string | null;
+  backfillDone: number;
+  backfillTotal: number;
+  lastSuccessAt: number | null;
+  lastAttemptAt: number | null;
+  lastErrorCode: string | null;
+  consecutiveFailures: number;
+}
+
+interface MailboxRow {
+  id: number;
+  email: string;
+  source: MailboxSource;
+  state: MailboxState;
+  state_reason: string | null;
+  refresh_token_cipher: string | null;
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+const toMailbox = (r: MailboxRow): Mailbox => ({
+  id: r.id,
+  email: r.email,
+  source: r.source,
+  state: r.state,
+  stateReason: r.state_reason,
+  refreshTokenCipher: r.refresh_token_cipher,
+  scopes: r.scopes.split(' ').filter(Boolean),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class MailboxRepo {
+  private readonly db: Db;
+  private readonly byId;
+  private readonly byEmail;
+  private readonly all;
+  private readonly syncById;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.byId = db.prepare<[number], MailboxRow>('SELECT * FROM mailboxes WHERE id = ?');
+    this.byEmail = db.prepare<[string], MailboxRow>('SELECT * FROM mailboxes WHERE email = ?');
+    this.all = db.prepare<[], MailboxRow>('SELECT * FROM mailboxes ORDER BY id');
+    this.syncById = db.prepare<[number], Record<string, unknown>>('SELECT * FROM sync_state WHERE mailbox_id = ?');
+  }
+
+  get(id: number): Mailbox | undefined {
+    const row = this.byId.get(id);
+    return row && toMailbox(row);
+  }
+
+  findByEmail(email: string): Mailbox | undefined {
+    const row = this.byEmail.get(email);
+    return row && toMailbox(row);
+  }
+
+  list(): Mailbox[] {
+    return this.all.all().map(toMailbox);
+  }
+
+  /**
+   * Reconnecting an address updates its row (new token, scopes, state) and keeps its
+   * cursor, so sync resumes where it stopped and nothing is fetched twice.
+   */
+  upsertConnected(input: { email: string; source: MailboxSource; refreshTokenCipher: string; scopes: string[] }): { mailbox: Mailbox; created: boolean } {
+    return this.db.transaction(() => {
+      const now = Date.now();
+      const existing = this.findByEmail(input.email);
+      if (existing) {
+        const state: MailboxState = existing.state === 'backfilling' ? 'backfilling' : 'syncing';
+        this.db
+          .prepare('UPDATE mailboxes SET source = ?, refresh_token_cipher = ?, scopes = ?, state = ?, state_reason = NULL, updated_at = ? WHERE id = ?')
+          .run(input.source, input.refreshTokenCipher, input.scopes.join(' '), state, now, existing.id);
+        return { mailbox: this.get(existing.id) as Mailbox, created: false };
+      }
+      const info = this.db
+        .prepare('INSERT INTO mailboxes (email, source, state, refresh_token_cipher, scopes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(input.email, input.source, 'backfilling', input.refreshTokenCipher, input.scopes.join(' '), now, now);
+      const id = Number(info.lastInsertRowid);
+      this.db.prepare('INSERT INTO sync_state (mailbox_id) VALUES (?)').run(id);
+      return { mailbox: this.get(id) as Mailbox, created: true };
+    })();
+  }
+
+  setState(id: number, state: MailboxState, reason: string | null = null): void {
+    this.db.prepare('UPDATE mailboxes SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?').run(state, reason, Date.now(), id);
+  }
+
+  setRefreshTokenCipher(id: number, cipher: string): void {
+    this.db.prepare('UPDATE mailboxes SET refresh_token_cipher = ?, updated_at = ? WHERE id = ?').run(cipher, Date.now(), id);
+  }
+
+  /** Keeps the address (its tickets stay) but nothing of the grant and no cursor. */
+  markDisconnected(id: number): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare("UPDATE mailboxes SET state = 'disconnected', state_reason = NULL, refresh_token_cipher = NULL, scopes = '', updated_at = ? WHERE id = ?")
+        .run(Date.now(), id);
+      this.db.prepare('UPDATE sync_state SET history_id = NULL, backfill_page_token = NULL, backfill_history_id = NULL WHERE mailbox_id = ?').run(id);
+    })();
+  }
+
+  delete(id: number): boolean {
+    return this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(id).changes > 0;
+  }
+
+  syncState(id: number): SyncState | undefined {
+    const r = this.syncById.get(id);
+    if (!r) return undefined;
+    return {
+      mailboxId: r.mailbox_id as number,
+      historyId: r.history_id as string | null,
+      backfillPageToken: r.backfill_page_token as string | null,
+      backfillHistoryId: r.backfill_history_id as string | null,
+      backfillDone: r.backfill_done as number,
+      backfillTotal: r.backfill_total as number,
+      lastSuccessAt: r.last_success_at as number | null,
+      lastAttemptAt: r.last_attempt_at as number | null,
+      lastErrorCode: r.last_error_code as string | null,
+      consecutiveFailures: r.consecutive_failures as number,
+    };
+  }
+
+  saveCursor(id: number, cursor: Pick<SyncState, 'historyId' | 'backfillPageToken' | 'backfillHistoryId'>, backfillAdded = 0): void {
+    this.db
+      .prepare(
+        `UPDATE sync_state SET history_id = ?, backfill_page_token = ?, backfill_history_id = ?,
+         backfill_done = backfill_done + ? WHERE mailbox_id = ?`,
+      )
+      .run(cursor.historyId, cursor.backfillPageToken, cursor.backfillHistoryId, backfillAdded, id);
+  }
+
+  startBackfill(id: number, historyId: string, total: number): void {
+    this.db
+      .prepare(
+        `UPDATE sync_state SET history_id = NULL, backfill_page_token = NULL, backfill_history_id = ?, backfill_done = 0,
+         backfill_total = ? WHERE mailbox_id = ?`,
+      )
+      .run(historyId, total, id);
+  }
+
+  recordSuccess(id: number): void {
+    const now = Date.now();
+    this.db
+      .prepare('UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?, last_error_code = NULL, consecutive_failures = 0 WHERE mailbox_id = ?')
+      .run(now, now, id);
+  }
+
+  recordFailure(id: number, code: string): void {
+    this.db
+      .prepare('UPDATE sync_state SET last_attempt_at = ?, last_error_code = ?, consecutive_failures = consecutive_failures + 1 WHERE mailbox_id = ?')
+      .run(Date.now(), code, id);
+  }
+}

@@ -1,0 +1,152 @@
+// Tickets and what hangs off them (messages, attachments, contacts, outbox events).
+// One message is written in ONE transaction, so a crash leaves all of it or none of it.
+import type { Db } from './database.js';
+
+export interface NewAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  content: Buffer | null;
+  omittedReason: string | null;
+}
+
+export interface NewTicketMessage {
+  mailboxId: number;
+  providerMessageId: string;
+  providerThreadId: string | null;
+  messageIdHeader: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  from: { address: string; name: string } | null;
+  to: { address: string; name: string }[];
+  cc: { address: string; name: string }[];
+  subject: string;
+  sentAt: number | null;
+  receivedAt: number;
+  text: string;
+  html: string | null;
+  sizeBytes: number;
+  problems: string[];
+  spam: { verdict: string; score: number; evidence: unknown } | null;
+  needsReview: boolean;
+  attachments: NewAttachment[];
+}
+
+export interface WriteResult {
+  duplicate: boolean;
+  ticketId: number;
+  messageId: number;
+  createdTicket: boolean;
+}
+
+/** Which ticket a message joins: its Gmail thread first, then its reply headers, else a new one. */
+export function threadKeyFor(m: Pick<NewTicketMessage, 'providerThreadId' | 'providerMessageId'>): string {
+  return m.providerThreadId ?? `msg:${m.providerMessageId}`;
+}
+
+export class TicketRepo {
+  private readonly db: Db;
+  private readonly existing;
+  private readonly byThread;
+  private readonly byHeaderId;
+  private readonly insertTicket;
+  private readonly insertMessage;
+  private readonly insertAttachment;
+  private readonly insertOutbox;
+  private readonly touchTicket;
+  private readonly upsertContact;
+  private readonly contactId;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.existing = db.prepare<[number, string], { id: number; ticket_id: number }>(
+      'SELECT id, ticket_id FROM messages WHERE mailbox_id = ? AND provider_message_id = ?',
+    );
+    this.byThread = db.prepare<[number, string, number, string], { id: number }>(
+      `SELECT id FROM tickets WHERE mailbox_id = ? AND thread_key = ?
+       UNION ALL SELECT ticket_id FROM messages WHERE mailbox_id = ? AND provider_thread_id = ? LIMIT 1`,
+    );
+    this.byHeaderId = db.prepare<[number, string], { ticket_id: number }>(
+      'SELECT ticket_id FROM messages WHERE mailbox_id = ? AND message_id_header = ? LIMIT 1',
+    );
+    this.insertTicket = db.prepare(
+      `INSERT INTO tickets (mailbox_id, thread_key, subject, requester_contact_id, needs_review, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertMessage = db.prepare(
+      `INSERT INTO messages (ticket_id, mailbox_id, provider_message_id, provider_thread_id, message_id_header, in_reply_to,
+        references_header, from_contact_id, from_address, from_name, to_json, cc_json, subject, sent_at, received_at,
+        text_body, html_body, size_bytes, parse_problems, spam_verdict, spam_score, spam_evidence, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertAttachment = db.prepare(
+      'INSERT INTO attachments (message_id, filename, content_type, size_bytes, sha256, content, omitted_reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertOutbox = db.prepare('INSERT INTO outbox (event, ticket_id, message_id, created_at) VALUES (?, ?, ?, ?)');
+    this.touchTicket = db.prepare(
+      'UPDATE tickets SET message_count = message_count + 1, needs_review = MAX(needs_review, ?), updated_at = ? WHERE id = ?',
+    );
+    this.upsertContact = db.prepare(
+      'INSERT INTO contacts (email, name, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO UPDATE SET name = COALESCE(NULLIF(excluded.name, \'\'), contacts.name)',
+    );
+    this.contactId = db.prepare<[string], { id: number }>('SELECT id FROM contacts WHERE email = ?');
+  }
+
+  hasMessage(mailboxId: number, providerMessageId: string): boolean {
+    return this.existing.get(mailboxId, providerMessageId) !== undefined;
+  }
+
+  /** Idempotent on (mailbox, provider message id): a second write reports the first. */
+  write(m: NewTicketMessage): WriteResult {
+    return this.db.transaction((): WriteResult => {
+      const prior = this.existing.get(m.mailboxId, m.providerMessageId);
+      if (prior) return { duplicate: true, ticketId: prior.ticket_id, messageId: prior.id, createdTicket: false };
+      const now = Date.now();
+      const fromContact = m.from?.address ? this.contact(m.from.address, m.from.name, now) : null;
+      let ticketId = this.findTicket(m);
+      const createdTicket = ticketId === undefined;
+      if (ticketId === undefined) {
+        const info = this.insertTicket.run(m.mailboxId, threadKeyFor(m), m.subject, fromContact, m.needsReview ? 1 : 0, now, now);
+        ticketId = Number(info.lastInsertRowid);
+      }
+      const messageId = this.insertMessageRow(m, ticketId, fromContact, now);
+      for (const a of m.attachments) {
+        this.insertAttachment.run(messageId, a.filename, a.contentType, a.size, a.sha256, a.content, a.omittedReason);
+      }
+      this.touchTicket.run(m.needsReview ? 1 : 0, now, ticketId);
+      this.insertOutbox.run(createdTicket ? 'ticket.created' : 'ticket.message_added', ticketId, messageId, now);
+      return { duplicate: false, ticketId, messageId, createdTicket };
+    })();
+  }
+
+  private findTicket(m: NewTicketMessage): number | undefined {
+    if (m.providerThreadId) {
+      const hit = this.byThread.get(m.mailboxId, m.providerThreadId, m.mailboxId, m.providerThreadId);
+      if (hit) return hit.id;
+    }
+    // Newest reference first: a reply most likely answers the latest message we hold.
+    for (const id of [m.inReplyTo, ...[...m.references].reverse()]) {
+      if (!id) continue;
+      const hit = this.byHeaderId.get(m.mailboxId, id);
+      if (hit) return hit.ticket_id;
+    }
+    return undefined;
+  }
+
+  private insertMessageRow(m: NewTicketMessage, ticketId: number, fromContact: number | null, now: number): number {
+    const info = this.insertMessage.run(
+      ticketId, m.mailboxId, m.providerMessageId, m.providerThreadId, m.messageIdHeader, m.inReplyTo,
+      m.references.join(' '), fromContact, m.from?.address ?? '', m.from?.name ?? '', JSON.stringify(m.to),
+      JSON.stringify(m.cc), m.subject, m.sentAt, m.receivedAt, m.text, m.html, m.sizeBytes,
+      m.problems.length > 0 ? JSON.stringify(m.problems) : null, m.spam?.verdict ?? null, m.spam?.score ?? null,
+      m.spam ? JSON.stringify(m.spam.evidence) : null, now,
+    );
+    return Number(info.lastInsertRowid);
+  }
+
+  private contact(email: string, name: string, now: number): number {
+    this.upsertContact.run(email, name, now);
+    return (this.contactId.get(email) as { id: number }).id;
+  }
+}

@@ -1,0 +1,99 @@
+// One sync pass for one mailbox: list changes, enqueue one ingest job per message, and
+// only once the enqueue is durable move the cursor. Failures stay with this mailbox.
+import type { Mailbox, MailboxRepo } from '../store/mailbox-repo.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { MailSource } from '../sources/mail-source.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { IntakeError, isIntakeError } from '../errors/intake-error.js';
+import { classifyRevocation } from '../google/classify-google-error.js';
+import { INGEST_QUEUE, ingestJobId, type IngestJobData } from '../ingest/ingest-job.js';
+
+export interface SyncDeps {
+  mailboxes: MailboxRepo;
+  queue: JobQueue;
+  sourceFor: (mailbox: Mailbox) => MailSource;
+  log: Logger;
+  metrics: Metrics;
+  enqueueTimeoutMs: number;
+  maxPagesPerPass: number;
+}
+
+export type SyncResult = 'ok' | 'needs_reconsent' | 'failed';
+
+export async function syncMailbox(deps: SyncDeps, mailbox: Mailbox): Promise<SyncResult> {
+  const log = deps.log.child({ mailboxId: mailbox.id });
+  try {
+    const enqueued = await runPass(deps, mailbox, log);
+    deps.mailboxes.recordSuccess(mailbox.id);
+    deps.metrics.syncRuns.inc({ result: 'ok' });
+    if (enqueued > 0) log.info({ enqueued }, 'sync enqueued messages');
+    return 'ok';
+  } catch (err) {
+    return handleFailure(deps, mailbox, err, log);
+  }
+}
+
+async function runPass(deps: SyncDeps, mailbox: Mailbox, log: Logger): Promise<number> {
+  const state = deps.mailboxes.syncState(mailbox.id);
+  let cursor = {
+    historyId: state?.historyId ?? null,
+    backfillPageToken: state?.backfillPageToken ?? null,
+    backfillHistoryId: state?.backfillHistoryId ?? null,
+  };
+  const source = deps.sourceFor(mailbox);
+  let enqueued = 0;
+  for (let page = 0; page < deps.maxPagesPerPass; page++) {
+    const batch = await source.listChanges(cursor);
+    if (batch.startedBackfill) {
+      deps.mailboxes.startBackfill(mailbox.id, batch.cursor.backfillHistoryId ?? '', batch.startedBackfill.total);
+      deps.mailboxes.setState(mailbox.id, 'backfilling');
+      deps.metrics.fullResyncs.inc({ reason: batch.startedBackfill.reason });
+      log.info({ reason: batch.startedBackfill.reason, total: batch.startedBackfill.total }, 'full sync started');
+    }
+    const jobs = batch.refs.map((ref) => ({
+      id: ingestJobId(mailbox.id, ref.id),
+      name: 'ingest',
+      mailboxId: mailbox.id,
+      data: { mailboxId: mailbox.id, providerMessageId: ref.id, threadId: ref.threadId } satisfies IngestJobData,
+    }));
+    await withTimeout(deps.queue.addBulk(INGEST_QUEUE, jobs), deps.enqueueTimeoutMs);
+    // The cursor moves only now that the jobs are durable: a crash before this line re-lists.
+    deps.mailboxes.saveCursor(mailbox.id, batch.cursor, batch.phase === 'backfill' ? jobs.length : 0);
+    deps.metrics.syncEnqueued.inc(jobs.length);
+    enqueued += jobs.length;
+    cursor = batch.cursor;
+    if (!batch.more) {
+      if (mailbox.state !== 'syncing') deps.mailboxes.setState(mailbox.id, 'syncing');
+      break;
+    }
+  }
+  return enqueued;
+}
+
+function handleFailure(deps: SyncDeps, mailbox: Mailbox, err: unknown, log: Logger): SyncResult {
+  const error = isIntakeError(err) ? err : new IntakeError('INTAKE_ERR_INTERNAL', 'sync failed unexpectedly', false, { cause: err });
+  deps.mailboxes.recordFailure(mailbox.id, error.code);
+  deps.metrics.syncRuns.inc({ result: error.code });
+  if (error.code === 'INTAKE_ERR_AUTH_REVOKED' || error.code === 'INTAKE_ERR_AUTH_SCOPE') {
+    const reason = error.code === 'INTAKE_ERR_AUTH_SCOPE' ? 'scope_missing' : classifyRevocation(error.cause, Date.now() - mailbox.updatedAt);
+    deps.mailboxes.setState(mailbox.id, 'needs_reconsent', reason);
+    deps.metrics.needsReconsent.inc({ reason });
+    log.warn({ code: error.code, reason }, 'mailbox needs re-consent; other mailboxes keep syncing');
+    return 'needs_reconsent';
+  }
+  log.warn({ err: error, code: error.code, retryable: error.retryable }, 'sync pass failed; will retry next interval');
+  return 'failed';
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IntakeError('INTAKE_ERR_QUEUE', `enqueue did not complete within ${ms} ms`, true)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
