@@ -1,0 +1,84 @@
+// Composition of the fake: builds the state, starts the server on 127.0.0.1
+// and exposes the in-process levers tests use instead of a browser.
+import type { AddressInfo } from 'node:net';
+import { answerConsent, parseAuthRequest } from './consent.js';
+import { Faults } from './faults.js';
+import { OAUTH_PATHS } from './oauth-routes.js';
+import { UserQuota } from './quota.js';
+import { createFakeServer } from './server.js';
+import { ensureUser, mailboxFor, type FakeState } from './state.js';
+import { TokenStore } from './token-store.js';
+import type { FakeClient, FakeGoogle, FakeGoogleOptions } from './types.js';
+
+export const DEFAULT_CLIENT: FakeClient = Object.freeze({
+  clientId: 'fake-client-id.apps.googleusercontent.com',
+  clientSecret: 'fake-client-secret',
+  redirectUris: [],
+});
+
+function buildState(opts: FakeGoogleOptions): FakeState {
+  const ttl = opts.accessTokenTtlSeconds ?? 3600;
+  return {
+    store: new TokenStore(opts.clients ?? [DEFAULT_CLIENT], ttl * 1000, opts.refreshTokenLimit ?? 100),
+    mailboxes: new Map(),
+    quota: new UserQuota(opts.quotaUnitsPerUserPerSecond ?? 250),
+    quotaExceededStatus: opts.quotaExceededStatus ?? 429,
+    faults: new Faults(),
+    accessTtlSeconds: ttl,
+    historyRetention: opts.historyRetention ?? 100_000,
+    revokeDown: false,
+  };
+}
+
+export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<FakeGoogle> {
+  const s = buildState(opts);
+  const server = createFakeServer(s);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    gmailRootUrl: `${url}/`,
+    endpoints: {
+      oauth2AuthBaseUrl: url + OAUTH_PATHS.authorize,
+      oauth2TokenUrl: url + OAUTH_PATHS.token,
+      oauth2RevokeUrl: url + OAUTH_PATHS.revoke,
+      tokenInfoUrl: url + OAUTH_PATHS.tokenInfo,
+      oauth2FederatedSignonPemCertsUrl: url + OAUTH_PATHS.pemCerts,
+      oauth2FederatedSignonJwkCertsUrl: url + OAUTH_PATHS.jwkCerts,
+    },
+    userInfoUrl: url + OAUTH_PATHS.userInfo,
+    addUser: (email, o) => void ensureUser(s, email, o?.name),
+    deliver: (email, raw, o) => ensureUser(s, email).deliver(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw, o),
+    approveConsent(authUrl, o) {
+      const parsed = parseAuthRequest(new URL(authUrl).searchParams, s.store);
+      if (!parsed.ok) throw new Error(`approveConsent: ${parsed.error}: ${parsed.description}`);
+      return answerConsent(s.store, parsed.req, o);
+    },
+    expireHistory: (email) => ensureUser(s, email).expireHistory(),
+    deleteMessage(email, id) {
+      if (!mailboxFor(s, email)?.deleteMessage(id)) throw new Error(`deleteMessage: no message ${id} for ${email}`);
+    },
+    revokeUserGrant: (email) => s.store.revokeAllForUser(email),
+    isRefreshTokenActive: (token) => s.store.liveRefreshToken(token) !== undefined,
+    revokedTokens: () => s.store.revokedTokens(),
+    issuedSecrets: () => s.store.issuedSecrets(),
+    injectFault: (f) => s.faults.inject(f),
+    setRevokeEndpointDown: (down) => void (s.revokeDown = down),
+    requestCount: (path) => s.faults.count(path),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

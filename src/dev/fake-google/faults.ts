@@ -1,0 +1,37 @@
+// Test levers that are not Google behaviour: injected error responses and
+// per-path request counters.
+import type { FakeFault } from './types.js';
+
+interface ArmedFault { path: RegExp; status: number; body: unknown; headers: Record<string, string>; remaining: number }
+
+export interface FaultHit { status: number; body: unknown; headers: Record<string, string> }
+
+export class Faults {
+  private readonly armed: ArmedFault[] = [];
+  private readonly counts = new Map<string, number>();
+
+  inject(f: FakeFault): void {
+    this.armed.push({ path: f.path, status: f.status, body: f.body, headers: f.headers ?? {}, remaining: f.times ?? 1 });
+  }
+
+  /** Counts the request, then returns the first armed fault that matches path or path+query. */
+  onRequest(pathname: string, search: string): FaultHit | undefined {
+    this.counts.set(pathname, (this.counts.get(pathname) ?? 0) + 1);
+    const i = this.armed.findIndex((f) => matches(f.path, pathname) || (search !== '' && matches(f.path, pathname + search)));
+    const fault = this.armed[i];
+    if (!fault) return undefined;
+    if (--fault.remaining <= 0) this.armed.splice(i, 1);
+    return { status: fault.status, body: fault.body, headers: fault.headers };
+  }
+
+  count(path?: RegExp): number {
+    let total = 0;
+    for (const [p, n] of this.counts) if (!path || matches(path, p)) total += n;
+    return total;
+  }
+}
+
+function matches(re: RegExp, text: string): boolean {
+  re.lastIndex = 0; // a /g regex would otherwise remember where it stopped
+  return re.test(text);
+}

@@ -1,0 +1,32 @@
+// Everything one fake server instance holds, handed to each route module.
+import { Mailbox } from './mailbox-state.js';
+import type { Faults } from './faults.js';
+import type { UserQuota } from './quota.js';
+import type { TokenStore } from './token-store.js';
+
+export interface FakeState {
+  store: TokenStore;
+  mailboxes: Map<string, Mailbox>;
+  quota: UserQuota;
+  quotaExceededStatus: 429 | 403;
+  faults: Faults;
+  accessTtlSeconds: number;
+  historyRetention: number;
+  revokeDown: boolean;
+}
+
+export function mailboxFor(s: FakeState, email: string): Mailbox | undefined {
+  return s.mailboxes.get(email.toLowerCase());
+}
+
+/** Adds the user and their mailbox if missing; the address keeps its first spelling. */
+export function ensureUser(s: FakeState, email: string, name?: string): Mailbox {
+  s.store.addUser(email, name);
+  const key = email.toLowerCase();
+  let box = s.mailboxes.get(key);
+  if (!box) {
+    box = new Mailbox(email, s.historyRetention);
+    s.mailboxes.set(key, box);
+  }
+  return box;
+}
