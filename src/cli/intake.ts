@@ -1,0 +1,36 @@
+// `intake <command>`: parses the command line and dispatches. Each command returns an
+// exit code; only main.ts turns it into process.exit.
+import { EXIT_USAGE, type CliContext } from './cli-context.js';
+import { runStart } from './start-command.js';
+import { runMailboxCommand } from './mailbox-command.js';
+import { runDemo } from './demo-command.js';
+
+const USAGE = `usage: intake <command>
+
+  start                          run the daemon (the default)
+  demo                           run a self-contained demo against a local fake Google
+  demo deliver [FILE...]         deliver mail into the running demo's mailbox
+  mailbox list                   list connected mailboxes and their health
+  mailbox remove ID [--delete-tickets]
+                                 revoke at Google and delete a mailbox's OAuth data
+`;
+
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return runStart(ctx);
+    case 'demo':
+      return runDemo(rest, ctx);
+    case 'mailbox':
+      return runMailboxCommand(rest, ctx);
+    case 'help':
+    case '--help':
+    case '-h':
+      ctx.out.write(USAGE);
+      return 0;
+    default:
+      ctx.err.write(`intake: unknown command "${command}"\n${USAGE}`);
+      return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,69 @@
+// The parts every entry point needs (database, keys, repositories, Google OAuth, queue),
+// built once in dependency order. The daemon adds workers and servers on top; CLI
+// commands use the core alone.
+import type { Config } from '../config/config-schema.js';
+import type { Logger } from '../log/logger.js';
+import { openDatabase, type Db } from '../store/database.js';
+import { MailboxRepo } from '../store/mailbox-repo.js';
+import { AuditRepo } from '../store/audit-repo.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { loadKeys } from '../crypto/key-source.js';
+import { subjectRefFn, type SubjectRefFn } from '../crypto/subject-ref.js';
+import { GoogleOAuth } from '../google/oauth-client.js';
+import { EmbeddedQueue } from '../queue/embedded-queue.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import { RevocationRepo } from '../privacy/revocation-repo.js';
+import { MailboxSources } from '../mailboxes/mailbox-sources.js';
+import { CALLBACK_PATH } from '../http/oauth-routes.js';
+import type { DisconnectDeps } from '../privacy/disconnect-mailbox.js';
+import { ShutdownSteps } from './shutdown.js';
+
+export interface Core {
+  config: Config;
+  log: Logger;
+  steps: ShutdownSteps;
+  db: Db;
+  rootKey: Buffer;
+  box: SecretBox;
+  subjectRef: SubjectRefFn;
+  mailboxes: MailboxRepo;
+  audit: AuditRepo;
+  revocations: RevocationRepo;
+  oauth: GoogleOAuth;
+  queue: JobQueue & EmbeddedQueue;
+  sources: MailboxSources;
+  disconnectDeps: DisconnectDeps;
+}
+
+export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps(log)): Core {
+  const keySource = loadKeys(config.secrets.secretKey, config.dataDir);
+  if (keySource.generatedFile) {
+    log.warn({ file: keySource.generatedFile }, 'no INTAKE_SECRET_KEY set; generated a key file (back it up with the database)');
+  }
+  const rootKey = keySource.keys[0] as Buffer;
+  const box = new SecretBox(keySource.keys);
+  const db = openDatabase(config.database.file);
+  steps.add('database', () => {
+    db.close();
+  });
+  const mailboxes = new MailboxRepo(db);
+  const audit = new AuditRepo(db);
+  const revocations = new RevocationRepo(db);
+  const oauth = new GoogleOAuth({
+    clientId: config.google.clientId,
+    clientSecret: config.secrets.googleClientSecret ?? '',
+    redirectUri: new URL(CALLBACK_PATH, config.http.publicUrl).toString(),
+    endpoints: config.google.endpoints,
+    requestTimeoutMs: config.google.requestTimeoutMs,
+  });
+  const sources = new MailboxSources(oauth, box, config.sync.pageSize);
+  const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), config.queue);
+  steps.add('queue', () => queue.close());
+  const subjectRef = subjectRefFn(rootKey);
+  const disconnectDeps: DisconnectDeps = {
+    db, mailboxes, audit, queue, oauth, box, revocations, subjectRef,
+    log: log.child({ module: 'privacy' }),
+    forget: (id) => sources.forget(id),
+  };
+  return { config, log, steps, db, rootKey, box, subjectRef, mailboxes, audit, revocations, oauth, queue, sources, disconnectDeps };
+}

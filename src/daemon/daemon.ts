@@ -1,0 +1,137 @@
+// Wiring of the running daemon: on top of the core, the ingest workers, the sync
+// scheduler, revocation retries and the HTTP server, each with its close step.
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config-schema.js';
+import type { Logger } from '../log/logger.js';
+import type { Db } from '../store/database.js';
+import { TicketRepo } from '../store/ticket-repo.js';
+import { TicketQuery } from '../store/ticket-query.js';
+import { QuarantineRepo } from '../store/quarantine-repo.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { OAuthStateStore } from '../mailboxes/oauth-state.js';
+import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
+import { syncMailbox } from '../sync/sync-mailbox.js';
+import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
+import { ingestMessage, type IngestDeps, type IngestResult } from '../ingest/ingest-message.js';
+import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
+import { buildServer } from '../http/build-server.js';
+import { staticTokenVerifier } from '../http/api-auth.js';
+import { Scheduler } from './scheduler.js';
+import { ShutdownSteps } from './shutdown.js';
+import { buildCore, type Core } from './core.js';
+
+export interface DaemonHooks {
+  /** Called after each ingested message (the demo prints new tickets from it). */
+  onIngested?: (result: IngestResult, job: IngestJobData) => void;
+}
+
+export interface Daemon {
+  url: string;
+  db: Db;
+  metrics: Metrics;
+  server: FastifyInstance;
+  syncNow(mailboxId: number): void;
+  close(): Promise<void>;
+}
+
+export async function startDaemon(config: Config, log: Logger, hooks: DaemonHooks = {}): Promise<Daemon> {
+  const steps = new ShutdownSteps(log);
+  try {
+    const core = buildCore(config, log, steps);
+    const metrics = createMetrics();
+    startIngestWorkers(core, metrics, hooks);
+    const scheduler = startScheduler(core, metrics);
+    startRevocationRetries(core);
+    const server = await startHttp(core, metrics, scheduler);
+    scheduler.start();
+    const url = serverUrl(config, server);
+    log.info({ url, mailboxes: core.mailboxes.list().length }, 'intake started');
+    return { url, db: core.db, metrics, server, syncNow: (id) => scheduler.syncNow(id), close: () => steps.close() };
+  } catch (err) {
+    await steps.close();
+    throw err;
+  }
+}
+
+function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): void {
+  const deps: IngestDeps = {
+    mailboxes: core.mailboxes,
+    tickets: new TicketRepo(core.db),
+    quarantine: new QuarantineRepo(core.db),
+    sourceFor: (m) => core.sources.sourceFor(m),
+    spam: null,
+    limits: core.config.ingest,
+    log: core.log.child({ module: 'ingest' }),
+  };
+  const worker = core.queue.process<IngestJobData>(
+    INGEST_QUEUE,
+    async (job) => {
+      const end = metrics.ingestSeconds.startTimer();
+      const result = await ingestMessage(deps, job.data);
+      end();
+      metrics.messagesIngested.inc({ outcome: result.outcome });
+      hooks.onIngested?.(result, job.data);
+    },
+    { concurrency: core.config.queue.concurrency },
+  );
+  core.steps.add('ingest workers', () => worker.close());
+}
+
+function startScheduler(core: Core, metrics: Metrics): Scheduler {
+  const log = core.log.child({ module: 'sync' });
+  const deps = {
+    mailboxes: core.mailboxes,
+    queue: core.queue,
+    sourceFor: (m: Parameters<Core['sources']['sourceFor']>[0]) => core.sources.sourceFor(m),
+    log,
+    metrics,
+    enqueueTimeoutMs: core.config.sync.enqueueTimeoutMs,
+    maxPagesPerPass: 20,
+  };
+  const scheduler = new Scheduler(core.mailboxes, (m) => syncMailbox(deps, m), {
+    pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
+    concurrency: core.config.sync.concurrency,
+    backfillDelayMs: 200,
+  }, log);
+  core.steps.add('scheduler', () => scheduler.stop());
+  return scheduler;
+}
+
+function startRevocationRetries(core: Core): void {
+  const timer = setInterval(() => {
+    retryRevocations(core.disconnectDeps).catch((err: unknown) => core.log.error({ err }, 'revocation retry failed'));
+  }, 5 * 60_000);
+  timer.unref();
+  core.steps.add('revocation retries', () => clearInterval(timer));
+}
+
+async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler): Promise<FastifyInstance> {
+  const { config } = core;
+  const connector = new MailboxConnector({
+    oauth: core.oauth, states: new OAuthStateStore(core.db, core.box, core.rootKey), mailboxes: core.mailboxes, box: core.box,
+    audit: core.audit, log: core.log.child({ module: 'connect' }), labelImported: config.google.labelImported, subjectRef: core.subjectRef,
+  });
+  const tls = config.http.tls.certFile ? { https: { cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) } } : {};
+  const server = await buildServer(
+    {
+      log: core.log, db: core.db, metrics, mailboxes: core.mailboxes, tickets: new TicketQuery(core.db), queue: core.queue, connector,
+      verifyToken: staticTokenVerifier(config.secrets.apiToken),
+      pollIntervalSeconds: config.sync.pollIntervalSeconds,
+      isShuttingDown: () => core.steps.isClosing,
+      syncNow: (id) => scheduler.syncNow(id),
+      disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
+    },
+    { trustProxy: config.http.trustProxy, ...tls },
+  );
+  core.steps.add('http', () => server.close());
+  await server.listen({ host: config.http.host, port: config.http.port });
+  return server;
+}
+
+function serverUrl(config: Config, server: FastifyInstance): string {
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  return `${config.http.tls.certFile ? 'https' : 'http'}://${host}:${port}`;
+}

@@ -1,0 +1,40 @@
+// Builds the fastify app (routes, error handler, request ids) without listening, so tests
+// use inject() and the daemon decides where and how to listen.
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import { randomUUID } from 'node:crypto';
+import type { HttpDeps } from './http-deps.js';
+import { errorHandler, sendError } from './error-reply.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { registerTicketRoutes } from './ticket-routes.js';
+import { registerMailboxRoutes } from './mailbox-routes.js';
+import { registerOAuthRoutes } from './oauth-routes.js';
+
+export interface ServerOptions {
+  trustProxy: boolean;
+  https?: { cert: Buffer; key: Buffer };
+}
+
+export async function buildServer(deps: HttpDeps, options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ module: 'http' }),
+    trustProxy: options.trustProxy,
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+  await app.register(formbody);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  // During shutdown new requests get 503 while the ones in flight finish.
+  app.addHook('onRequest', async (request, reply) => {
+    if (deps.isShuttingDown() && request.url !== '/healthz') {
+      await sendError(reply, 'INTAKE_ERR_SHUTTING_DOWN', 'Intake is shutting down; retry shortly');
+    }
+  });
+  registerHealthRoutes(app, deps);
+  registerTicketRoutes(app, deps);
+  registerMailboxRoutes(app, deps);
+  registerOAuthRoutes(app, deps, () => null);
+  return app;
+}

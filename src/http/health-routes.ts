@@ -1,0 +1,39 @@
+// /healthz (the process answers), /readyz (store, queue and each mailbox's last successful
+// sync) and /metrics (Prometheus). Unauthenticated by design: operators' probes call them.
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from './http-deps.js';
+import { INGEST_QUEUE } from '../ingest/ingest-job.js';
+import { mailboxHealth } from './mailbox-health.js';
+
+export function registerHealthRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const checks = { store: await check(() => deps.db.prepare('SELECT 1').get()), queue: await check(() => deps.queue.ping()) };
+    const mailboxes = deps.mailboxes.list().map((m) => mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds));
+    // A mailbox that needs re-consent is reported, not fatal: the other mailboxes still sync.
+    const ready = !deps.isShuttingDown() && checks.store === 'ok' && checks.queue === 'ok';
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : deps.isShuttingDown() ? 'shutting_down' : 'not_ready', checks, mailboxes });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    await refreshGauges(deps);
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+}
+
+async function check(fn: () => unknown): Promise<string> {
+  try {
+    await fn();
+    return 'ok';
+  } catch (err) {
+    return `failed: ${(err as Error).message}`;
+  }
+}
+
+async function refreshGauges(deps: HttpDeps): Promise<void> {
+  deps.metrics.mailboxesByState.reset();
+  for (const m of deps.mailboxes.list()) deps.metrics.mailboxesByState.inc({ state: m.state });
+  const counts = await deps.queue.counts(INGEST_QUEUE);
+  for (const [state, n] of Object.entries(counts)) deps.metrics.queueJobs.set({ queue: INGEST_QUEUE, state }, n);
+}

@@ -1,0 +1,26 @@
+// Everything the HTTP layer is handed by the daemon. The server builds no part itself,
+// so tests can build it around a real store with inject() and no listening socket.
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { MailboxRepo } from '../store/mailbox-repo.js';
+import type { TicketQuery } from '../store/ticket-query.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { MailboxConnector } from '../mailboxes/mailbox-connector.js';
+import type { Db } from '../store/database.js';
+import type { TokenVerifier } from './api-auth.js';
+
+export interface HttpDeps {
+  log: Logger;
+  db: Db;
+  metrics: Metrics;
+  mailboxes: MailboxRepo;
+  tickets: TicketQuery;
+  queue: JobQueue;
+  connector: MailboxConnector;
+  verifyToken: TokenVerifier;
+  pollIntervalSeconds: number;
+  isShuttingDown: () => boolean;
+  /** Asks the scheduler to sync a mailbox now (after connect). */
+  syncNow: (mailboxId: number) => void;
+  disconnect: (mailboxId: number, options: { deleteTickets: boolean; actor: string }) => Promise<{ revoked: boolean }>;
+}

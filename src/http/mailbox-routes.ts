@@ -1,0 +1,46 @@
+// Mailboxes over the REST API (admin tokens): list with health, start a Gmail connection
+// (returns Google's consent URL), and disconnect with optional deletion of its tickets.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { HttpDeps } from './http-deps.js';
+import { requireApiToken } from './api-auth.js';
+import { sendError } from './error-reply.js';
+import { parseOr400 } from './validate.js';
+import { mailboxHealth } from './mailbox-health.js';
+
+const connectBody = z.strictObject({
+  source: z.enum(['gmail', 'imap']).default('gmail'),
+  loginHint: z.email().optional(),
+});
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).default('false') });
+
+export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const admin = requireApiToken(deps.verifyToken, 'admin');
+
+  app.get('/api/mailboxes', { preHandler: admin }, async () => ({
+    mailboxes: deps.mailboxes.list().map((m) => ({
+      ...mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds),
+      email: m.email,
+      source: m.source,
+      scopes: m.scopes,
+      connectedAt: new Date(m.createdAt).toISOString(),
+    })),
+  }));
+
+  app.post('/api/mailboxes/connect', { preHandler: admin }, async (request, reply) => {
+    const body = parseOr400(connectBody, request.body, reply, 'body');
+    if (!body) return reply;
+    const authUrl = await deps.connector.begin({ source: body.source, loginHint: body.loginHint });
+    return { authUrl, expiresInSeconds: 600 };
+  });
+
+  app.delete('/api/mailboxes/:id', { preHandler: admin }, async (request, reply) => {
+    const p = parseOr400(idParams, request.params, reply, 'path');
+    const q = parseOr400(deleteQuery, request.query, reply, 'query');
+    if (!p || !q) return reply;
+    if (!deps.mailboxes.get(p.id)) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no mailbox with id ${p.id}`);
+    const result = await deps.disconnect(p.id, { deleteTickets: q.deleteTickets === 'true', actor: 'api' });
+    return { deleted: true, revokedAtGoogle: result.revoked };
+  });
+}

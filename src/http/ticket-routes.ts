@@ -1,0 +1,36 @@
+// The agents' REST API for tickets: a page of tickets (keyset on id) and one ticket with
+// its messages. Behind an API token; request shapes validated by zod with clear errors.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { HttpDeps } from './http-deps.js';
+import { requireApiToken } from './api-auth.js';
+import { sendError } from './error-reply.js';
+import { parseOr400 } from './validate.js';
+
+const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  after: z.coerce.number().int().min(0).optional(),
+  mailbox: z.coerce.number().int().positive().optional(),
+  status: z.enum(['open', 'pending', 'closed', 'spam']).optional(),
+});
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+export function registerTicketRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const auth = requireApiToken(deps.verifyToken, 'agent');
+
+  app.get('/api/tickets', { preHandler: auth }, async (request, reply) => {
+    const q = parseOr400(listQuery, request.query, reply, 'query');
+    if (!q) return reply;
+    const tickets = deps.tickets.list({ limit: q.limit, afterId: q.after, mailboxId: q.mailbox, status: q.status });
+    const last = tickets[tickets.length - 1];
+    return { tickets, next: tickets.length === q.limit && last ? `/api/tickets?limit=${q.limit}&after=${last.id}` : null };
+  });
+
+  app.get('/api/tickets/:id', { preHandler: auth }, async (request, reply) => {
+    const p = parseOr400(idParams, request.params, reply, 'path');
+    if (!p) return reply;
+    const ticket = deps.tickets.get(p.id);
+    if (!ticket) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no ticket with id ${p.id}`);
+    return ticket;
+  });
+}

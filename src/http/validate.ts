@@ -1,0 +1,12 @@
+// Request validation with zod: a 400 whose message names every bad field and its form.
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { sendError } from './error-reply.js';
+
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, reply: FastifyReply, where: string): z.infer<S> | undefined {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || where}: ${i.message}`);
+  void sendError(reply, 'INTAKE_ERR_BAD_REQUEST', `invalid ${where}: ${problems.join('; ')}`);
+  return undefined;
+}

@@ -1,0 +1,13 @@
+// The ingest job's payload and its deterministic id: the same Gmail message always maps
+// to the same job, so enqueueing twice (a crash between enqueue and cursor save) is harmless.
+export const INGEST_QUEUE = 'ingest';
+
+export interface IngestJobData {
+  mailboxId: number;
+  providerMessageId: string;
+  threadId: string | null;
+}
+
+export function ingestJobId(mailboxId: number, providerMessageId: string): string {
+  return `ingest:${mailboxId}:${providerMessageId}`;
+}

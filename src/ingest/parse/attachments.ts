@@ -1,0 +1,32 @@
+// Maps mailparser's buffered attachments to ParsedAttachment and enforces the attachment cap.
+// The hash is taken before the cap so that a dropped attachment can still be recognised later.
+
+import { createHash } from 'node:crypto';
+import type { Attachment } from 'mailparser';
+import type { ParsedAttachment } from './parsed-message.js';
+import { stripNul } from './text-clean.js';
+
+export const ATTACHMENT_OVER_CAP = 'exceeds ingest.maxAttachmentBytes';
+
+/** Control characters (NUL included) in a file name only cause trouble where it is shown or stored. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
+
+export function toParsedAttachment(attachment: Attachment, maxAttachmentBytes: number): ParsedAttachment {
+  const content = attachment.content;
+  const overCap = content.length > maxAttachmentBytes;
+  return {
+    filename: (attachment.filename ?? '').replace(CONTROL_CHARS, ''),
+    contentType: (attachment.contentType || 'application/octet-stream').toLowerCase(),
+    size: content.length,
+    sha256: createHash('sha256').update(content).digest('hex'),
+    content: overCap ? null : content,
+    omittedReason: overCap ? ATTACHMENT_OVER_CAP : null,
+    contentId: readContentId(attachment),
+    inline: attachment.related === true || attachment.contentDisposition === 'inline',
+  };
+}
+
+function readContentId(attachment: Attachment): string | null {
+  const cid = (attachment.cid ?? attachment.contentId ?? '').replace(/^<|>$/g, '').trim();
+  return cid === '' ? null : stripNul(cid);
+}
