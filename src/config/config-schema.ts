@@ -25,6 +25,7 @@ export const configSchema = z.strictObject({
     clientId: z.string(),
     labelImported: z.boolean(),
     requestTimeoutMs: positiveInt,
+    quotaUnitsPerSecond: z.number().positive().max(250),
     endpoints: z.strictObject({
       authUrl: url,
       tokenUrl: url,
@@ -50,10 +51,19 @@ export const configSchema = z.strictObject({
   }),
   ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),
+  auth: z.strictObject({
+    sessionIdleMinutes: z.number().positive(),
+    sessionAbsoluteHours: z.number().positive(),
+    maxFailedLogins: positiveInt,
+    lockoutMinutes: z.number().positive(),
+    ipMaxFailures: positiveInt,
+    ipWindowMinutes: z.number().positive(),
+  }),
   secrets: z.strictObject({
     secretKey: z.string().optional(),
     googleClientSecret: z.string().optional(),
     apiToken: z.string().optional(),
+    adminPassword: z.string().optional(),
   }),
 });
 
@@ -64,4 +74,5 @@ export const SECRET_ENV = {
   INTAKE_SECRET_KEY: 'secretKey',
   INTAKE_GOOGLE_CLIENT_SECRET: 'googleClientSecret',
   INTAKE_API_TOKEN: 'apiToken',
+  INTAKE_ADMIN_PASSWORD: 'adminPassword',
 } as const satisfies Record<string, keyof Config['secrets']>;

@@ -56,7 +56,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     endpoints: config.google.endpoints,
     requestTimeoutMs: config.google.requestTimeoutMs,
   });
-  const sources = new MailboxSources(oauth, box, config.sync.pageSize);
+  const sources = new MailboxSources(oauth, box, { pageSize: config.sync.pageSize, quotaUnitsPerSecond: config.google.quotaUnitsPerSecond });
   const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), config.queue);
   steps.add('queue', () => queue.close());
   const subjectRef = subjectRefFn(rootKey);

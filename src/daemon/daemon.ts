@@ -64,6 +64,8 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
     limits: core.config.ingest,
     log: core.log.child({ module: 'ingest' }),
   };
+  const recovered = core.queue.recoverInterrupted();
+  if (recovered > 0) core.log.warn({ recovered }, 'jobs interrupted by the previous run will run again');
   const worker = core.queue.process<IngestJobData>(
     INGEST_QUEUE,
     async (job) => {

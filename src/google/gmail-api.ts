@@ -3,7 +3,8 @@
 import { gmail, type gmail_v1 } from 'googleapis/build/src/apis/gmail/index.js';
 import type { OAuth2Client } from 'google-auth-library';
 import { IntakeError } from '../errors/intake-error.js';
-import { classifyGoogleError, httpStatusOf } from './classify-google-error.js';
+import { classifyGoogleError } from './classify-google-error.js';
+import { GMAIL_UNITS, type QuotaLimiter } from './quota-limiter.js';
 
 export interface MessageRef {
   id: string;
@@ -26,14 +27,16 @@ export interface RawMessage {
 export class GmailApi {
   private readonly api: gmail_v1.Gmail;
   private readonly timeout: number;
+  private readonly quota: QuotaLimiter;
 
-  constructor(auth: OAuth2Client, rootUrl: string, timeoutMs: number) {
+  constructor(auth: OAuth2Client, rootUrl: string, timeoutMs: number, quota: QuotaLimiter) {
     this.api = gmail({ version: 'v1', auth, rootUrl });
     this.timeout = timeoutMs;
+    this.quota = quota;
   }
 
   async profile(): Promise<{ emailAddress: string; historyId: string; messagesTotal: number }> {
-    const res = await this.call(() => this.api.users.getProfile({ userId: 'me' }, this.options()));
+    const res = await this.call(GMAIL_UNITS.getProfile, () => this.api.users.getProfile({ userId: 'me' }, this.options()));
     return {
       emailAddress: res.data.emailAddress ?? '',
       historyId: String(res.data.historyId ?? ''),
@@ -42,7 +45,7 @@ export class GmailApi {
   }
 
   async listMessages(pageToken: string | null, pageSize: number): Promise<{ refs: MessageRef[]; nextPageToken: string | null }> {
-    const res = await this.call(() =>
+    const res = await this.call(GMAIL_UNITS.messagesList, () =>
       this.api.users.messages.list({ userId: 'me', maxResults: pageSize, ...(pageToken ? { pageToken } : {}) }, this.options()),
     );
     return { refs: (res.data.messages ?? []).map(toRef), nextPageToken: res.data.nextPageToken ?? null };
@@ -51,7 +54,7 @@ export class GmailApi {
   /** Throws INTAKE_ERR_HISTORY_EXPIRED when Gmail no longer holds history from startHistoryId. */
   async listHistory(startHistoryId: string, pageToken: string | null, pageSize: number): Promise<HistoryPage> {
     try {
-      const res = await this.call(() =>
+      const res = await this.call(GMAIL_UNITS.historyList, () =>
         this.api.users.history.list(
           { userId: 'me', startHistoryId, historyTypes: ['messageAdded'], maxResults: pageSize, ...(pageToken ? { pageToken } : {}) },
           this.options(),
@@ -69,7 +72,7 @@ export class GmailApi {
 
   async getRaw(id: string): Promise<RawMessage> {
     try {
-      const res = await this.call(() => this.api.users.messages.get({ userId: 'me', id, format: 'raw' }, this.options()));
+      const res = await this.call(GMAIL_UNITS.messagesGet, () => this.api.users.messages.get({ userId: 'me', id, format: 'raw' }, this.options()));
       return {
         raw: Buffer.from(res.data.raw ?? '', 'base64url'),
         threadId: res.data.threadId ?? null,
@@ -85,7 +88,7 @@ export class GmailApi {
   }
 
   async addLabels(id: string, labelIds: string[]): Promise<void> {
-    await this.call(() => this.api.users.messages.modify({ userId: 'me', id, requestBody: { addLabelIds: labelIds } }, this.options()));
+    await this.call(GMAIL_UNITS.messagesModify, () => this.api.users.messages.modify({ userId: 'me', id, requestBody: { addLabelIds: labelIds } }, this.options()));
   }
 
   /** Our queue owns retries and backoff, so gaxios' own immediate retries are off. */
@@ -93,7 +96,8 @@ export class GmailApi {
     return { timeout: this.timeout, retry: false };
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  private async call<T>(units: number, fn: () => Promise<T>): Promise<T> {
+    await this.quota.take(units);
     try {
       return await fn();
     } catch (err) {

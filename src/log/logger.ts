@@ -4,9 +4,11 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger } from 'pino';
 
+// `code` is not here: it carries our error codes. OAuth codes never go into a log object,
+// and scrubMessage() removes code-shaped strings from messages.
 const SECRET_KEYS = [
   'token', 'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'idToken', 'id_token',
-  'code', 'codeVerifier', 'code_verifier', 'secret', 'clientSecret', 'client_secret', 'password',
+  'authCode', 'codeVerifier', 'code_verifier', 'secret', 'clientSecret', 'client_secret', 'password',
   'apiToken', 'authorization', 'cookie', 'set-cookie', 'raw', 'text', 'html', 'body', 'textBody',
   'htmlBody', 'content', 'state', 'totp', 'email', 'address', 'from', 'to', 'cc',
 ];

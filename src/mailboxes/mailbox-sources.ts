@@ -3,6 +3,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleOAuth } from '../google/oauth-client.js';
 import { GmailApi } from '../google/gmail-api.js';
+import { QuotaLimiter } from '../google/quota-limiter.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Mailbox } from '../store/mailbox-repo.js';
 import { GmailSource } from '../sources/gmail-source.js';
@@ -20,11 +21,13 @@ export class MailboxSources {
   private readonly oauth: GoogleOAuth;
   private readonly box: SecretBox;
   private readonly pageSize: number;
+  private readonly quotaUnitsPerSecond: number;
 
-  constructor(oauth: GoogleOAuth, box: SecretBox, pageSize: number) {
+  constructor(oauth: GoogleOAuth, box: SecretBox, options: { pageSize: number; quotaUnitsPerSecond: number }) {
     this.oauth = oauth;
     this.box = box;
-    this.pageSize = pageSize;
+    this.pageSize = options.pageSize;
+    this.quotaUnitsPerSecond = options.quotaUnitsPerSecond;
   }
 
   sourceFor(mailbox: Mailbox): MailSource {
@@ -33,7 +36,8 @@ export class MailboxSources {
     const cached = this.cache.get(mailbox.id);
     if (cached && cached.cipher === cipher) return cached.source;
     const client = this.oauth.clientFor(this.box.open(cipher));
-    const api = new GmailApi(client, this.oauth.settings.endpoints.gmailRootUrl, this.oauth.settings.requestTimeoutMs);
+    const quota = new QuotaLimiter(this.quotaUnitsPerSecond);
+    const api = new GmailApi(client, this.oauth.settings.endpoints.gmailRootUrl, this.oauth.settings.requestTimeoutMs, quota);
     const source = new GmailSource(api, this.pageSize);
     this.cache.set(mailbox.id, { cipher, client, source });
     return source;

@@ -54,6 +54,16 @@ export class EmbeddedQueue implements JobQueue {
     );
   }
 
+  /**
+   * The embedded driver has one process per database file, so at start any job still
+   * 'active' belonged to a process that died (kill -9, power loss): it runs again now
+   * rather than after its lease. Ingest is idempotent, so a job that had finished its
+   * write but not its bookkeeping is harmless to repeat.
+   */
+  recoverInterrupted(): number {
+    return this.db.prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, run_at = ? WHERE state = 'active'").run(Date.now()).changes;
+  }
+
   addBulk<T>(queue: string, jobs: JobSpec<T>[]): Promise<void> {
     const now = Date.now();
     // One transaction: with WAL + synchronous=NORMAL the commit survives a process crash.

@@ -40,7 +40,7 @@ export interface WriteResult {
   createdTicket: boolean;
 }
 
-/** Which ticket a message joins: its Gmail thread first, then its reply headers, else a new one. */
+/** The key a new ticket is filed under: the provider's thread, or the message itself. */
 export function threadKeyFor(m: Pick<NewTicketMessage, 'providerThreadId' | 'providerMessageId'>): string {
   return m.providerThreadId ?? `msg:${m.providerMessageId}`;
 }
@@ -120,10 +120,10 @@ export class TicketRepo {
     })();
   }
 
+  /** Gmail's threadId when the source has one (Gmail decides, as the user sees it); reply headers otherwise. */
   private findTicket(m: NewTicketMessage): number | undefined {
     if (m.providerThreadId) {
-      const hit = this.byThread.get(m.mailboxId, m.providerThreadId, m.mailboxId, m.providerThreadId);
-      if (hit) return hit.id;
+      return this.byThread.get(m.mailboxId, m.providerThreadId, m.mailboxId, m.providerThreadId)?.id;
     }
     // Newest reference first: a reply most likely answers the latest message we hold.
     for (const id of [m.inReplyTo, ...[...m.references].reverse()]) {

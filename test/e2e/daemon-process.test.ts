@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_CLIENT, type FakeGoogle } from '../../src/dev/fake-google/index.js';
+import { startTestFake } from '../helpers/test-fake.js';
+import { freePort } from '../helpers/free-port.js';
+import { spawnIntake, waitForHttp, type DaemonProcess } from '../helpers/daemon-process.js';
+import { corpusFiles, readMail } from '../helpers/corpus.js';
+import { waitFor } from '../helpers/test-daemon.js';
+
+const MAILBOX = 'inbox@example.org';
+
+function daemonEnv(fake: FakeGoogle, port: number, dataDir: string, apiToken: string): NodeJS.ProcessEnv {
+  return {
+    INTAKE_DATA_DIR: dataDir,
+    INTAKE_HTTP_PORT: String(port),
+    INTAKE_SYNC_POLL_INTERVAL_SECONDS: '0.5',
+    INTAKE_QUEUE_POLL_MS: '20',
+    INTAKE_GOOGLE_CLIENT_ID: DEFAULT_CLIENT.clientId,
+    INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
+    INTAKE_GOOGLE_ENDPOINTS_AUTH_URL: fake.endpoints.oauth2AuthBaseUrl,
+    INTAKE_GOOGLE_ENDPOINTS_TOKEN_URL: fake.endpoints.oauth2TokenUrl,
+    INTAKE_GOOGLE_ENDPOINTS_REVOKE_URL: fake.endpoints.oauth2RevokeUrl,
+    INTAKE_GOOGLE_ENDPOINTS_TOKEN_INFO_URL: fake.endpoints.tokenInfoUrl,
+    INTAKE_GOOGLE_ENDPOINTS_USER_INFO_URL: fake.userInfoUrl,
+    INTAKE_GOOGLE_ENDPOINTS_GMAIL_ROOT_URL: fake.gmailRootUrl,
+    INTAKE_API_TOKEN: apiToken,
+    INTAKE_SECRET_KEY: randomBytes(32).toString('base64'),
+  };
+}
+
+function countMessages(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
+  } catch {
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+describe('intake as a process', () => {
+  let fake: FakeGoogle | undefined;
+  let proc: DaemonProcess | undefined;
+
+  afterEach(async () => {
+    if (proc && proc.child.exitCode === null) {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    }
+    await fake?.close();
+  });
+
+  it('start: when the configuration is bad, exits 2 and prints one readable line per problem', async () => {
+    proc = spawnIntake(['start'], { INTAKE_HTTP_PORT: 'eighty', INTAKE_SYNC_POLL_INTERVAL_SECONDS: '-5', INTAKE_NO_SUCH_KEY: '1', INTAKE_API_TOKEN: 'sekrit-value-1234' });
+    expect(await proc.exited).toBe(2);
+    const lines = proc.stderr().split('\n').filter((l) => l.startsWith('  '));
+    expect(lines).toHaveLength(3);
+    expect(lines.some((l) => l.includes('http.port'))).toBe(true);
+    expect(lines.some((l) => l.includes('sync.pollIntervalSeconds'))).toBe(true);
+    expect(lines.some((l) => l.includes('INTAKE_NO_SUCH_KEY') && l.includes('unknown'))).toBe(true);
+    expect(proc.stderr()).not.toContain('sekrit-value-1234');
+  });
+
+  it('start: when killed with SIGKILL in the middle of a full sync and restarted, ends with every message exactly once', async () => {
+    fake = await startTestFake();
+    for (const file of corpusFiles('ham').slice(1000, 1300)) fake.deliver(MAILBOX, readMail(file));
+    const dataDir = mkdtempSync(join(tmpdir(), 'intake-e2e-'));
+    const port = await freePort();
+    const apiToken = randomBytes(18).toString('base64url');
+    const env = daemonEnv(fake, port, dataDir, apiToken);
+    const base = `http://127.0.0.1:${port}`;
+    proc = spawnIntake(['start'], env);
+    await waitForHttp(`${base}/healthz`);
+
+    const connect = await fetch(`${base}/api/mailboxes/connect`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { authUrl } = (await connect.json()) as { authUrl: string };
+    expect((await fetch(fake.approveConsent(authUrl, { email: MAILBOX }))).status).toBe(200);
+
+    const dbFile = join(dataDir, 'intake.sqlite');
+    const partial = await waitFor(() => countMessages(dbFile), (n) => n >= 30);
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+    expect(partial).toBeLessThan(300);
+
+    proc = spawnIntake(['start'], env);
+    await waitForHttp(`${base}/healthz`);
+    const final = await waitFor(() => countMessages(dbFile), (n) => n >= 300, 60_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(final).toBe(300);
+    expect(countMessages(dbFile)).toBe(300);
+
+    const ready = (await (await fetch(`${base}/readyz`)).json()) as { status: string; mailboxes: { state: string }[] };
+    expect(ready.status).toBe('ready');
+    expect(ready.mailboxes[0]?.state).toBe('syncing');
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+  }, 150_000);
+});

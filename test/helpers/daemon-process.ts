@@ -1,0 +1,40 @@
+// Runs `intake` as a child process (tsx as a loader in the same process, so signals reach
+// the daemon itself), the way an operator does, with its log lines going
+// to test-artifacts/logs (so the post-run secret scan covers them too).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ARTIFACTS } from './test-log.js';
+
+const MAIN = join(process.cwd(), 'src', 'main.ts');
+
+export interface DaemonProcess {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+export function spawnIntake(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
+  mkdirSync(join(ARTIFACTS, 'logs'), { recursive: true });
+  const log = createWriteStream(join(ARTIFACTS, 'logs', `process-${randomBytes(3).toString('hex')}.log`));
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stdout?.pipe(log);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    log.write(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((r) => r.ok).catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
