@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { QuotaLimiter } from '../../../src/google/quota-limiter.js';
+import { backoffDelay } from '../../../src/queue/job-queue.js';
+import { skipReason } from '../../../src/ingest/skip-rules.js';
+import { missingScopes, scopesFor, SCOPES, normaliseScopes } from '../../../src/google/scopes.js';
+
+describe('pure sync arithmetic', () => {
+  it('QuotaLimiter.delayFor(): when the burst is spent, waits exactly as long as the rate needs to refill', () => {
+    let now = 0;
+    const limiter = new QuotaLimiter(100, () => now); // burst 20 units
+    expect(limiter.delayFor(20)).toBe(0);
+    (limiter as unknown as { tokens: number }).tokens = 0;
+    expect(limiter.delayFor(5)).toBe(50);
+    now = 50;
+    expect(limiter.delayFor(5)).toBe(0);
+  });
+
+  it('backoffDelay(): when attempts grow, doubles within jitter and never passes the cap', () => {
+    expect(backoffDelay(1, 1000, 60_000, () => 0)).toBe(500);
+    expect(backoffDelay(3, 1000, 60_000, () => 1)).toBe(4000);
+    expect(backoffDelay(30, 1000, 60_000, () => 1)).toBe(60_000);
+  });
+
+  it('skipReason(): when Gmail labels the message a draft, chat or own sent mail, skips it; inbox mail is kept', () => {
+    expect(skipReason(['DRAFT'])).toBe('draft');
+    expect(skipReason(['SENT'])).toBe('sent by the mailbox');
+    expect(skipReason(['SENT', 'INBOX'])).toBeNull();
+    expect(skipReason(['INBOX', 'UNREAD', 'SPAM'])).toBeNull();
+  });
+
+  it('scopesFor(): when labelling is off, asks for read-only Gmail; modify only with labelling; full mail only for IMAP', () => {
+    expect(scopesFor('gmail', false)).toContain(SCOPES.gmailReadonly);
+    expect(scopesFor('gmail', false)).not.toContain(SCOPES.gmailModify);
+    expect(scopesFor('gmail', true)).toContain(SCOPES.gmailModify);
+    expect(scopesFor('imap', false)).toContain(SCOPES.fullMail);
+  });
+
+  it('missingScopes(): when the user unticked Gmail access, reports it; openid is never required back', () => {
+    const requested = scopesFor('gmail', false);
+    expect(missingScopes(requested, normaliseScopes('openid email'))).toEqual([SCOPES.gmailReadonly]);
+    expect(missingScopes(requested, normaliseScopes(`email ${SCOPES.gmailReadonly}`))).toEqual([]);
+  });
+});
