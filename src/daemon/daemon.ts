@@ -16,7 +16,7 @@ import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
 import { ingestMessage, type IngestDeps, type IngestResult } from '../ingest/ingest-message.js';
 import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
 import { buildServer } from '../http/build-server.js';
-import { staticTokenVerifier } from '../http/api-auth.js';
+import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectListener } from './admin-wiring.js';
 import { Scheduler } from './scheduler.js';
 import { ShutdownSteps } from './shutdown.js';
 import { buildCore, type Core } from './core.js';
@@ -32,6 +32,8 @@ export interface Daemon {
   metrics: Metrics;
   server: FastifyInstance;
   syncNow(mailboxId: number): void;
+  /** Runs the pending-revocation retry now instead of at the next 5-minute tick. */
+  retryRevocationsNow(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     scheduler.start();
     const url = serverUrl(config, server);
     log.info({ url, mailboxes: core.mailboxes.list().length }, 'intake started');
-    return { url, db: core.db, metrics, server, syncNow: (id) => scheduler.syncNow(id), close: () => steps.close() };
+    return { url, db: core.db, metrics, server, syncNow: (id) => scheduler.syncNow(id), retryRevocationsNow: () => retryRevocations(core.disconnectDeps), close: () => steps.close() };
   } catch (err) {
     await steps.close();
     throw err;
@@ -114,20 +116,23 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler): Pr
     oauth: core.oauth, states: new OAuthStateStore(core.db, core.box, core.rootKey), mailboxes: core.mailboxes, box: core.box,
     audit: core.audit, log: core.log.child({ module: 'connect' }), labelImported: config.google.labelImported, subjectRef: core.subjectRef,
   });
+  const admin = buildAdminDeps(core);
   const tls = config.http.tls.certFile ? { https: { cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) } } : {};
   const server = await buildServer(
     {
       log: core.log, db: core.db, metrics, mailboxes: core.mailboxes, tickets: new TicketQuery(core.db), queue: core.queue, connector,
-      verifyToken: staticTokenVerifier(config.secrets.apiToken),
+      verifyToken: buildTokenVerifier(core, admin),
+      admin,
       pollIntervalSeconds: config.sync.pollIntervalSeconds,
       isShuttingDown: () => core.steps.isClosing,
       syncNow: (id) => scheduler.syncNow(id),
       disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
     },
-    { trustProxy: config.http.trustProxy, ...tls },
+    { trustProxy: config.http.trustProxy, allowlist: config.http.allowlist, formActionOrigins: formActionOrigins(core), ...tls },
   );
   core.steps.add('http', () => server.close());
   await server.listen({ host: config.http.host, port: config.http.port });
+  await startRedirectListener(core);
   return server;
 }
 

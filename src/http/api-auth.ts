@@ -20,6 +20,17 @@ export function staticTokenVerifier(token: string | undefined): TokenVerifier {
   return (presented) => (timingSafeEqual(sha256(presented), expected) ? 'admin' : null);
 }
 
+/** The first verifier that knows the token decides: DB tokens, then the bootstrap token. */
+export function combineVerifiers(...verifiers: TokenVerifier[]): TokenVerifier {
+  return (presented) => {
+    for (const verify of verifiers) {
+      const scope = verify(presented);
+      if (scope) return scope;
+    }
+    return null;
+  };
+}
+
 export function bearerOf(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;

@@ -2,6 +2,7 @@
 // use inject() and the daemon decides where and how to listen.
 import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { HttpDeps } from './http-deps.js';
 import { errorHandler, sendError } from './error-reply.js';
@@ -9,10 +10,19 @@ import { registerHealthRoutes } from './health-routes.js';
 import { registerTicketRoutes } from './ticket-routes.js';
 import { registerMailboxRoutes } from './mailbox-routes.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
+import { registerAdmin } from './admin/register-admin.js';
+import { registerSecurityHeaders } from './security/security-headers.js';
+import { registerAllowlist } from './security/allowlist-hook.js';
+import { sessionOf } from './security/session-cookie.js';
+import { parseAllowlist } from '../auth/ip-allowlist.js';
 
 export interface ServerOptions {
   trustProxy: boolean;
   https?: { cert: Buffer; key: Buffer };
+  /** CIDR ranges allowed to reach the page and the API (empty or absent: everyone). */
+  allowlist?: readonly string[];
+  /** Origins the admin page's forms may lead to (Google's consent screen). */
+  formActionOrigins?: string[];
 }
 
 export async function buildServer(deps: HttpDeps, options: ServerOptions): Promise<FastifyInstance> {
@@ -24,6 +34,9 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   await app.register(formbody);
+  await app.register(cookie);
+  registerAllowlist(app, parseAllowlist(options.allowlist ?? []));
+  registerSecurityHeaders(app, { hsts: Boolean(options.https), formActionOrigins: options.formActionOrigins ?? [] });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
   // During shutdown new requests get 503 while the ones in flight finish.
@@ -35,6 +48,9 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
   registerHealthRoutes(app, deps);
   registerTicketRoutes(app, deps);
   registerMailboxRoutes(app, deps);
-  registerOAuthRoutes(app, deps, () => null);
+  const admin = deps.admin;
+  if (admin) registerAdmin(app, deps, admin);
+  // The OAuth state is bound to the admin session that started the consent.
+  registerOAuthRoutes(app, deps, (request) => (admin ? (sessionOf(request, admin.sessions, admin.cookies)?.ref ?? null) : null));
   return app;
 }

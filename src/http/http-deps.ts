@@ -8,6 +8,7 @@ import type { JobQueue } from '../queue/job-queue.js';
 import type { MailboxConnector } from '../mailboxes/mailbox-connector.js';
 import type { Db } from '../store/database.js';
 import type { TokenVerifier } from './api-auth.js';
+import type { AdminDeps } from './admin/admin-deps.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -23,4 +24,6 @@ export interface HttpDeps {
   /** Asks the scheduler to sync a mailbox now (after connect). */
   syncNow: (mailboxId: number) => void;
   disconnect: (mailboxId: number, options: { deleteTickets: boolean; actor: string }) => Promise<{ revoked: boolean }>;
+  /** The admin page and token API; without it only the REST API with INTAKE_API_TOKEN is served. */
+  admin?: AdminDeps;
 }

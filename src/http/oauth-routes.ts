@@ -1,14 +1,15 @@
 // Google redirects the admin's browser here after consent. The page says in plain words
 // what happened: connected, or which check failed and what to do next.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HttpDeps } from './http-deps.js';
 import { isIntakeError } from '../errors/intake-error.js';
 import { statusFor } from './error-reply.js';
-import { escapeHtml, page } from './html.js';
+import { escapeHtml } from './html.js';
+import { adminPage as page } from './admin/layout.js';
 
 export const CALLBACK_PATH = '/oauth/callback';
 
-export function registerOAuthRoutes(app: FastifyInstance, deps: HttpDeps, sessionRefOf: (request: unknown) => string | null): void {
+export function registerOAuthRoutes(app: FastifyInstance, deps: HttpDeps, sessionRefOf: (request: FastifyRequest) => string | null): void {
   app.get(CALLBACK_PATH, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
     try {

@@ -1,0 +1,42 @@
+// The admin page's mailbox routes: the list, "Connect Gmail" (a consent URL whose state
+// is bound to this session) and "Disconnect" (optionally deleting the tickets).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { HttpDeps } from '../http-deps.js';
+import { mailboxHealth } from '../mailbox-health.js';
+import { startOfUtcDay, ticketsCreatedSince } from '../../store/ticket-stats.js';
+import type { AdminDeps } from './admin-deps.js';
+import { currentSession, formField, requireSession } from './admin-guard.js';
+import { mailboxListPage } from './mailbox-page.js';
+
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const loginHint = z.email();
+
+export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
+  const guard = requireSession(admin);
+
+  app.get('/admin', { preHandler: guard }, async (request, reply) => {
+    const today = ticketsCreatedSince(deps.db, startOfUtcDay());
+    const views = deps.mailboxes.list().map((m) => ({
+      health: mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds),
+      email: m.email,
+      ticketsToday: today.get(m.id) ?? 0,
+    }));
+    const notice = (request.query as Record<string, string | undefined>).notice;
+    return reply.type('text/html').header('cache-control', 'no-store').send(mailboxListPage(views, currentSession(request).csrfToken, notice));
+  });
+
+  app.post('/admin/mailboxes/connect', { preHandler: guard }, async (request, reply) => {
+    const hint = loginHint.safeParse(formField(request, 'loginHint').trim());
+    const url = await deps.connector.begin({ source: 'gmail', loginHint: hint.success ? hint.data : undefined, sessionRef: currentSession(request).ref });
+    return reply.redirect(url, 303);
+  });
+
+  app.post('/admin/mailboxes/:id/disconnect', { preHandler: guard }, async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success || !deps.mailboxes.get(params.data.id)) return reply.redirect('/admin', 303);
+    const deleteTickets = formField(request, 'deleteTickets') === 'on';
+    const { revoked } = await deps.disconnect(params.data.id, { deleteTickets, actor: `admin:${currentSession(request).adminId}` });
+    return reply.redirect(`/admin?notice=${revoked ? (deleteTickets ? 'deleted' : 'disconnected') : 'revoke_pending'}`, 303);
+  });
+}

@@ -1,0 +1,68 @@
+// Renders the mailbox list: each mailbox's state in words (with the reason when it needs
+// re-consent), full-sync progress, last successful sync, tickets today, and the forms to
+// connect Gmail and to disconnect. Pure: data in, HTML out.
+import type { MailboxHealth } from '../mailbox-health.js';
+import { escapeHtml } from '../html.js';
+import { adminPage, csrfField } from './layout.js';
+
+export interface MailboxView {
+  health: MailboxHealth;
+  email: string;
+  ticketsToday: number;
+}
+
+const REASONS: Record<string, string> = {
+  revoked_by_user: 'access was removed in the Google account',
+  testing_mode_expiry: 'Google ended the grant after 7 days because the OAuth app is in Testing mode',
+  password_changed: 'the Google account password was changed',
+  admin_policy: 'a Google Workspace admin blocked access',
+  scope_missing: 'Gmail access is no longer granted',
+  unknown: 'Google refused the grant without saying why',
+};
+
+const STATE_LABEL: Record<MailboxHealth['state'], string> = {
+  syncing: 'Syncing',
+  backfilling: 'Importing existing mail',
+  needs_reconsent: 'Needs re-consent',
+  error: 'Error',
+  disconnected: 'Disconnected',
+};
+
+export const NOTICES: Record<string, string> = {
+  disconnected: 'The mailbox was disconnected and its access revoked at Google.',
+  deleted: 'The mailbox and its tickets were deleted and its access revoked at Google.',
+  revoke_pending: 'The mailbox was removed here; Google could not be reached, so the revocation will be retried automatically.',
+};
+
+export function mailboxListPage(views: MailboxView[], csrfToken: string, notice?: string): string {
+  const note = notice && NOTICES[notice] ? `<p class="notice" id="notice" role="status">${escapeHtml(NOTICES[notice])}</p>` : '';
+  const list = views.length === 0 ? '<p class="muted" id="no-mailboxes">No mailbox connected yet.</p>' : views.map((v) => mailboxCard(v, csrfToken)).join('');
+  return adminPage('Mailboxes', `<h1>Mailboxes</h1>${note}${connectForm(csrfToken)}<section id="mailboxes">${list}</section>`, {
+    csrfToken,
+    currentPath: '/admin',
+  });
+}
+
+function connectForm(csrfToken: string): string {
+  return `<form method="post" action="/admin/mailboxes/connect" class="card" id="connect-form">${csrfField(csrfToken)}
+<label for="login-hint">Gmail address (optional)</label><input id="login-hint" name="loginHint" type="email" autocomplete="off">
+<div class="row"><button id="connect-gmail" type="submit">Connect Gmail</button></div></form>`;
+}
+
+function mailboxCard(v: MailboxView, csrfToken: string): string {
+  const h = v.health;
+  const reason = h.state === 'needs_reconsent' ? `<dt>Why</dt><dd class="reason">${escapeHtml(REASONS[h.reason ?? 'unknown'] ?? h.reason ?? '')} — connect it again to resume.</dd>` : '';
+  const error = h.lastError ? `<dt>Last error</dt><dd>${escapeHtml(h.lastError)}</dd>` : '';
+  const progress = h.backfill
+    ? `<dt>Progress</dt><dd><progress max="${h.backfill.total}" value="${h.backfill.done}"></progress> ${h.backfill.done} of ${h.backfill.total}</dd>`
+    : '';
+  return `<article class="card mailbox" data-mailbox-id="${h.id}">
+<h2>${escapeHtml(v.email)}</h2>
+<span class="state state-${h.state}">${STATE_LABEL[h.state]}</span>
+<dl>${reason}${progress}<dt>Last successful sync</dt><dd class="last-sync">${h.lastSuccessfulSync ? `<time datetime="${h.lastSuccessfulSync}">${h.lastSuccessfulSync.replace('T', ' ').slice(0, 19)} UTC</time>` : 'never'}${h.stale ? ' (late)' : ''}</dd>
+<dt>Tickets today</dt><dd class="tickets-today">${v.ticketsToday}</dd>${error}</dl>
+<form method="post" action="/admin/mailboxes/${h.id}/disconnect" class="row">${csrfField(csrfToken)}
+<label class="inline"><input type="checkbox" name="deleteTickets" value="on" class="delete-tickets"> also delete its tickets</label>
+<button class="danger disconnect" type="submit">Disconnect</button></form>
+</article>`;
+}

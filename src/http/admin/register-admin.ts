@@ -1,0 +1,16 @@
+// Mounts the admin page (sign-in, mailboxes, its stylesheet) and the token API on the app.
+// The cookie plugin is registered by buildServer, before any route.
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from '../http-deps.js';
+import type { AdminDeps } from './admin-deps.js';
+import { ADMIN_CSS, ADMIN_CSS_PATH } from './admin-css.js';
+import { registerLoginRoutes } from './login-routes.js';
+import { registerMailboxPageRoutes } from './mailbox-page-routes.js';
+import { registerTokenRoutes } from '../token-routes.js';
+
+export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
+  app.get(ADMIN_CSS_PATH, async (_request, reply) => reply.type('text/css').header('cache-control', 'public, max-age=3600').send(ADMIN_CSS));
+  registerLoginRoutes(app, admin);
+  registerMailboxPageRoutes(app, deps, admin);
+  registerTokenRoutes(app, deps.verifyToken, admin.tokens);
+}
