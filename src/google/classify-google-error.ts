@@ -40,7 +40,8 @@ export function isInvalidGrant(err: unknown): boolean {
 
 export function classifyRevocation(err: unknown, ageOfGrantMs: number): RevocationReason {
   const data = responseData(err);
-  const description = `${String(data.error_description ?? '')} ${String(data.error_subtype ?? '')}`.toLowerCase();
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const description = `${text(data.error_description)} ${text(data.error_subtype)}`.toLowerCase();
   if (data.error === 'admin_policy_enforced' || description.includes('admin_policy')) return 'admin_policy';
   if (description.includes('password')) return 'password_changed';
   // Google does not say why; a grant that died about 7 days after consent is the Testing-mode expiry.

@@ -58,7 +58,7 @@ export class GmailSource implements MailSource {
     const refs: MessageRef[] = [];
     const seen = new Set<string>();
     let pageToken: string | null = null;
-    let historyId = startHistoryId;
+    let historyId: string;
     do {
       const page = await this.api.listHistory(startHistoryId, pageToken, this.pageSize);
       for (const ref of page.added) {

@@ -9,6 +9,7 @@ import { stripNul } from './text-clean.js';
 export const ATTACHMENT_OVER_CAP = 'exceeds ingest.maxAttachmentBytes';
 
 /** Control characters (NUL included) in a file name only cause trouble where it is shown or stored. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
 
 export function toParsedAttachment(attachment: Attachment, maxAttachmentBytes: number): ParsedAttachment {
