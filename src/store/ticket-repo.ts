@@ -56,6 +56,7 @@ export class TicketRepo {
   private readonly insertOutbox;
   private readonly touchTicket;
   private readonly upsertContact;
+  private readonly adoptOpening;
   private readonly contactId;
 
   constructor(db: Db) {
@@ -91,6 +92,12 @@ export class TicketRepo {
       'INSERT INTO contacts (email, name, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO UPDATE SET name = COALESCE(NULLIF(excluded.name, \'\'), contacts.name)',
     );
     this.contactId = db.prepare<[string], { id: number }>('SELECT id FROM contacts WHERE email = ?');
+    // A full sync lists newest first, so a reply can arrive before the mail that opened the
+    // thread: the ticket takes its subject and requester from its earliest message.
+    this.adoptOpening = db.prepare(
+      `UPDATE tickets SET subject = @subject, requester_contact_id = @contact WHERE id = @ticket
+       AND @received < (SELECT MIN(received_at) FROM messages WHERE ticket_id = @ticket AND id != @message)`,
+    );
   }
 
   hasMessage(mailboxId: number, providerMessageId: string): boolean {
@@ -115,6 +122,7 @@ export class TicketRepo {
         this.insertAttachment.run(messageId, a.filename, a.contentType, a.size, a.sha256, a.content, a.omittedReason);
       }
       this.touchTicket.run(m.needsReview ? 1 : 0, now, ticketId);
+      if (!createdTicket) this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
       this.insertOutbox.run(createdTicket ? 'ticket.created' : 'ticket.message_added', ticketId, messageId, now);
       return { duplicate: false, ticketId, messageId, createdTicket };
     })();

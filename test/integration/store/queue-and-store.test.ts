@@ -104,6 +104,17 @@ describe('store and embedded queue on a real SQLite file', () => {
     expect(other.createdTicket).toBe(true);
   });
 
+  it('TicketRepo.write(): when a reply is stored before the message that opened the thread, the ticket takes the opener subject', () => {
+    const db = freshDb();
+    new MailboxRepo(db).upsertConnected({ email: 'desk@example.com', source: 'gmail', refreshTokenCipher: 'x', scopes: [] });
+    const repo = new TicketRepo(db);
+    const reply = repo.write(message({ providerMessageId: 'r', providerThreadId: 'T', subject: 'Re: Invoice 42', receivedAt: 2000 }));
+    repo.write(message({ providerMessageId: 'o', providerThreadId: 'T', subject: 'Invoice 42', receivedAt: 1000 }));
+    repo.write(message({ providerMessageId: 'l', providerThreadId: 'T', subject: 'Re: Re: Invoice 42', receivedAt: 3000 }));
+    const ticket = db.prepare('SELECT subject, message_count FROM tickets WHERE id = ?').get(reply.ticketId) as { subject: string; message_count: number };
+    expect(ticket).toEqual({ subject: 'Invoice 42', message_count: 3 });
+  });
+
   it('TicketRepo.write(): when Gmail gives a thread id, follows it even if the headers point elsewhere', () => {
     const db = freshDb();
     new MailboxRepo(db).upsertConnected({ email: 'desk@example.com', source: 'gmail', refreshTokenCipher: 'x', scopes: [] });
