@@ -1,0 +1,110 @@
+// bench:spam — Intake's spam filter against natural's BayesClassifier on the same seeded
+// 80/20 stratified split, in the same run (contract: shared/BENCHMARKS.md). Progress goes to
+// stderr; the human table, then one JSON line, go to stdout.
+import { cpus } from 'node:os';
+import { defaultSpamOptions } from '../src/spam/spam-options.js';
+import type { SpamOptions } from '../src/spam/spam-options.js';
+import { parseBenchArgs } from './lib/bench-args.js';
+import type { SpamBenchArgs } from './lib/bench-args.js';
+import { runIntake } from './lib/intake-run.js';
+import type { IntakeResult } from './lib/intake-run.js';
+import { defaultCorpusFiles, directoryCorpusFiles, parseAll } from './lib/labelled-corpus.js';
+import type { LabelledFile, LabelledMessage } from './lib/labelled-corpus.js';
+import { runNaturalBaseline } from './lib/natural-baseline.js';
+import type { BaselineResult } from './lib/natural-baseline.js';
+import { peakRssMb, percentile, round } from './lib/metrics.js';
+import { stratifiedSample, stratifiedSplit } from './lib/seeded-split.js';
+import { formatTable } from './lib/table.js';
+import { sweepThresholds } from './lib/threshold-sweep.js';
+
+const SEED = 42;
+const QUICK_SIZE = 1200;
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+interface Split {
+  train: LabelledMessage[];
+  test: LabelledMessage[];
+  describe: string;
+  mode: 'learn' | 'starter';
+}
+
+async function load(files: LabelledFile[], what: string): Promise<LabelledMessage[]> {
+  log(`parsing ${files.length} messages of ${what}`);
+  return parseAll(files, (n) => {
+    if (n % 1000 === 0) log(`  parsed ${n}/${files.length}`);
+  });
+}
+
+async function buildSplit(args: SpamBenchArgs): Promise<Split> {
+  const byLabel = (m: LabelledFile): string => m.label;
+  let files = args.corpus ? await directoryCorpusFiles(args.corpus) : defaultCorpusFiles();
+  if (args.quick) files = stratifiedSample(files, byLabel, QUICK_SIZE, SEED);
+  const name = args.corpus ?? 'spamassassin';
+  if (args.test) {
+    const train = await load(files, name);
+    const test = await load(await directoryCorpusFiles(args.test), args.test);
+    return { train, test, mode: 'starter', describe: `train ${name} all (${count(train)}) as starter model, test ${args.test} (${count(test)})` };
+  }
+  const all = await load(files, name);
+  const { train, test } = stratifiedSplit(all, byLabel, 0.8, SEED);
+  return { train, test, mode: 'learn', describe: `${name}${args.quick ? ' quick sample' : ''}, seed ${SEED} 80/20 stratified: train ${count(train)}, test ${count(test)}` };
+}
+
+function count(ms: readonly LabelledMessage[]): string {
+  const spam = ms.filter((m) => m.label === 'spam').length;
+  return `${spam} spam + ${ms.length - spam} ham`;
+}
+
+function figures(r: IntakeResult | BaselineResult, modelMb: number, rss: number): Record<string, number> {
+  return {
+    ...r.rates, train_s: r.trainS, classify_p50_ms: r.classifyP50Ms, classify_p99_ms: r.classifyP99Ms,
+    learn_p50_ms: r.learnP50Ms, model_mb: modelMb, peak_rss_mb: rss,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const split = await buildSplit(args);
+  const options = benchOptions(args);
+  log(`intake: ${split.mode === 'learn' ? 'learning' : 'counting'} ${split.train.length} messages`);
+  const ours = runIntake(split.train, split.test, options, split.mode);
+  const ourRss = peakRssMb();
+  if (args.sweep) log(sweepThresholds(ours.scores));
+  const naturalTrain = stratifiedSample(split.train, (m) => m.label, args.naturalTrain, SEED);
+  const naturalTest = stratifiedSample(split.test, (m) => m.label, args.naturalTest, SEED);
+  log(`natural: training on ${naturalTrain.length}, testing on ${naturalTest.length}`);
+  const theirs = runNaturalBaseline(naturalTrain, naturalTest, log);
+  report(args, split, ours, ourRss, theirs, { train: naturalTrain.length, test: naturalTest.length });
+}
+
+function benchOptions(args: SpamBenchArgs): SpamOptions {
+  const overrides: Partial<SpamOptions> = { rule: args.rule };
+  if (args.starterWeight !== null) overrides.starterWeight = args.starterWeight;
+  if (args.hamThreshold !== null) overrides.hamThreshold = args.hamThreshold;
+  if (args.spamThreshold !== null) overrides.spamThreshold = args.spamThreshold;
+  return defaultSpamOptions(overrides);
+}
+
+function report(args: SpamBenchArgs, split: Split, ours: IntakeResult, ourRss: number, theirs: BaselineResult, sub: { train: number; test: number }): void {
+  const o = benchOptions(args);
+  const mine = figures(ours, round((ours.stats.modelBytes ?? 0) / 1e6, 2), ourRss);
+  const base = figures(theirs, theirs.modelMb, peakRssMb());
+  const subset = sub.train < split.train.length || sub.test < split.test.length ? `train ${sub.train} of ${split.train.length}, test ${sub.test} of ${split.test.length} (same split; natural is too slow for all)` : 'none';
+  const ratio = round(theirs.classifyP50Ms / Math.max(ours.classifyP50Ms, 1e-6), 1);
+  const rows = Object.keys(mine).map((k) => [k, String(mine[k]), String(base[k])]);
+  process.stdout.write(`bench:spam  ${split.describe}  (rule ${o.rule}, thresholds ${o.hamThreshold}/${o.spamThreshold}, starter weight ${o.starterWeight})\n`);
+  process.stdout.write(`${formatTable(['figure', 'intake', 'natural'], rows)}\n`);
+  const parseP50 = round(percentile([...split.train, ...split.test].map((m) => m.parseMs), 50), 3);
+  process.stdout.write(`natural.subset: ${subset}\nclassify speed vs natural (p50): ${ratio}x   mime parse p50 (not in classify): ${parseP50} ms   trained-message memory: ${round((ours.stats.docsBytes ?? 0) / 1e6, 2)} MB   features: ${ours.stats.features}\n`);
+  const json = {
+    bench: 'spam', node: process.version, cpus: cpus().length, input: split.describe, rule: o.rule, ham_threshold: o.hamThreshold, spam_threshold: o.spamThreshold,
+    ...mine, docs_mb: round((ours.stats.docsBytes ?? 0) / 1e6, 2), features: ours.stats.features, parse_p50_ms: parseP50,
+    natural: { ...base, subset }, ratio_classify_speed_vs_natural: ratio,
+  };
+  process.stdout.write(`${JSON.stringify(json)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:spam could not run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

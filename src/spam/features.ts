@@ -1,0 +1,41 @@
+// SpamInput -> the set of feature strings the model counts: field-prefixed words from the
+// subject, the text body and words only the HTML shows, plus header and structure evidence.
+import { headerFeatures } from './header-features.js';
+import type { BodyShape } from './header-features.js';
+import { htmlToText } from './html-text.js';
+import type { SpamInput } from './spam-input.js';
+import { tokenizeText } from './text-tokenizer.js';
+
+const MAX_FEATURES = 4000;
+const HTML_TAGS = /<(font|img|table|form|input|script|iframe|center|map|area|base)\b/gi;
+
+/** Unique features, in first-seen order (the order only matters for tests). */
+export function extractFeatures(input: SpamInput): string[] {
+  const features = new Set<string>();
+  const add = (f: string): void => {
+    if (features.size < MAX_FEATURES) features.add(f);
+  };
+  for (const t of tokenizeText(input.subject)) add(`s:${t}`);
+  const bodyWords = new Set(tokenizeText(input.text));
+  for (const t of bodyWords) add(`b:${t}`);
+  const htmlText = input.html ? htmlToText(input.html) : '';
+  // Words the HTML renders but the text part lacks: often hidden filler, or all there is.
+  for (const t of tokenizeText(htmlText)) if (!bodyWords.has(t)) add(`h:${t}`);
+  for (const f of htmlStructure(input.html)) add(f);
+  for (const f of headerFeatures(input, bodyShape(input, htmlText))) add(f);
+  return [...features];
+}
+
+function bodyShape(input: SpamInput, htmlText: string): BodyShape {
+  const text = input.text.trim();
+  if (!input.html) return text ? 'text-only' : 'empty';
+  // spamInputFromRaw derives the text from the HTML when a message has none: still html-only.
+  return text && text !== htmlText.trim() ? 'both' : 'html-only';
+}
+
+function htmlStructure(html: string): string[] {
+  if (!html) return [];
+  const tags = new Set<string>();
+  for (const m of html.slice(0, 200_000).matchAll(HTML_TAGS)) tags.add(`html:${(m[1] ?? '').toLowerCase()}`);
+  return [...tags];
+}

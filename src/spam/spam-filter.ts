@@ -1,0 +1,190 @@
+// The trainable filter: classify against an in-memory copy of the counts, learn / unlearn
+// one message in one SQLite transaction, and remember what each message was trained as,
+// so a corrected label moves counts instead of doubling them.
+import type Database from 'better-sqlite3';
+import { extractFeatures } from './features.js';
+import { hashFeature, packHashes, unpackHashes } from './feature-hash.js';
+import { ModelCache, zeroCounts } from './model-cache.js';
+import type { CountDelta } from './model-cache.js';
+import type { SpamInput } from './spam-input.js';
+import { SpamModelRepo } from './spam-model-repo.js';
+import type { SpamOptions } from './spam-options.js';
+import { scoreFeatures } from './spam-verdict.js';
+import type { SpamLabel, SpamVerdict } from './spam-verdict.js';
+
+export type { SpamLabel, SpamVerdict, SpamEvidence } from './spam-verdict.js';
+
+export interface SpamStats {
+  /** messages learned from this installation's mail (agents' marks, `intake spam train`) */
+  spam: number;
+  ham: number;
+  /** messages of the starter corpus */
+  starterSpam: number;
+  starterHam: number;
+  /** distinct features with a count */
+  features: number;
+  /** messages remembered for unlearning */
+  trainedMessages: number;
+  generation: number;
+  /** on-disk bytes of the counts and of the trained-message memory, when measurable */
+  modelBytes: number | null;
+  docsBytes: number | null;
+}
+
+/** Per-feature deltas of a starter-corpus batch: hash -> [spam, ham] message counts. */
+export type StarterCounts = ReadonlyMap<number, readonly [number, number]>;
+
+export class SpamFilter {
+  readonly #db: Database.Database;
+  readonly #repo: SpamModelRepo;
+  readonly #options: SpamOptions;
+  #cache: ModelCache | null = null;
+  #seenDataVersion = -1;
+
+  constructor(db: Database.Database, options: SpamOptions) {
+    this.#db = db;
+    this.#repo = new SpamModelRepo(db);
+    this.#options = Object.freeze({ ...options });
+  }
+
+  get options(): SpamOptions {
+    return this.#options;
+  }
+
+  /** With the filter disabled every message is ham: nothing is quarantined. */
+  classify(input: SpamInput): SpamVerdict {
+    if (!this.#options.enabled) return { verdict: 'ham', score: 0, evidence: [] };
+    return this.classifyFeatures(extractFeatures(input));
+  }
+
+  classifyFeatures(features: readonly string[]): SpamVerdict {
+    const cache = this.#fresh();
+    return scoreFeatures(features, (h) => cache.tokens.get(h), cache.totals, this.#options);
+  }
+
+  learn(docKey: string, input: SpamInput, label: SpamLabel): void {
+    this.learnFeatures(docKey, extractFeatures(input), label);
+  }
+
+  learnFeatures(docKey: string, features: readonly string[], label: SpamLabel): void {
+    const hashes = packHashes(features.map(hashFeature));
+    this.#change(() => {
+      const previous = this.#repo.getDoc(docKey);
+      if (previous?.label === label) return null;
+      const deltas = new Map<number, CountDelta>();
+      if (previous) addDoc(deltas, unpackHashes(previous.features), previous.label, -1);
+      addDoc(deltas, unpackHashes(hashes), label, +1);
+      this.#repo.putDoc(docKey, label, hashes, Date.now());
+      return { deltas, totals: docTotals(previous?.label, label) };
+    });
+  }
+
+  unlearn(docKey: string): void {
+    this.#change(() => {
+      const previous = this.#repo.getDoc(docKey);
+      if (!previous) return null;
+      const deltas = new Map<number, CountDelta>();
+      addDoc(deltas, unpackHashes(previous.features), previous.label, -1);
+      this.#repo.deleteDoc(docKey);
+      return { deltas, totals: docTotals(previous.label, undefined) };
+    });
+  }
+
+  trainedAs(docKey: string): SpamLabel | null {
+    return this.#repo.getDoc(docKey)?.label ?? null;
+  }
+
+  /** Adds a batch of starter-corpus counts in one transaction; nothing is remembered per message. */
+  addStarterCounts(counts: StarterCounts, messages: { spam: number; ham: number }): void {
+    this.#repo.transaction(() => {
+      for (const [hash, [spam, ham]] of counts) {
+        this.#repo.applyTokenDelta(hash, { spam: 0, ham: 0, starterSpam: spam, starterHam: ham });
+      }
+      this.#repo.applyTotalsDelta({ spam: 0, ham: 0, starterSpam: messages.spam, starterHam: messages.ham }, Date.now());
+    });
+    this.#cache = null;
+  }
+
+  stats(): SpamStats {
+    const t = this.#repo.totals();
+    const c = this.#repo.counts();
+    const bytes = this.#repo.tableBytes();
+    return {
+      spam: t.spam,
+      ham: t.ham,
+      starterSpam: t.starterSpam,
+      starterHam: t.starterHam,
+      features: c.features,
+      trainedMessages: c.docs,
+      generation: t.generation,
+      modelBytes: bytes?.tokens ?? null,
+      docsBytes: bytes?.docs ?? null,
+    };
+  }
+
+  /** 'all' forgets everything; 'starter' drops only the starter corpus's counts. */
+  reset(scope: 'all' | 'starter' = 'all'): void {
+    this.#repo.transaction(() => this.#repo.deleteAll(scope));
+    this.#cache = null;
+  }
+
+  /** Runs one change in one transaction, then mirrors it in memory once it has committed. */
+  #change(work: () => { deltas: Map<number, CountDelta>; totals: CountDelta } | null): void {
+    const cache = this.#fresh();
+    // Inside a caller's transaction our commit is only a savepoint: the caller may still roll
+    // back, so the in-memory copy is rebuilt from SQLite afterwards instead of patched.
+    let staleAfter = this.#db.inTransaction;
+    const result = this.#repo.transaction(() => {
+      const change = work();
+      if (!change) return null;
+      for (const [hash, d] of change.deltas) this.#repo.applyTokenDelta(hash, d);
+      // Another process changed the model since we loaded it: reload rather than patch.
+      const generation = this.#repo.applyTotalsDelta(change.totals, Date.now());
+      staleAfter ||= generation !== cache.generation + 1;
+      return change;
+    });
+    if (!result) return;
+    if (staleAfter) {
+      this.#cache = null;
+      return;
+    }
+    for (const [hash, d] of result.deltas) cache.applyDelta(hash, d);
+    cache.applyTotals(result.totals);
+    cache.generation += 1;
+  }
+
+  #fresh(): ModelCache {
+    const version = this.#repo.dataVersion();
+    if (this.#cache && version !== this.#seenDataVersion && this.#repo.generation() !== this.#cache.generation) {
+      this.#cache = null;
+    }
+    this.#seenDataVersion = version;
+    this.#cache ??= this.#load();
+    return this.#cache;
+  }
+
+  #load(): ModelCache {
+    const cache = new ModelCache();
+    const { generation, ...totals } = this.#repo.totals();
+    for (const [hash, counts] of this.#repo.allTokens()) cache.tokens.set(hash, counts);
+    cache.totals = totals;
+    cache.generation = generation;
+    return cache;
+  }
+}
+
+function addDoc(deltas: Map<number, CountDelta>, hashes: readonly number[], label: SpamLabel, sign: 1 | -1): void {
+  for (const hash of hashes) {
+    const d = deltas.get(hash) ?? zeroCounts();
+    if (label === 'spam') d.spam += sign;
+    else d.ham += sign;
+    deltas.set(hash, d);
+  }
+}
+
+function docTotals(removed: SpamLabel | undefined, added: SpamLabel | undefined): CountDelta {
+  const d = zeroCounts();
+  if (removed) d[removed] -= 1;
+  if (added) d[added] += 1;
+  return d;
+}

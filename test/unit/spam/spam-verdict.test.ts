@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { hashFeature } from '../../../src/spam/feature-hash.js';
+import type { StoredCounts } from '../../../src/spam/model-cache.js';
+import { defaultSpamOptions } from '../../../src/spam/spam-options.js';
+import { effective, scoreFeatures, spamThresholdFor, verdictOf } from '../../../src/spam/spam-verdict.js';
+
+function lookupOf(table: Record<string, Partial<StoredCounts>>): (h: number) => StoredCounts | undefined {
+  const map = new Map(Object.entries(table).map(([k, v]) => [hashFeature(k), { spam: 0, ham: 0, starterSpam: 0, starterHam: 0, ...v }]));
+  return (h) => map.get(h);
+}
+
+const totals: StoredCounts = { spam: 100, ham: 100, starterSpam: 0, starterHam: 0 };
+const options = defaultSpamOptions();
+
+describe('scoreFeatures()', () => {
+  it('scoreFeatures(): when no feature is known, is unsure at 0.5 with no evidence', () => {
+    expect(scoreFeatures(['b:never'], lookupOf({}), totals, options)).toEqual({ verdict: 'unsure', score: 0.5, evidence: [] });
+  });
+
+  it('scoreFeatures(): when features are spam-only, says spam and explains with positive weights', () => {
+    const v = scoreFeatures(['b:viagra', 'url:pills.test', 'b:the'], lookupOf({ 'b:viagra': { spam: 40 }, 'url:pills.test': { spam: 30 }, 'b:the': { spam: 90, ham: 90 } }), totals, options);
+    expect(v.verdict).toBe('spam');
+    expect(v.evidence.map((e) => e.token)).toEqual(['b:viagra', 'url:pills.test']);
+    expect(v.evidence.every((e) => e.weight > 0)).toBe(true);
+  });
+
+  it('scoreFeatures(): when features are ham-only, says ham with negative weights', () => {
+    const v = scoreFeatures(['b:invoic', 'from:customer.test'], lookupOf({ 'b:invoic': { ham: 50 }, 'from:customer.test': { ham: 20 } }), totals, options);
+    expect(v.verdict).toBe('ham');
+    expect(v.evidence.every((e) => e.weight < 0)).toBe(true);
+  });
+
+  it('scoreFeatures(): down-weights starter counts by starterWeight', () => {
+    expect(effective({ spam: 1, ham: 2, starterSpam: 10, starterHam: 20 }, 0.5)).toEqual({ spam: 6, ham: 12 });
+    const starterOnly = { spam: 0, ham: 0, starterSpam: 100, starterHam: 100 };
+    const lookup = lookupOf({ 'b:x': { starterSpam: 3 } });
+    const full = scoreFeatures(['b:x'], lookup, starterOnly, { ...options, starterWeight: 1 });
+    const light = scoreFeatures(['b:x'], lookup, starterOnly, { ...options, starterWeight: 0.1 });
+    expect(light.score).toBeLessThan(full.score);
+  });
+});
+
+describe('verdictOf()', () => {
+  it('verdictOf(): splits the score at the two thresholds (ham below, spam at or above)', () => {
+    const t = { hamThreshold: 0.2, spamThreshold: 0.9 };
+    expect([0.19, 0.2, 0.89, 0.9].map((s) => verdictOf(s, t))).toEqual(['ham', 'unsure', 'unsure', 'spam']);
+  });
+});
+
+describe('spamThresholdFor()', () => {
+  const o = { spamThreshold: 0.9, starterSpamThreshold: 0.999, maturityMessages: 200 };
+  it('spamThresholdFor(): until the installation has learned enough of both classes, uses the starter threshold', () => {
+    expect(spamThresholdFor({ spam: 500, ham: 199, starterSpam: 1896, starterHam: 4150 }, o)).toBe(0.999);
+  });
+  it('spamThresholdFor(): once mature, uses the configured spam threshold', () => {
+    expect(spamThresholdFor({ spam: 200, ham: 200, starterSpam: 0, starterHam: 0 }, o)).toBe(0.9);
+  });
+});
