@@ -4,6 +4,9 @@ import { EXIT_USAGE, type CliContext } from './cli-context.js';
 import { runStart } from './start-command.js';
 import { runMailboxCommand } from './mailbox-command.js';
 import { runDemo } from './demo-command.js';
+import { runAdminCommand } from './admin-command.js';
+import { runTokenCommand } from './token-command.js';
+import { runKeysCommand } from './keys-command.js';
 
 const USAGE = `usage: intake <command>
 
@@ -13,6 +16,12 @@ const USAGE = `usage: intake <command>
   mailbox list                   list connected mailboxes and their health
   mailbox remove ID [--delete-tickets]
                                  revoke at Google and delete a mailbox's OAuth data
+  admin create USERNAME [--password-file FILE]
+                                 create an admin; prints its TOTP secret and recovery codes once
+  token create --scope agent|admin --name NAME
+                                 create a REST API token (printed once)
+  token list | token revoke ID   list or revoke REST API tokens
+  keys rotate                    re-encrypt stored secrets under the first INTAKE_SECRET_KEY
 `;
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
@@ -24,6 +33,12 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       return runDemo(rest, ctx);
     case 'mailbox':
       return runMailboxCommand(rest, ctx);
+    case 'admin':
+      return runAdminCommand(rest, ctx);
+    case 'token':
+      return runTokenCommand(rest, ctx);
+    case 'keys':
+      return runKeysCommand(rest, ctx);
     case 'help':
     case '--help':
     case '-h':
