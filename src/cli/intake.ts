@@ -7,6 +7,7 @@ import { runDemo } from './demo-command.js';
 import { runAdminCommand } from './admin-command.js';
 import { runTokenCommand } from './token-command.js';
 import { runKeysCommand } from './keys-command.js';
+import { runSpamEntry } from './spam-entry.js';
 
 const USAGE = `usage: intake <command>
 
@@ -22,6 +23,11 @@ const USAGE = `usage: intake <command>
                                  create a REST API token (printed once)
   token list | token revoke ID   list or revoke REST API tokens
   keys rotate                    re-encrypt stored secrets under the first INTAKE_SECRET_KEY
+  spam train [--spam PATH]... [--ham PATH]... | --starter
+                                 teach the spam filter from an mbox, a Maildir or a folder of messages
+  spam stats                     what the spam model has learned
+  spam reset --yes [--starter-only]
+                                 forget what the spam model learned
 `;
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
@@ -39,6 +45,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       return runTokenCommand(rest, ctx);
     case 'keys':
       return runKeysCommand(rest, ctx);
+    case 'spam':
+      return runSpamEntry(rest, ctx);
     case 'help':
     case '--help':
     case '-h':

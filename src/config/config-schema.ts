@@ -1,6 +1,8 @@
 // The shape of Intake's configuration: one zod schema, strict at every level so a typo
 // is an error rather than a silently ignored key. Defaults live in config/default.json.
 import { z } from 'zod';
+// A part that owns tunable behaviour owns its option schema; config composes them.
+import { spamConfigSchema } from '../spam/spam-options.js';
 
 const url = z.url({ message: 'expected an absolute URL such as https://host/path' });
 const port = z.number().int().min(0).max(65535);
@@ -51,6 +53,8 @@ export const configSchema = z.strictObject({
   }),
   ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),
+  spam: spamConfigSchema.strict(),
+  retention: z.strictObject({ quarantineDays: z.number().positive() }),
   auth: z.strictObject({
     sessionIdleMinutes: z.number().positive(),
     sessionAbsoluteHours: z.number().positive(),

@@ -16,6 +16,10 @@ import { RevocationRepo } from '../privacy/revocation-repo.js';
 import { MailboxSources } from '../mailboxes/mailbox-sources.js';
 import { CALLBACK_PATH } from '../http/oauth-routes.js';
 import type { DisconnectDeps } from '../privacy/disconnect-mailbox.js';
+import { TicketRepo } from '../store/ticket-repo.js';
+import { QuarantineRepo } from '../store/quarantine-repo.js';
+import { SpamFilter } from '../spam/spam-filter.js';
+import { forgetMailboxLearning } from '../review/forget-mailbox-learning.js';
 import { ShutdownSteps } from './shutdown.js';
 
 export interface Core {
@@ -28,6 +32,9 @@ export interface Core {
   subjectRef: SubjectRefFn;
   mailboxes: MailboxRepo;
   audit: AuditRepo;
+  tickets: TicketRepo;
+  quarantine: QuarantineRepo;
+  spam: SpamFilter;
   revocations: RevocationRepo;
   oauth: GoogleOAuth;
   queue: JobQueue & EmbeddedQueue;
@@ -60,10 +67,12 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
   const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), config.queue);
   steps.add('queue', () => queue.close());
   const subjectRef = subjectRefFn(rootKey);
+  const spam = new SpamFilter(db, config.spam);
   const disconnectDeps: DisconnectDeps = {
     db, mailboxes, audit, queue, oauth, box, revocations, subjectRef,
     log: log.child({ module: 'privacy' }),
     forget: (id) => sources.forget(id),
+    forgetLearning: (id) => forgetMailboxLearning(db, spam, id),
   };
-  return { config, log, steps, db, rootKey, box, subjectRef, mailboxes, audit, revocations, oauth, queue, sources, disconnectDeps };
+  return { config, log, steps, db, rootKey, box, subjectRef, mailboxes, audit, tickets: new TicketRepo(db), quarantine: new QuarantineRepo(db), spam, revocations, oauth, queue, sources, disconnectDeps };
 }

@@ -5,9 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../store/database.js';
-import { TicketRepo } from '../store/ticket-repo.js';
 import { TicketQuery } from '../store/ticket-query.js';
-import { QuarantineRepo } from '../store/quarantine-repo.js';
+import { FilterSpamCheck } from '../ingest/filter-spam-check.js';
+import { ensureStarterModel } from '../spam/starter-model.js';
+import { purgeExpiredQuarantine } from '../privacy/retention.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
@@ -42,7 +43,9 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
   try {
     const core = buildCore(config, log, steps);
     const metrics = createMetrics();
+    await prepareSpamModel(core);
     startIngestWorkers(core, metrics, hooks);
+    startRetention(core);
     const scheduler = startScheduler(core, metrics);
     startRevocationRetries(core);
     const server = await startHttp(core, metrics, scheduler);
@@ -56,13 +59,31 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
   }
 }
 
+/** A new install starts from the starter model; without its corpus package, from an empty one. */
+async function prepareSpamModel(core: Core): Promise<void> {
+  const outcome = await ensureStarterModel(core.spam, core.config.spam);
+  if (outcome.status === 'trained') core.log.info({ spam: outcome.spam, ham: outcome.ham, ms: outcome.ms }, 'starter spam model trained');
+  if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
+}
+
+function startRetention(core: Core): void {
+  const run = () => {
+    const purged = purgeExpiredQuarantine(core.db, core.config.retention.quarantineDays);
+    if (purged > 0) core.log.info({ purged }, 'expired quarantined spam purged');
+  };
+  run();
+  const timer = setInterval(run, 3_600_000);
+  timer.unref();
+  core.steps.add('retention', () => clearInterval(timer));
+}
+
 function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): void {
   const deps: IngestDeps = {
     mailboxes: core.mailboxes,
-    tickets: new TicketRepo(core.db),
-    quarantine: new QuarantineRepo(core.db),
+    tickets: core.tickets,
+    quarantine: core.quarantine,
     sourceFor: (m) => core.sources.sourceFor(m),
-    spam: null,
+    spam: new FilterSpamCheck(core.spam, core.config.ingest.maxMessageBytes),
     limits: core.config.ingest,
     log: core.log.child({ module: 'ingest' }),
   };
@@ -123,6 +144,13 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler): Pr
       log: core.log, db: core.db, metrics, mailboxes: core.mailboxes, tickets: new TicketQuery(core.db), queue: core.queue, connector,
       verifyToken: buildTokenVerifier(core, admin),
       admin,
+      review: {
+        quarantine: core.quarantine,
+        review: {
+          db: core.db, filter: core.spam, tickets: core.tickets, quarantine: core.quarantine, audit: core.audit, mailboxes: core.mailboxes,
+          sourceFor: (m) => core.sources.sourceFor(m), limits: config.ingest,
+        },
+      },
       pollIntervalSeconds: config.sync.pollIntervalSeconds,
       isShuttingDown: () => core.steps.isClosing,
       syncNow: (id) => scheduler.syncNow(id),

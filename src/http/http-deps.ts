@@ -9,6 +9,7 @@ import type { MailboxConnector } from '../mailboxes/mailbox-connector.js';
 import type { Db } from '../store/database.js';
 import type { TokenVerifier } from './api-auth.js';
 import type { AdminDeps } from './admin/admin-deps.js';
+import type { ReviewHttpDeps } from './review-routes.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -26,4 +27,6 @@ export interface HttpDeps {
   disconnect: (mailboxId: number, options: { deleteTickets: boolean; actor: string }) => Promise<{ revoked: boolean }>;
   /** The admin page and token API; without it only the REST API with INTAKE_API_TOKEN is served. */
   admin?: AdminDeps;
+  /** Spam verdicts and the quarantine; without it those routes are not served. */
+  review?: ReviewHttpDeps;
 }

@@ -45,7 +45,7 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
     return { outcome: 'skipped' };
   }
   const parsed = await parseMail(fetched.raw, deps.limits);
-  const judgement = deps.spam?.judge(parsed, fetched.labelIds) ?? null;
+  const judgement = deps.spam ? await deps.spam.judge(fetched.raw, fetched.labelIds) : null;
   if (judgement?.verdict === 'spam') return quarantine(deps, mailbox.id, job, fetched, parsed, judgement);
   return writeTicket(deps, mailbox.id, job, fetched, parsed, judgement);
 }

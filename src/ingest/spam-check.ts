@@ -1,6 +1,6 @@
-// What ingest needs from a spam filter: a verdict on a parsed message. The filter itself
-// lives in spam/; this seam keeps ingest testable and lets the filter be switched off.
-import type { ParsedMessage } from './parse/parsed-message.js';
+// What ingest needs from a spam filter: a verdict on a message's raw bytes. The filter
+// reads raw mail the same way when it trains, so ingest and training never disagree on
+// what a message's features are. This seam also lets the filter be switched off.
 
 export interface SpamJudgement {
   verdict: 'ham' | 'unsure' | 'spam';
@@ -9,5 +9,5 @@ export interface SpamJudgement {
 }
 
 export interface SpamCheck {
-  judge(message: ParsedMessage, labelIds: readonly string[]): SpamJudgement;
+  judge(raw: Buffer, labelIds: readonly string[]): Promise<SpamJudgement>;
 }

@@ -24,6 +24,8 @@ export interface DisconnectDeps {
   log: Logger;
   /** Drops in-memory clients (and their access tokens) for the mailbox. */
   forget: (mailboxId: number) => void;
+  /** Unlearns what the spam model learned from the mailbox's mail (only when its mail is deleted). */
+  forgetLearning: (mailboxId: number) => void;
 }
 
 export async function disconnectMailbox(
@@ -37,6 +39,7 @@ export async function disconnectMailbox(
   const revoked = mailbox.refreshTokenCipher ? await revokeOrQueue(deps, mailbox.refreshTokenCipher) : true;
   await deps.queue.removePendingForMailbox(mailboxId);
   if (options.deleteTickets) {
+    deps.forgetLearning(mailboxId);
     // Cascades to sync state, tickets, messages, attachments, quarantine and outbox rows.
     deps.db.transaction(() => {
       deps.db.prepare('DELETE FROM jobs WHERE mailbox_id = ? OR id LIKE ?').run(mailboxId, `ingest:${mailboxId}:%`);

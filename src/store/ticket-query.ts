@@ -25,7 +25,7 @@ export interface TicketMessageView {
   receivedAt: string;
   text: string;
   html: string | null;
-  spam: { verdict: string; score: number | null } | null;
+  spam: { verdict: string; score: number | null; evidence: { token: string; weight: number }[] } | null;
   problems: string[];
   attachments: { id: number; filename: string; contentType: string; size: number; sha256: string; stored: boolean }[];
 }
@@ -106,7 +106,13 @@ export class TicketQuery {
       receivedAt: iso(m.received_at as number) as string,
       text: m.text_body as string,
       html: m.html_body as string | null,
-      spam: m.spam_verdict ? { verdict: m.spam_verdict as string, score: m.spam_score as number | null } : null,
+      spam: m.spam_verdict
+        ? {
+            verdict: m.spam_verdict as string,
+            score: m.spam_score as number | null,
+            evidence: m.spam_evidence ? (JSON.parse(m.spam_evidence as string) as { token: string; weight: number }[]) : [],
+          }
+        : null,
       problems: m.parse_problems ? (JSON.parse(m.parse_problems as string) as string[]) : [],
       attachments,
     };

@@ -33,6 +33,18 @@ export interface NewTicketMessage {
   attachments: NewAttachment[];
 }
 
+export interface StoredMessage {
+  id: number;
+  ticketId: number;
+  mailboxId: number;
+  providerMessageId: string;
+  subject: string;
+  text: string;
+  html: string;
+  fromAddress: string;
+  ticketStatus: string;
+}
+
 export interface WriteResult {
   duplicate: boolean;
   ticketId: number;
@@ -98,6 +110,43 @@ export class TicketRepo {
       `UPDATE tickets SET subject = @subject, requester_contact_id = @contact WHERE id = @ticket
        AND @received < (SELECT MIN(received_at) FROM messages WHERE ticket_id = @ticket AND id != @message)`,
     );
+  }
+
+  /** What an agent's spam/ham mark needs to know about one stored message. */
+  messageForReview(messageId: number): StoredMessage | undefined {
+    const r = this.db
+      .prepare<[number], Record<string, unknown>>(
+        `SELECT m.id, m.ticket_id, m.mailbox_id, m.provider_message_id, m.subject, m.text_body, m.html_body, m.from_address,
+          t.status FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.id = ?`,
+      )
+      .get(messageId);
+    if (!r) return undefined;
+    return {
+      id: r.id as number,
+      ticketId: r.ticket_id as number,
+      mailboxId: r.mailbox_id as number,
+      providerMessageId: r.provider_message_id as string,
+      subject: r.subject as string,
+      text: r.text_body as string,
+      html: (r.html_body as string | null) ?? '',
+      fromAddress: r.from_address as string,
+      ticketStatus: r.status as string,
+    };
+  }
+
+  setTicketStatus(ticketId: number, status: 'open' | 'pending' | 'closed' | 'spam'): void {
+    this.db.prepare('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?').run(status, Date.now(), ticketId);
+  }
+
+  /** An agent's verdict replaces the filter's: the message is no longer "unsure". */
+  recordAgentVerdict(messageId: number, label: 'spam' | 'ham'): void {
+    this.db.prepare('UPDATE messages SET spam_verdict = ? WHERE id = ?').run(`agent:${label}`, messageId);
+    this.db
+      .prepare(
+        `UPDATE tickets SET needs_review = EXISTS (SELECT 1 FROM messages WHERE ticket_id = tickets.id AND spam_verdict = 'unsure')
+         WHERE id = (SELECT ticket_id FROM messages WHERE id = ?)`,
+      )
+      .run(messageId);
   }
 
   hasMessage(mailboxId: number, providerMessageId: string): boolean {

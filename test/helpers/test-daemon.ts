@@ -45,6 +45,8 @@ export async function testConfig(fake: FakeGoogle, overrides: PlainObject = {}, 
     google: { clientId: DEFAULT_CLIENT.clientId, endpoints: fakeEndpoints(fake) },
     sync: { pollIntervalSeconds: 0.3 },
     queue: { pollMs: 20, backoffMs: 50 },
+    // The starter model takes seconds to train; tests that need it turn it on.
+    spam: { starterModel: false },
   };
   const config = loadConfig({
     env: { INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret, INTAKE_API_TOKEN: apiToken, INTAKE_SECRET_KEY: randomBytes(32).toString('base64') },
@@ -59,7 +61,11 @@ export async function startTestDaemon(fake: FakeGoogle, overrides: PlainObject =
   const api = async <T>(path: string, init: RequestInit = {}) => {
     const res = await fetch(`${daemon.url}${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+      headers: {
+        authorization: `Bearer ${apiToken}`,
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(init.headers as Record<string, string>),
+      },
     });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };

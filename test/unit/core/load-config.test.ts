@@ -67,3 +67,10 @@ describe('loadConfig()', () => {
     expect(parseEnvValue('yes', false)).toBe('yes');
   });
 });
+
+describe('config/default.json', () => {
+  it('default.json: when compared with the spam part schema defaults, documents the same values', async () => {
+    const { spamConfigSchema } = await import('../../../src/spam/spam-options.js');
+    expect(loadConfig({ env: {} }).spam).toEqual(spamConfigSchema.parse({}));
+  });
+});

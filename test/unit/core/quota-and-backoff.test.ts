@@ -41,3 +41,10 @@ describe('pure sync arithmetic', () => {
     expect(missingScopes(requested, normaliseScopes(`email ${SCOPES.gmailReadonly}`))).toEqual([]);
   });
 });
+
+describe('retention', () => {
+  it('retentionCutoff(): when 30 days are kept, cuts at exactly 30 days before now', async () => {
+    const { retentionCutoff } = await import('../../../src/privacy/retention.js');
+    expect(retentionCutoff(100 * 86_400_000, 30)).toBe(70 * 86_400_000);
+  });
+});
