@@ -19,7 +19,7 @@ export async function runTokenCommand(args: string[], ctx: CliContext): Promise<
   const core = buildCore(config, createLogger({ level: 'warn', destination: process.stderr }));
   try {
     const tokens = new ApiTokenRepo(core.db);
-    if (sub === 'create') return create(tokens, rest, ctx);
+    if (sub === 'create') return create(core, tokens, rest, ctx);
     if (sub === 'list') return list(tokens, ctx);
     return revoke(core, tokens, rest, ctx);
   } finally {
@@ -32,7 +32,7 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-function create(tokens: ApiTokenRepo, args: string[], ctx: CliContext): number {
+function create(core: Core, tokens: ApiTokenRepo, args: string[], ctx: CliContext): number {
   const scope = option(args, '--scope');
   const name = option(args, '--name')?.trim();
   if ((scope !== 'agent' && scope !== 'admin') || !name) {
@@ -40,6 +40,7 @@ function create(tokens: ApiTokenRepo, args: string[], ctx: CliContext): number {
     return EXIT_USAGE;
   }
   const { token, info } = tokens.create({ name, scope, createdBy: 'cli' });
+  core.audit.record({ actor: 'cli', action: 'api_token.created', subjectRef: `api_token:${info.id}`, detail: { scope } });
   ctx.out.write(`token ${info.id} "${info.name}" (${info.scope}) created; it is shown only now:\n${token}\n`);
   return EXIT_OK;
 }

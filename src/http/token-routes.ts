@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ApiTokenRepo } from '../auth/api-token-repo.js';
+import type { AuditRepo } from '../store/audit-repo.js';
 import type { TokenVerifier } from './api-auth.js';
 import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
@@ -11,7 +12,7 @@ import { parseOr400 } from './validate.js';
 const createBody = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['admin', 'agent']) });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
-export function registerTokenRoutes(app: FastifyInstance, verifyToken: TokenVerifier, tokens: ApiTokenRepo): void {
+export function registerTokenRoutes(app: FastifyInstance, verifyToken: TokenVerifier, tokens: ApiTokenRepo, audit: AuditRepo): void {
   const admin = requireApiToken(verifyToken, 'admin');
 
   app.get('/api/tokens', { preHandler: admin }, async () => ({ tokens: tokens.list() }));
@@ -20,6 +21,7 @@ export function registerTokenRoutes(app: FastifyInstance, verifyToken: TokenVeri
     const body = parseOr400(createBody, request.body, reply, 'body');
     if (!body) return reply;
     const { token, info } = tokens.create({ name: body.name, scope: body.scope, createdBy: 'api' });
+    audit.record({ actor: 'api', action: 'api_token.created', subjectRef: `api_token:${info.id}`, detail: { scope: info.scope } });
     request.log.info({ tokenId: info.id, scope: info.scope }, 'api token created');
     return reply.code(201).send({ ...info, token });
   });
@@ -29,6 +31,7 @@ export function registerTokenRoutes(app: FastifyInstance, verifyToken: TokenVeri
     if (!p) return reply;
     if (!tokens.get(p.id)) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no API token with id ${p.id}`);
     const revoked = tokens.revoke(p.id);
+    audit.record({ actor: 'api', action: 'api_token.revoked', subjectRef: `api_token:${p.id}` });
     request.log.info({ tokenId: p.id }, 'api token revoked');
     return { id: p.id, revoked: true, alreadyRevoked: !revoked };
   });

@@ -12,5 +12,5 @@ export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: Admin
   app.get(ADMIN_CSS_PATH, async (_request, reply) => reply.type('text/css').header('cache-control', 'public, max-age=3600').send(ADMIN_CSS));
   registerLoginRoutes(app, admin);
   registerMailboxPageRoutes(app, deps, admin);
-  registerTokenRoutes(app, deps.verifyToken, admin.tokens);
+  registerTokenRoutes(app, deps.verifyToken, admin.tokens, admin.audit);
 }

@@ -47,6 +47,10 @@ describe('API tokens and the IP allowlist', () => {
 
     const revoked = await fetch(`${t.daemon.url}/api/tokens/${created.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${t.apiToken}` } });
     expect(revoked.status).toBe(200);
+    expect(t.daemon.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'api_token.%' ORDER BY id").all()).toEqual([
+      { action: 'api_token.created' },
+      { action: 'api_token.revoked' },
+    ]);
     const after = await call(t, '/api/tickets', agent);
     expect(after.status).toBe(401);
     expect(after.body).toMatchObject({ error: { code: 'INTAKE_ERR_UNAUTHORIZED' } });
