@@ -35,5 +35,5 @@ async function refreshGauges(deps: HttpDeps): Promise<void> {
   deps.metrics.mailboxesByState.reset();
   for (const m of deps.mailboxes.list()) deps.metrics.mailboxesByState.inc({ state: m.state });
   const counts = await deps.queue.counts(INGEST_QUEUE);
-  for (const [state, n] of Object.entries(counts)) deps.metrics.queueJobs.set({ queue: INGEST_QUEUE, state }, n);
+  for (const [state, n] of Object.entries(counts) as [string, number][]) deps.metrics.queueJobs.set({ queue: INGEST_QUEUE, state }, n);
 }

@@ -9,7 +9,7 @@ import type { MailboxConnector } from '../mailboxes/mailbox-connector.js';
 import type { Db } from '../store/database.js';
 import type { TokenVerifier } from './api-auth.js';
 import type { AdminDeps } from './admin/admin-deps.js';
-import type { ReviewHttpDeps } from './review-routes.js';
+import type { ReviewHttpDeps } from './review-deps.js';
 
 export interface HttpDeps {
   log: Logger;

@@ -6,13 +6,8 @@ import type { HttpDeps } from './http-deps.js';
 import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
-import { confirmQuarantined, markTicketMessage, releaseQuarantined, type ReviewDeps } from '../review/message-review.js';
-import type { QuarantineRepo } from '../store/quarantine-repo.js';
-
-export interface ReviewHttpDeps {
-  review: ReviewDeps;
-  quarantine: QuarantineRepo;
-}
+import { confirmQuarantined, markTicketMessage, releaseQuarantined } from '../review/message-review.js';
+import type { ReviewHttpDeps } from './review-deps.js';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const verdictBody = z.strictObject({ verdict: z.enum(['spam', 'ham']) });

@@ -103,7 +103,7 @@ export function batchModify(c: GmailCaller, body: Record<string, unknown> | unde
   if (ids.length > 1000) return invalidArgument('Number of ids cannot exceed 1000');
   const lists = labelLists(body);
   if (typeof lists === 'string') return invalidArgument(lists);
-  for (const id of ids as string[]) {
+  for (const id of ids) {
     const result = c.box.modify(id, lists.add, lists.remove); // unknown ids are not an error
     if (typeof result === 'string') return invalidArgument(result);
   }

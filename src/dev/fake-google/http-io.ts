@@ -50,7 +50,7 @@ export function parseForm(body: Buffer, contentType: string | undefined): URLSea
   if (contentType?.includes('application/json') && text.trim().startsWith('{')) {
     const obj = JSON.parse(text) as Record<string, unknown>;
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(obj)) if (v !== undefined && v !== null) params.set(k, String(v));
+    for (const [k, v] of Object.entries(obj)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params.set(k, String(v));
     return params;
   }
   return new URLSearchParams(text);
