@@ -9,6 +9,7 @@ export const SEALED_COLUMNS = [
   { table: 'pending_revocations', column: 'token_cipher', key: 'id' },
   { table: 'oauth_states', column: 'verifier_cipher', key: 'nonce' },
   { table: 'admins', column: 'totp_secret_cipher', key: 'id' },
+  { table: 'instance_secrets', column: 'cipher', key: 'name' },
 ] as const;
 
 export interface RotationCount {
@@ -21,7 +22,7 @@ export interface RotationCount {
 export function rotateSealedValues(db: Db, box: SecretBox): RotationCount[] {
   return db.transaction(() =>
     SEALED_COLUMNS.map(({ table, column, key }) => {
-      const rows = db.prepare<[], { k: string | number; v: string }>(`SELECT ${key} AS k, ${column} AS v FROM ${table} WHERE ${column} IS NOT NULL`).all();
+      const rows = db.prepare<[], { k: string | number; v: string }>(`SELECT ${key} AS k, ${column} AS v FROM ${table} WHERE ${column} IS NOT NULL AND ${column} != ''`).all();
       const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key} = ?`);
       let rotated = 0;
       for (const row of rows) {

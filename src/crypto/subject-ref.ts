@@ -4,7 +4,7 @@ import { createHmac, hkdfSync } from 'node:crypto';
 
 export type SubjectRefFn = (address: string) => string;
 
-export function subjectRefFn(rootKey: Buffer): SubjectRefFn {
-  const key = Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), 'intake audit subject v1', 32));
+export function subjectRefFn(macRoot: Buffer): SubjectRefFn {
+  const key = Buffer.from(hkdfSync('sha256', macRoot, Buffer.alloc(0), 'intake audit subject v1', 32));
   return (address) => `addr:${createHmac('sha256', key).update(address.trim().toLowerCase()).digest('hex').slice(0, 24)}`;
 }

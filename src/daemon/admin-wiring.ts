@@ -23,7 +23,7 @@ export function buildAdminDeps(core: Core): AdminDeps {
     audit: core.audit,
     // Behind a TLS-terminating proxy publicUrl is https even when Intake serves plain HTTP.
     cookies: { secure: Boolean(config.http.tls.certFile) || config.http.publicUrl.startsWith('https:') },
-    formKey: Buffer.from(hkdfSync('sha256', core.rootKey, Buffer.alloc(0), 'intake login form v1', 32)),
+    formKey: Buffer.from(hkdfSync('sha256', core.macRoot, Buffer.alloc(0), 'intake login form v1', 32)),
   };
 }
 

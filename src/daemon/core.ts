@@ -9,6 +9,7 @@ import { AuditRepo } from '../store/audit-repo.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { loadKeys } from '../crypto/key-source.js';
 import { subjectRefFn, type SubjectRefFn } from '../crypto/subject-ref.js';
+import { loadInstanceSecret } from '../crypto/instance-secret.js';
 import { GoogleOAuth } from '../google/oauth-client.js';
 import { EmbeddedQueue } from '../queue/embedded-queue.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -27,7 +28,8 @@ export interface Core {
   log: Logger;
   steps: ShutdownSteps;
   db: Db;
-  rootKey: Buffer;
+  /** Root of every MAC and keyed hash; independent of the (rotating) encryption key. */
+  macRoot: Buffer;
   box: SecretBox;
   subjectRef: SubjectRefFn;
   mailboxes: MailboxRepo;
@@ -47,7 +49,6 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
   if (keySource.generatedFile) {
     log.warn({ file: keySource.generatedFile }, 'no INTAKE_SECRET_KEY set; generated a key file (back it up with the database)');
   }
-  const rootKey = keySource.keys[0] as Buffer;
   const box = new SecretBox(keySource.keys);
   const db = openDatabase(config.database.file);
   steps.add('database', () => {
@@ -66,7 +67,8 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
   const sources = new MailboxSources(oauth, box, { pageSize: config.sync.pageSize, quotaUnitsPerSecond: config.google.quotaUnitsPerSecond });
   const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), config.queue);
   steps.add('queue', () => queue.close());
-  const subjectRef = subjectRefFn(rootKey);
+  const macRoot = loadInstanceSecret(db, box);
+  const subjectRef = subjectRefFn(macRoot);
   const spam = new SpamFilter(db, config.spam);
   const disconnectDeps: DisconnectDeps = {
     db, mailboxes, audit, queue, oauth, box, revocations, subjectRef,
@@ -74,5 +76,5 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     forget: (id) => sources.forget(id),
     forgetLearning: (id) => forgetMailboxLearning(db, spam, id),
   };
-  return { config, log, steps, db, rootKey, box, subjectRef, mailboxes, audit, tickets: new TicketRepo(db), quarantine: new QuarantineRepo(db), spam, revocations, oauth, queue, sources, disconnectDeps };
+  return { config, log, steps, db, macRoot, box, subjectRef, mailboxes, audit, tickets: new TicketRepo(db), quarantine: new QuarantineRepo(db), spam, revocations, oauth, queue, sources, disconnectDeps };
 }

@@ -134,7 +134,7 @@ function startRevocationRetries(core: Core): void {
 async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler): Promise<FastifyInstance> {
   const { config } = core;
   const connector = new MailboxConnector({
-    oauth: core.oauth, states: new OAuthStateStore(core.db, core.box, core.rootKey), mailboxes: core.mailboxes, box: core.box,
+    oauth: core.oauth, states: new OAuthStateStore(core.db, core.box, core.macRoot), mailboxes: core.mailboxes, box: core.box,
     audit: core.audit, log: core.log.child({ module: 'connect' }), labelImported: config.google.labelImported, subjectRef: core.subjectRef,
   });
   const admin = buildAdminDeps(core);

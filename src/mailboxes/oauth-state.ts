@@ -20,10 +20,10 @@ export class OAuthStateStore {
   private readonly macKey: Buffer;
   private readonly now: () => number;
 
-  constructor(db: Db, box: SecretBox, rootKey: Buffer, now: () => number = Date.now) {
+  constructor(db: Db, box: SecretBox, macRoot: Buffer, now: () => number = Date.now) {
     this.db = db;
     this.box = box;
-    this.macKey = Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), 'intake oauth state v1', 32));
+    this.macKey = Buffer.from(hkdfSync('sha256', macRoot, Buffer.alloc(0), 'intake oauth state v1', 32));
     this.now = now;
   }
 
@@ -47,7 +47,8 @@ export class OAuthStateStore {
       .get(nonce);
     if (!row || !this.verify(nonce, row.session_ref, mac)) throw stateError('tampered or unknown');
     if (row.used_at !== null) throw stateError('already used (replayed)');
-    this.db.prepare('UPDATE oauth_states SET used_at = ? WHERE nonce = ?').run(this.now(), nonce);
+    // Used once, whatever happens next: the row stays (to recognise a replay), the verifier goes.
+    this.db.prepare("UPDATE oauth_states SET used_at = ?, verifier_cipher = '' WHERE nonce = ?").run(this.now(), nonce);
     if (this.now() - row.created_at > STATE_TTL_MS) throw stateError('expired (older than 10 minutes)');
     if (row.session_ref !== null && row.session_ref !== sessionRef) throw stateError('issued to another session');
     return { codeVerifier: this.box.open(row.verifier_cipher), source: row.source as 'gmail' | 'imap', scopes: row.scopes.split(' ') };
