@@ -51,6 +51,17 @@ export class TicketQuery {
     return rows.map(toSummary);
   }
 
+  /** Newest first, for the admin page: keyset on id, `beforeId` being the last id of the page before. */
+  listNewest(opts: { limit: number; beforeId?: number }): TicketSummary[] {
+    const rows = this.db
+      .prepare<Record<string, unknown>, Record<string, unknown>>(
+        `SELECT t.*, c.email AS requester FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_contact_id
+         WHERE (@before IS NULL OR t.id < @before) ORDER BY t.id DESC LIMIT @limit`,
+      )
+      .all({ before: opts.beforeId ?? null, limit: opts.limit });
+    return rows.map(toSummary);
+  }
+
   get(id: number): (TicketSummary & { messages: TicketMessageView[] }) | undefined {
     const row = this.db
       .prepare<[number], Record<string, unknown>>(

@@ -84,6 +84,17 @@ describe('admin page in Chromium', () => {
     expect(await page.textContent('.mailbox h2')).toBe(MAILBOX);
     await shot(page, '05-syncing-with-tickets');
 
+    await page.click('header >> text=Tickets');
+    expect(await page.locator('.ticket').count()).toBe(MESSAGES);
+    await shot(page, '05b-tickets');
+    await page.click('.ticket h2 a >> nth=0');
+    expect(await page.textContent('.message pre.body')).toContain('Could you help me with my order?');
+    await shot(page, '05c-ticket');
+    await page.click('header >> text=Quarantine');
+    expect(await page.isVisible('#quarantine-empty')).toBe(true);
+    await shot(page, '05d-quarantine-empty');
+    await page.click('header >> text=Mailboxes');
+
     await page.check('.delete-tickets');
     await page.click('.disconnect');
     await page.waitForURL(/notice=deleted/);

@@ -29,4 +29,21 @@ button.danger{background:#fff;color:#a11d12;border-color:#a11d12}
 .notice{background:#fff8db;border:1px solid #e9d78a;border-radius:6px;padding:.6rem 1rem;margin:0 0 1rem}
 .error{background:#fde2e1;border:1px solid #f0b4b0;border-radius:6px;padding:.6rem 1rem;margin:0 0 1rem}
 .muted{color:#5b6573}
+header nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
+button.secondary,.button.secondary{background:#fff;color:#0b5cad}
+form{margin:0}
+.badge{display:inline-block;border-radius:999px;padding:.05rem .6rem;font-size:.85rem;font-weight:600;background:#eceef1;color:#3d4652}
+.needs-review,.verdict-unsure{background:#fff1c2;color:#6b4e00}
+.verdict-spam,.status-spam{background:#fde2e1;color:#8a1c14}.verdict-ham,.status-open{background:#dcf5e3;color:#125c2b}
+.status-pending{background:#e0ecff;color:#123f80}
+.ticket-list{list-style:none;padding:0;margin:0}
+.card h2 a{color:inherit}
+.held h2,.ticket h2{word-break:normal;overflow-wrap:anywhere}
+.meta{margin:.4rem 0 0;font-size:.9rem}
+.evidence{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.35rem}
+.token{display:inline-block;border-radius:4px;padding:.05rem .45rem;font:.85rem/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}
+.token-spam{background:#fde2e1;color:#8a1c14}.token-ham{background:#dcf5e3;color:#125c2b}
+pre.body{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f6f8;border:1px solid #dde1e7;border-radius:6px;padding:.6rem;max-height:24rem;overflow:auto;font-size:.9rem;margin:.6rem 0}
+.spam{border-top:1px solid #dde1e7;margin-top:.6rem;padding-top:.4rem}
+.spam-line{margin:.2rem 0}
 `;

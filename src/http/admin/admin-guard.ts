@@ -15,6 +15,11 @@ export function currentSession(request: FastifyRequest): Session {
   return session;
 }
 
+/** Who the audit log names for an admin's action: the account behind the session. */
+export function adminActor(request: FastifyRequest): string {
+  return `admin:${currentSession(request).adminId}`;
+}
+
 export function formField(request: FastifyRequest, name: string): string {
   const body = request.body as Record<string, unknown> | undefined;
   const value = body?.[name];

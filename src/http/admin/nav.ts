@@ -1,5 +1,5 @@
-// The admin page's navigation. Other parts add their pages here (the quarantine list
-// takes the slot below), so the header stays the same on every admin page.
+// The admin page's navigation. Every admin page is listed here, so the header stays the
+// same on each of them.
 export interface NavItem {
   href: string;
   label: string;
@@ -7,5 +7,6 @@ export interface NavItem {
 
 export const ADMIN_NAV: NavItem[] = [
   { href: '/admin', label: 'Mailboxes' },
-  // Slot: { href: '/admin/quarantine', label: 'Quarantine' } (added with the spam quarantine page).
+  { href: '/admin/tickets', label: 'Tickets' },
+  { href: '/admin/quarantine', label: 'Quarantine' },
 ];

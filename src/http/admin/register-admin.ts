@@ -1,4 +1,5 @@
-// Mounts the admin page (sign-in, mailboxes, its stylesheet) and the token API on the app.
+// Mounts the admin page (sign-in, mailboxes, tickets, the spam quarantine, its stylesheet)
+// and the token API on the app.
 // The cookie plugin is registered by buildServer, before any route.
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../http-deps.js';
@@ -6,11 +7,15 @@ import type { AdminDeps } from './admin-deps.js';
 import { ADMIN_CSS, ADMIN_CSS_PATH } from './admin-css.js';
 import { registerLoginRoutes } from './login-routes.js';
 import { registerMailboxPageRoutes } from './mailbox-page-routes.js';
+import { registerTicketPageRoutes } from './ticket-page-routes.js';
+import { registerQuarantinePageRoutes } from './quarantine-page-routes.js';
 import { registerTokenRoutes } from '../token-routes.js';
 
 export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
   app.get(ADMIN_CSS_PATH, async (_request, reply) => reply.type('text/css').header('cache-control', 'public, max-age=3600').send(ADMIN_CSS));
   registerLoginRoutes(app, admin);
   registerMailboxPageRoutes(app, deps, admin);
+  registerTicketPageRoutes(app, deps, admin, deps.review);
+  if (deps.review) registerQuarantinePageRoutes(app, deps.review, admin);
   registerTokenRoutes(app, deps.verifyToken, admin.tokens, admin.audit);
 }
