@@ -48,6 +48,7 @@ export const configSchema = z.strictObject({
     concurrency: positiveInt,
     maxAttempts: positiveInt,
     backoffMs: positiveInt,
+    maxBackoffMs: positiveInt,
     leaseSeconds: positiveInt,
     pollMs: positiveInt,
   }),

@@ -14,6 +14,7 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: HttpDeps, sessio
     const q = request.query as Record<string, string | undefined>;
     try {
       const { mailbox, created } = await deps.connector.complete({ code: q.code, state: q.state, error: q.error }, sessionRefOf(request));
+      await deps.queue.wakeMailbox(mailbox.id);
       deps.syncNow(mailbox.id);
       const verb = created ? 'connected' : 'reconnected';
       return reply

@@ -3,9 +3,8 @@
 import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
 import { isIntakeError } from '../errors/intake-error.js';
+import { decideRetry } from './retry-policy.js';
 import {
-  backoffDelay,
-  PermanentJobError,
   type Job,
   type JobHandler,
   type JobQueue,
@@ -17,6 +16,7 @@ import {
 export interface EmbeddedQueueOptions {
   maxAttempts: number;
   backoffMs: number;
+  maxBackoffMs: number;
   leaseSeconds: number;
   pollMs: number;
 }
@@ -90,14 +90,14 @@ export class EmbeddedQueue implements JobQueue {
   fail(job: Job, err: unknown): void {
     const row = this.db.prepare<[string], { max_attempts: number }>('SELECT max_attempts FROM jobs WHERE id = ?').get(job.id);
     if (!row) return; // removed while running (mailbox disconnected)
-    const permanent = err instanceof PermanentJobError || (isIntakeError(err) && !err.retryable);
+    const decision = decideRetry(err, job.attempt, { ...this.options, maxAttempts: row.max_attempts });
     const code = isIntakeError(err) ? err.code : (err as Error).name;
-    if (permanent || job.attempt >= row.max_attempts) {
+    if (decision.action === 'fail') {
       this.db.prepare("UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?").run(code, Date.now(), job.id);
       this.log.warn({ jobId: job.id, code, attempt: job.attempt }, 'job failed for good');
       return;
     }
-    const runAt = Date.now() + backoffDelay(job.attempt, this.options.backoffMs);
+    const runAt = Date.now() + decision.delayMs;
     this.db.prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, run_at = ? WHERE id = ?").run(code, runAt, job.id);
     this.log.info({ jobId: job.id, code, attempt: job.attempt, retryInMs: runAt - Date.now() }, 'job will retry');
   }
@@ -112,6 +112,12 @@ export class EmbeddedQueue implements JobQueue {
         this.workers.delete(worker);
       },
     };
+  }
+
+  /** A reconnected mailbox's waiting jobs run now instead of at their next backoff. */
+  wakeMailbox(mailboxId: number): Promise<number> {
+    const changes = this.db.prepare("UPDATE jobs SET run_at = ? WHERE mailbox_id = ? AND state = 'waiting'").run(Date.now(), mailboxId).changes;
+    return Promise.resolve(changes);
   }
 
   removePendingForMailbox(mailboxId: number): Promise<number> {

@@ -36,6 +36,8 @@ export interface JobQueue {
   addBulk<T>(queue: string, jobs: JobSpec<T>[]): Promise<void>;
   process<T>(queue: string, handler: JobHandler<T>, options: { concurrency: number }): JobWorker;
   removePendingForMailbox(mailboxId: number): Promise<number>;
+  /** Runs the mailbox's waiting jobs now (after a reconnect ends what they waited for). */
+  wakeMailbox(mailboxId: number): Promise<number>;
   counts(queue: string): Promise<QueueCounts>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -44,7 +44,7 @@ export async function testConfig(fake: FakeGoogle, overrides: PlainObject = {}, 
     http: { port },
     google: { clientId: DEFAULT_CLIENT.clientId, endpoints: fakeEndpoints(fake) },
     sync: { pollIntervalSeconds: 0.3 },
-    queue: { pollMs: 20, backoffMs: 50 },
+    queue: { pollMs: 20, backoffMs: 50, maxBackoffMs: 2000 },
     // The starter model takes seconds to train; tests that need it turn it on.
     spam: { starterModel: false },
   };

@@ -12,7 +12,7 @@ import { testLogger } from '../../helpers/test-log.js';
 import { waitFor } from '../../helpers/test-daemon.js';
 
 const freshDb = () => openDatabase(join(mkdtempSync(join(tmpdir(), 'intake-store-')), 'intake.sqlite'));
-const options = { maxAttempts: 3, backoffMs: 5, leaseSeconds: 60, pollMs: 10 };
+const options = { maxAttempts: 3, backoffMs: 5, maxBackoffMs: 100, leaseSeconds: 60, pollMs: 10 };
 
 function message(overrides: Partial<NewTicketMessage>): NewTicketMessage {
   return {
