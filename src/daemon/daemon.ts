@@ -43,13 +43,19 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
   try {
     const core = buildCore(config, log, steps);
     const metrics = createMetrics();
+    let started = false;
+    startRetention(core);
+    startRevocationRetries(core);
+    const scheduler = buildScheduler(core, metrics);
+    // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
+    // spam model trains; ingest waits for the model, sync waits for ingest.
+    const server = await startHttp(core, metrics, scheduler, () => !started);
     await prepareSpamModel(core);
     startIngestWorkers(core, metrics, hooks);
-    startRetention(core);
-    const scheduler = startScheduler(core, metrics);
-    startRevocationRetries(core);
-    const server = await startHttp(core, metrics, scheduler);
     scheduler.start();
+    // Registered last so it runs first: no new sync pass while workers drain.
+    steps.add('scheduler', () => scheduler.stop());
+    started = true;
     const url = serverUrl(config, server);
     log.info({ url, mailboxes: core.mailboxes.list().length }, 'intake started');
     return { url, db: core.db, metrics, server, syncNow: (id) => scheduler.syncNow(id), retryRevocationsNow: () => retryRevocations(core.disconnectDeps), close: () => steps.close() };
@@ -103,7 +109,7 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
   core.steps.add('ingest workers', () => worker.close());
 }
 
-function startScheduler(core: Core, metrics: Metrics): Scheduler {
+function buildScheduler(core: Core, metrics: Metrics): Scheduler {
   const log = core.log.child({ module: 'sync' });
   const deps = {
     mailboxes: core.mailboxes,
@@ -119,7 +125,6 @@ function startScheduler(core: Core, metrics: Metrics): Scheduler {
     concurrency: core.config.sync.concurrency,
     backfillDelayMs: 200,
   }, log);
-  core.steps.add('scheduler', () => scheduler.stop());
   return scheduler;
 }
 
@@ -131,7 +136,7 @@ function startRevocationRetries(core: Core): void {
   core.steps.add('revocation retries', () => clearInterval(timer));
 }
 
-async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler): Promise<FastifyInstance> {
+async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isStarting: () => boolean): Promise<FastifyInstance> {
   const { config } = core;
   const connector = new MailboxConnector({
     oauth: core.oauth, states: new OAuthStateStore(core.db, core.box, core.macRoot), mailboxes: core.mailboxes, box: core.box,
@@ -153,6 +158,7 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler): Pr
       },
       pollIntervalSeconds: config.sync.pollIntervalSeconds,
       isShuttingDown: () => core.steps.isClosing,
+      isStarting,
       syncNow: (id) => scheduler.syncNow(id),
       disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
     },

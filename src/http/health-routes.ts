@@ -12,8 +12,9 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HttpDeps): void
     const checks = { store: await check(() => deps.db.prepare('SELECT 1').get()), queue: await check(() => deps.queue.ping()) };
     const mailboxes = deps.mailboxes.list().map((m) => mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds));
     // A mailbox that needs re-consent is reported, not fatal: the other mailboxes still sync.
-    const ready = !deps.isShuttingDown() && checks.store === 'ok' && checks.queue === 'ok';
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : deps.isShuttingDown() ? 'shutting_down' : 'not_ready', checks, mailboxes });
+    const healthy = checks.store === 'ok' && checks.queue === 'ok';
+    const status = deps.isShuttingDown() ? 'shutting_down' : !healthy ? 'not_ready' : deps.isStarting() ? 'starting' : 'ready';
+    return reply.code(status === 'ready' ? 200 : 503).send({ status, checks, mailboxes });
   });
 
   app.get('/metrics', async (_request, reply) => {

@@ -22,6 +22,8 @@ export interface HttpDeps {
   verifyToken: TokenVerifier;
   pollIntervalSeconds: number;
   isShuttingDown: () => boolean;
+  /** True until the workers run (the starter spam model may still be training). */
+  isStarting: () => boolean;
   /** Asks the scheduler to sync a mailbox now (after connect). */
   syncNow: (mailboxId: number) => void;
   disconnect: (mailboxId: number, options: { deleteTickets: boolean; actor: string }) => Promise<{ revoked: boolean }>;

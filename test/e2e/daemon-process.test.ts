@@ -19,6 +19,8 @@ function daemonEnv(fake: FakeGoogle, port: number, dataDir: string, apiToken: st
     INTAKE_HTTP_PORT: String(port),
     INTAKE_SYNC_POLL_INTERVAL_SECONDS: '0.5',
     INTAKE_QUEUE_POLL_MS: '20',
+    // Crash recovery is under test here, not the starter model (which costs seconds per start).
+    INTAKE_SPAM_STARTER_MODEL: 'false',
     INTAKE_GOOGLE_CLIENT_ID: DEFAULT_CLIENT.clientId,
     INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
     INTAKE_GOOGLE_ENDPOINTS_AUTH_URL: fake.endpoints.oauth2AuthBaseUrl,
@@ -104,4 +106,34 @@ describe('intake as a process', () => {
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
   }, 150_000);
+});
+
+describe('intake start-up with the starter spam model', () => {
+  it('start: when the starter model is still training, /healthz answers and /readyz says starting, then ready', async () => {
+    const fake = await startTestFake();
+    const dataDir = mkdtempSync(join(tmpdir(), 'intake-e2e-'));
+    const port = await freePort();
+    const env = { ...daemonEnv(fake, port, dataDir, randomBytes(18).toString('base64url')), INTAKE_SPAM_STARTER_MODEL: 'true' };
+    const proc = spawnIntake(['start'], env);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${base}/healthz`);
+      const early = await fetch(`${base}/readyz`);
+      const earlyBody = (await early.json()) as { status: string };
+      // Training takes seconds; /healthz answered within 100 ms of listening.
+      expect(earlyBody.status).toBe('starting');
+      expect(early.status).toBe(503);
+      const ready = await waitFor(async () => (await fetch(`${base}/readyz`)).status, (s) => s === 200, 120_000);
+      expect(ready).toBe(200);
+      const db = new Database(join(dataDir, 'intake.sqlite'), { readonly: true });
+      const totals = db.prepare('SELECT starter_spam, starter_ham FROM spam_totals').get() as { starter_spam: number; starter_ham: number };
+      db.close();
+      expect(totals.starter_spam).toBeGreaterThan(1000);
+      expect(totals.starter_ham).toBeGreaterThan(3000);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+      await fake.close();
+    }
+  }, 180_000);
 });

@@ -29,7 +29,7 @@ export function spawnIntake(args: string[], env: NodeJS.ProcessEnv): DaemonProce
   return { child, exited, stderr: () => stderr };
 }
 
-export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await fetch(url).then((r) => r.ok).catch(() => false);
