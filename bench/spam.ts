@@ -16,6 +16,8 @@ import { peakRssMb, percentile, round } from './lib/metrics.js';
 import { stratifiedSample, stratifiedSplit } from './lib/seeded-split.js';
 import { formatTable } from './lib/table.js';
 import { sweepThresholds } from './lib/threshold-sweep.js';
+import { runCv } from './lib/cv-mode.js';
+import type { CvOutcome } from './lib/cv-mode.js';
 
 const SEED = 42;
 const QUICK_SIZE = 1200;
@@ -65,7 +67,13 @@ function figures(r: IntakeResult | BaselineResult, modelMb: number, rss: number)
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   const split = await buildSplit(args);
-  const options = benchOptions(args);
+  const cv = args.cv ? cvStep(args, split) : null;
+  if (cv && args.cvOnly) {
+    process.stdout.write(`bench:spam --cv-only  ${split.describe}\n${cv.table}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'spam', node: process.version, cpus: cpus().length, input: split.describe, ...cv.json })}\n`);
+    return;
+  }
+  const options = benchOptions(args, cv);
   log(`intake: ${split.mode === 'learn' ? 'learning' : 'counting'} ${split.train.length} messages`);
   const ours = runIntake(split.train, split.test, options, split.mode);
   const ourRss = peakRssMb();
@@ -74,19 +82,29 @@ async function main(): Promise<void> {
   const naturalTest = stratifiedSample(split.test, (m) => m.label, args.naturalTest, SEED);
   log(`natural: training on ${naturalTrain.length}, testing on ${naturalTest.length}`);
   const theirs = runNaturalBaseline(naturalTrain, naturalTest, log);
-  report(args, split, ours, ourRss, theirs, { train: naturalTrain.length, test: naturalTest.length });
+  report(args, split, ours, ourRss, theirs, { train: naturalTrain.length, test: naturalTest.length }, cv);
 }
 
-function benchOptions(args: SpamBenchArgs): SpamOptions {
+function cvStep(args: SpamBenchArgs, split: Split): CvOutcome {
+  const p = { folds: args.cvFolds, seed: SEED, fprBudgetPct: args.cvFprBudgetPct, unsureBudgetPct: args.cvUnsureBudgetPct, quick: args.quick };
+  return runCv(split.train, benchOptions(args, null), p, log);
+}
+
+function benchOptions(args: SpamBenchArgs, cv: CvOutcome | null): SpamOptions {
   const overrides: Partial<SpamOptions> = { rule: args.rule };
+  if (cv) {
+    const { tokenStrength, minProbStrength, maxDiscriminators, hamThreshold, spamThreshold } = cv.chosen;
+    Object.assign(overrides, { tokenStrength, minProbStrength, maxDiscriminators, hamThreshold, spamThreshold });
+  }
   if (args.starterWeight !== null) overrides.starterWeight = args.starterWeight;
   if (args.hamThreshold !== null) overrides.hamThreshold = args.hamThreshold;
   if (args.spamThreshold !== null) overrides.spamThreshold = args.spamThreshold;
   return defaultSpamOptions(overrides);
 }
 
-function report(args: SpamBenchArgs, split: Split, ours: IntakeResult, ourRss: number, theirs: BaselineResult, sub: { train: number; test: number }): void {
-  const o = benchOptions(args);
+function report(args: SpamBenchArgs, split: Split, ours: IntakeResult, ourRss: number, theirs: BaselineResult, sub: { train: number; test: number }, cv: CvOutcome | null): void {
+  const o = benchOptions(args, cv);
+  if (cv) process.stdout.write(`cross-validation on the training split only (${args.cvFolds} folds; chosen: s ${o.tokenStrength}, minProb ${o.minProbStrength}, maxDisc ${o.maxDiscriminators}, thresholds ${o.hamThreshold}/${o.spamThreshold})\n${cv.table}\n\n`);
   const mine = figures(ours, round((ours.stats.modelBytes ?? 0) / 1e6, 2), ourRss);
   const base = figures(theirs, theirs.modelMb, peakRssMb());
   const subset = sub.train < split.train.length || sub.test < split.test.length ? `train ${sub.train} of ${split.train.length}, test ${sub.test} of ${split.test.length} (same split; natural is too slow for all)` : 'none';
@@ -99,7 +117,7 @@ function report(args: SpamBenchArgs, split: Split, ours: IntakeResult, ourRss: n
   const json = {
     bench: 'spam', node: process.version, cpus: cpus().length, input: split.describe, rule: o.rule, ham_threshold: o.hamThreshold, spam_threshold: o.spamThreshold,
     ...mine, docs_mb: round((ours.stats.docsBytes ?? 0) / 1e6, 2), features: ours.stats.features, parse_p50_ms: parseP50,
-    natural: { ...base, subset }, ratio_classify_speed_vs_natural: ratio,
+    natural: { ...base, subset }, ratio_classify_speed_vs_natural: ratio, ...(cv?.json ?? {}),
   };
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }

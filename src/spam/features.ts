@@ -5,6 +5,8 @@ import type { BodyShape } from './header-features.js';
 import { htmlToText } from './html-text.js';
 import type { SpamInput } from './spam-input.js';
 import { tokenizeText } from './text-tokenizer.js';
+import { headerTokens } from './header-tokens.js';
+import { textShapeTokens, urlTokens } from './body-tokens.js';
 
 const MAX_FEATURES = 4000;
 const HTML_TAGS = /<(font|img|table|form|input|script|iframe|center|map|area|base)\b/gi;
@@ -23,6 +25,12 @@ export function extractFeatures(input: SpamInput): string[] {
   for (const t of tokenizeText(htmlText)) if (!bodyWords.has(t)) add(`h:${t}`);
   for (const f of htmlStructure(input.html)) add(f);
   for (const f of headerFeatures(input, bodyShape(input, htmlText))) add(f);
+  // Kept by cross-validation on the training split (bench:spam --cv-only, recall at <= 0.2%
+  // out-of-fold FPR, best knobs): headers alone 91.5% -> 93.5%, with URL and shape 95.1%.
+  // HTML tag tokens (no threshold met the budget) and word bigrams (92.2%) were dropped.
+  for (const f of headerTokens(input.headers, input.subject)) add(f);
+  for (const f of urlTokens(`${input.text}\n${input.html}`)) add(f);
+  for (const f of textShapeTokens(input.text)) add(f);
   return [...features];
 }
 

@@ -3,7 +3,7 @@ import { spamConfigSchema } from '../../../src/spam/spam-options.js';
 
 describe('spamConfigSchema', () => {
   it('spamConfigSchema: when empty, fills every default', () => {
-    expect(spamConfigSchema.parse({})).toMatchObject({ enabled: true, hamThreshold: 0.2, spamThreshold: 0.9, starterModel: true, rule: 'fisher' });
+    expect(spamConfigSchema.parse({})).toMatchObject({ enabled: true, hamThreshold: 0.5, spamThreshold: 0.87, starterModel: true, rule: 'fisher' });
   });
 
   it('spamConfigSchema: when hamThreshold exceeds spamThreshold, rejects with the key named', () => {
