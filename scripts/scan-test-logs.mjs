@@ -5,7 +5,11 @@ import { join } from 'node:path';
 
 const root = join(process.cwd(), 'test-artifacts');
 const read = (dir) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).map((f) => join(root, dir, f)) : []);
-const secrets = new Set(read('secrets').flatMap((f) => JSON.parse(readFileSync(f, 'utf8'))).filter((s) => s.length >= 8));
+const secrets = new Set(
+  read('secrets')
+    .flatMap((f) => JSON.parse(readFileSync(f, 'utf8')))
+    .filter((s) => s.length >= 8),
+);
 const logs = read('logs');
 if (process.env.CI && (secrets.size === 0 || logs.length === 0)) {
   console.error(`scan-test-logs: expected captured secrets and logs, found ${secrets.size} secrets and ${logs.length} logs`);

@@ -69,7 +69,9 @@ export class AdminRepo {
 
   unusedRecoveryCodes(adminId: number): number {
     return (
-      this.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM admin_recovery_codes WHERE admin_id = ? AND used_at IS NULL').get(adminId)?.n ?? 0
+      this.db
+        .prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM admin_recovery_codes WHERE admin_id = ? AND used_at IS NULL')
+        .get(adminId)?.n ?? 0
     );
   }
 

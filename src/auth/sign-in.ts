@@ -37,7 +37,8 @@ export type SignInResult =
   | { ok: false; reason: 'invalid' | 'locked'; retryAfterMs: number };
 
 // Spent on unknown usernames so a miss takes as long as a wrong password.
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const DUMMY_HASH =
+  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export async function signIn(deps: SignInDeps, input: SignInInput): Promise<SignInResult> {
   const now = (deps.now ?? Date.now)();
@@ -61,7 +62,14 @@ export async function signIn(deps: SignInDeps, input: SignInInput): Promise<Sign
   return { ok: true, cookieValue, session, usedRecoveryCode: factor === 'recovery' };
 }
 
-async function secondFactor(deps: SignInDeps, adminId: number, secret: string, lastStep: number, code: string, now: number): Promise<'totp' | 'recovery' | null> {
+async function secondFactor(
+  deps: SignInDeps,
+  adminId: number,
+  secret: string,
+  lastStep: number,
+  code: string,
+  now: number,
+): Promise<'totp' | 'recovery' | null> {
   const trimmed = code.replace(/\s/g, '');
   if (/^\d{6}$/.test(trimmed)) {
     const step = await checkTotp(secret, trimmed, lastStep, now);

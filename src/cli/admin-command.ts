@@ -49,7 +49,9 @@ async function passwordFrom(args: string[], fromEnv: string | undefined, ctx: Cl
   if (fromEnv) return fromEnv;
   const typed = await promptNewPassword();
   if (typed === null) {
-    ctx.err.write('intake: no password: pass --password-file FILE or INTAKE_ADMIN_PASSWORD(_FILE), or run on a terminal (both entries must match)\n');
+    ctx.err.write(
+      'intake: no password: pass --password-file FILE or INTAKE_ADMIN_PASSWORD(_FILE), or run on a terminal (both entries must match)\n',
+    );
   }
   return typed;
 }

@@ -45,7 +45,8 @@ export async function runDemo(args: string[], ctx: CliContext): Promise<number> 
   let daemon: Daemon | undefined;
   try {
     // Real list mail plus a little real spam, so the quarantine has something to show.
-    for (const file of [...hamFiles.slice(0, INITIAL_MESSAGES), ...sampleSpam().slice(0, 3)]) fake.deliver(DEMO_MAILBOX, readFileSync(file));
+    for (const file of [...hamFiles.slice(0, INITIAL_MESSAGES), ...sampleSpam().slice(0, 3)])
+      fake.deliver(DEMO_MAILBOX, readFileSync(file));
     const apiToken = randomBytes(18).toString('base64url');
     const config = loadOrExplain(
       { ...ctx, env: { ...env, INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret, INTAKE_API_TOKEN: apiToken } },
@@ -126,7 +127,8 @@ Connecting ${DEMO_MAILBOX} through Google's consent flow… new tickets appear b
 
 function printTicket(ctx: CliContext, r: IngestResult): void {
   const subject = (r.subject ?? '').replace(/\s+/g, ' ').slice(0, 60) || '(no subject)';
-  if (r.outcome === 'ticket_created') ctx.out.write(`  ticket #${String(r.ticketId).padEnd(4)} ${(r.fromAddress ?? '').padEnd(34)} ${subject}\n`);
+  if (r.outcome === 'ticket_created')
+    ctx.out.write(`  ticket #${String(r.ticketId).padEnd(4)} ${(r.fromAddress ?? '').padEnd(34)} ${subject}\n`);
   else if (r.outcome === 'message_added') ctx.out.write(`    ↳ reply on #${r.ticketId}  ${r.fromAddress ?? ''}\n`);
   else if (r.outcome === 'quarantined') ctx.out.write(`  spam held in quarantine (GET /api/quarantine)\n`);
 }

@@ -19,8 +19,13 @@ export async function runKeysCommand(args: string[], ctx: CliContext): Promise<n
   try {
     const counts = rotateSealedValues(core.db, core.box);
     ctx.out.write(`re-encrypted under key ${core.box.activeKeyId}:\n`);
-    for (const c of counts) ctx.out.write(`  ${c.column.padEnd(38)} ${String(c.rotated).padStart(5)} rotated, ${c.alreadyCurrent} already current\n`);
-    core.audit.record({ actor: 'cli', action: 'keys.rotated', detail: { activeKeyId: core.box.activeKeyId, rotated: counts.reduce((n, c) => n + c.rotated, 0) } });
+    for (const c of counts)
+      ctx.out.write(`  ${c.column.padEnd(38)} ${String(c.rotated).padStart(5)} rotated, ${c.alreadyCurrent} already current\n`);
+    core.audit.record({
+      actor: 'cli',
+      action: 'keys.rotated',
+      detail: { activeKeyId: core.box.activeKeyId, rotated: counts.reduce((n, c) => n + c.rotated, 0) },
+    });
     return EXIT_OK;
   } catch (err) {
     if (!isIntakeError(err)) throw err;

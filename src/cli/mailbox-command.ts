@@ -50,7 +50,9 @@ async function remove(core: ReturnType<typeof buildCore>, args: string[], ctx: C
   }
   const deleteTickets = args.includes('--delete-tickets');
   const { revoked } = await disconnectMailbox(core.disconnectDeps, id, { deleteTickets, actor: 'cli' });
-  ctx.out.write(`mailbox ${id} removed${deleteTickets ? ' with its tickets' : ''}; ${revoked ? 'revoked at Google' : 'Google unreachable: revocation will be retried by the daemon'}\n`);
+  ctx.out.write(
+    `mailbox ${id} removed${deleteTickets ? ' with its tickets' : ''}; ${revoked ? 'revoked at Google' : 'Google unreachable: revocation will be retried by the daemon'}\n`,
+  );
   return EXIT_OK;
 }
 

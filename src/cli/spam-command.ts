@@ -120,10 +120,14 @@ function stats(filter: SpamFilter, args: string[], ctx: SpamCommandContext): num
   const s = filter.stats();
   const mb = (b: number | null): string => (b === null ? 'n/a' : `${(b / 1e6).toFixed(2)} MB`);
   const rows: [string, string][] = [
-    ['learned spam', String(s.spam)], ['learned ham', String(s.ham)],
-    ['starter spam', String(s.starterSpam)], ['starter ham', String(s.starterHam)],
-    ['features', String(s.features)], ['remembered messages', String(s.trainedMessages)],
-    ['model size', mb(s.modelBytes)], ['message memory', mb(s.docsBytes)],
+    ['learned spam', String(s.spam)],
+    ['learned ham', String(s.ham)],
+    ['starter spam', String(s.starterSpam)],
+    ['starter ham', String(s.starterHam)],
+    ['features', String(s.features)],
+    ['remembered messages', String(s.trainedMessages)],
+    ['model size', mb(s.modelBytes)],
+    ['message memory', mb(s.docsBytes)],
     ['thresholds', `ham < ${ctx.options.hamThreshold} <= unsure < ${ctx.options.spamThreshold} <= spam`],
     ['starter weight', String(ctx.options.starterWeight)],
   ];
@@ -135,6 +139,10 @@ function reset(filter: SpamFilter, args: string[], ctx: SpamCommandContext): num
   const { values } = parseArgs({ args, options: { yes: { type: 'boolean' }, 'starter-only': { type: 'boolean' } }, strict: true });
   if (!values.yes) throw new UsageError('reset forgets what the filter learned; confirm with --yes');
   filter.reset(values['starter-only'] ? 'starter' : 'all');
-  ctx.out.write(values['starter-only'] ? 'starter corpus counts removed\n' : 'spam model reset; the starter model is retrained at the next start when spam.starterModel is on\n');
+  ctx.out.write(
+    values['starter-only']
+      ? 'starter corpus counts removed\n'
+      : 'spam model reset; the starter model is retrained at the next start when spam.starterModel is on\n',
+  );
   return 0;
 }

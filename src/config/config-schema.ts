@@ -7,9 +7,7 @@ import { spamConfigSchema } from '../spam/spam-options.js';
 const url = z.url({ message: 'expected an absolute URL such as https://host/path' });
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
-const cidr = z
-  .string()
-  .regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'expected an IP address or CIDR such as 10.0.0.0/8');
+const cidr = z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'expected an IP address or CIDR such as 10.0.0.0/8');
 
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1),

@@ -29,7 +29,10 @@ export function parseEnvValue(raw: string, sample: unknown): unknown {
         return raw;
       }
     }
-    return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   return raw;
 }

@@ -11,7 +11,11 @@ export interface KeySource {
 }
 
 export function parseKeyList(value: string): Buffer[] {
-  const keys = value.split(',').map((s) => s.trim()).filter(Boolean).map((s) => Buffer.from(s, 'base64'));
+  const keys = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => Buffer.from(s, 'base64'));
   if (keys.length === 0 || keys.some((k) => k.length !== 32)) {
     throw new IntakeError(
       'INTAKE_ERR_SECRET_KEY',

@@ -22,7 +22,11 @@ export interface RotationCount {
 export function rotateSealedValues(db: Db, box: SecretBox): RotationCount[] {
   return db.transaction(() =>
     SEALED_COLUMNS.map(({ table, column, key }) => {
-      const rows = db.prepare<[], { k: string | number; v: string }>(`SELECT ${key} AS k, ${column} AS v FROM ${table} WHERE ${column} IS NOT NULL AND ${column} != ''`).all();
+      const rows = db
+        .prepare<[], { k: string | number; v: string }>(
+          `SELECT ${key} AS k, ${column} AS v FROM ${table} WHERE ${column} IS NOT NULL AND ${column} != ''`,
+        )
+        .all();
       const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key} = ?`);
       let rotated = 0;
       for (const row of rows) {

@@ -38,7 +38,13 @@ export class SecretBox {
     // The key id is bound as additional data: a ciphertext cannot be relabelled to another key.
     cipher.setAAD(Buffer.from(this.activeKeyId));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, this.activeKeyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
+    return [
+      VERSION,
+      this.activeKeyId,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      body.toString('base64url'),
+    ].join(':');
   }
 
   open(sealed: string): string {

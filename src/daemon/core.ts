@@ -64,17 +64,45 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     endpoints: config.google.endpoints,
     requestTimeoutMs: config.google.requestTimeoutMs,
   });
-  const sources = new MailboxSources(oauth, box, { pageSize: config.sync.pageSize, quotaUnitsPerSecond: config.google.quotaUnitsPerSecond });
+  const sources = new MailboxSources(oauth, box, {
+    pageSize: config.sync.pageSize,
+    quotaUnitsPerSecond: config.google.quotaUnitsPerSecond,
+  });
   const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), config.queue);
   steps.add('queue', () => queue.close());
   const macRoot = loadInstanceSecret(db, box);
   const subjectRef = subjectRefFn(macRoot);
   const spam = new SpamFilter(db, config.spam);
   const disconnectDeps: DisconnectDeps = {
-    db, mailboxes, audit, queue, oauth, box, revocations, subjectRef,
+    db,
+    mailboxes,
+    audit,
+    queue,
+    oauth,
+    box,
+    revocations,
+    subjectRef,
     log: log.child({ module: 'privacy' }),
     forget: (id) => sources.forget(id),
     forgetLearning: (id) => forgetMailboxLearning(db, spam, id),
   };
-  return { config, log, steps, db, macRoot, box, subjectRef, mailboxes, audit, tickets: new TicketRepo(db), quarantine: new QuarantineRepo(db), spam, revocations, oauth, queue, sources, disconnectDeps };
+  return {
+    config,
+    log,
+    steps,
+    db,
+    macRoot,
+    box,
+    subjectRef,
+    mailboxes,
+    audit,
+    tickets: new TicketRepo(db),
+    quarantine: new QuarantineRepo(db),
+    spam,
+    revocations,
+    oauth,
+    queue,
+    sources,
+    disconnectDeps,
+  };
 }

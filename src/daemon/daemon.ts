@@ -58,7 +58,15 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     started = true;
     const url = serverUrl(config, server);
     log.info({ url, mailboxes: core.mailboxes.list().length }, 'intake started');
-    return { url, db: core.db, metrics, server, syncNow: (id) => scheduler.syncNow(id), retryRevocationsNow: () => retryRevocations(core.disconnectDeps), close: () => steps.close() };
+    return {
+      url,
+      db: core.db,
+      metrics,
+      server,
+      syncNow: (id) => scheduler.syncNow(id),
+      retryRevocationsNow: () => retryRevocations(core.disconnectDeps),
+      close: () => steps.close(),
+    };
   } catch (err) {
     await steps.close();
     throw err;
@@ -120,11 +128,16 @@ function buildScheduler(core: Core, metrics: Metrics): Scheduler {
     enqueueTimeoutMs: core.config.sync.enqueueTimeoutMs,
     maxPagesPerPass: 20,
   };
-  const scheduler = new Scheduler(core.mailboxes, (m) => syncMailbox(deps, m), {
-    pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
-    concurrency: core.config.sync.concurrency,
-    backfillDelayMs: 200,
-  }, log);
+  const scheduler = new Scheduler(
+    core.mailboxes,
+    (m) => syncMailbox(deps, m),
+    {
+      pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
+      concurrency: core.config.sync.concurrency,
+      backfillDelayMs: 200,
+    },
+    log,
+  );
   return scheduler;
 }
 
@@ -139,21 +152,41 @@ function startRevocationRetries(core: Core): void {
 async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isStarting: () => boolean): Promise<FastifyInstance> {
   const { config } = core;
   const connector = new MailboxConnector({
-    oauth: core.oauth, states: new OAuthStateStore(core.db, core.box, core.macRoot), mailboxes: core.mailboxes, box: core.box,
-    audit: core.audit, log: core.log.child({ module: 'connect' }), labelImported: config.google.labelImported, subjectRef: core.subjectRef,
+    oauth: core.oauth,
+    states: new OAuthStateStore(core.db, core.box, core.macRoot),
+    mailboxes: core.mailboxes,
+    box: core.box,
+    audit: core.audit,
+    log: core.log.child({ module: 'connect' }),
+    labelImported: config.google.labelImported,
+    subjectRef: core.subjectRef,
   });
   const admin = buildAdminDeps(core);
-  const tls = config.http.tls.certFile ? { https: { cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) } } : {};
+  const tls = config.http.tls.certFile
+    ? { https: { cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) } }
+    : {};
   const server = await buildServer(
     {
-      log: core.log, db: core.db, metrics, mailboxes: core.mailboxes, tickets: new TicketQuery(core.db), queue: core.queue, connector,
+      log: core.log,
+      db: core.db,
+      metrics,
+      mailboxes: core.mailboxes,
+      tickets: new TicketQuery(core.db),
+      queue: core.queue,
+      connector,
       verifyToken: buildTokenVerifier(core, admin),
       admin,
       review: {
         quarantine: core.quarantine,
         review: {
-          db: core.db, filter: core.spam, tickets: core.tickets, quarantine: core.quarantine, audit: core.audit, mailboxes: core.mailboxes,
-          sourceFor: (m) => core.sources.sourceFor(m), limits: config.ingest,
+          db: core.db,
+          filter: core.spam,
+          tickets: core.tickets,
+          quarantine: core.quarantine,
+          audit: core.audit,
+          mailboxes: core.mailboxes,
+          sourceFor: (m) => core.sources.sourceFor(m),
+          limits: config.ingest,
         },
       },
       pollIntervalSeconds: config.sync.pollIntervalSeconds,

@@ -4,23 +4,29 @@ export const ERROR_CODES = {
   INTAKE_ERR_CONFIG: 'Configuration is invalid. Fix the listed keys in config/*.json or INTAKE_* variables.',
   INTAKE_ERR_STORE: 'The SQLite database could not be opened or migrated. Check the path, permissions and free disk.',
   INTAKE_ERR_SECRET_KEY: 'The secret key is missing or malformed. Set INTAKE_SECRET_KEY (32 bytes, base64) or INTAKE_SECRET_KEY_FILE.',
-  INTAKE_ERR_DECRYPT: 'A stored secret could not be decrypted. The key it was encrypted with is not configured; restore the old key and run `intake keys rotate`.',
-  INTAKE_ERR_GMAIL_QUOTA: 'Google rate-limited the mailbox. Intake backs off and retries on its own; lower sync.concurrency if it persists.',
+  INTAKE_ERR_DECRYPT:
+    'A stored secret could not be decrypted. The key it was encrypted with is not configured; restore the old key and run `intake keys rotate`.',
+  INTAKE_ERR_GMAIL_QUOTA:
+    'Google rate-limited the mailbox. Intake backs off and retries on its own; lower sync.concurrency if it persists.',
   INTAKE_ERR_GOOGLE_UNAVAILABLE: 'Google answered 5xx or could not be reached. Intake retries with backoff; nothing is lost.',
   INTAKE_ERR_AUTH_REVOKED: 'The refresh token was revoked or expired (invalid_grant). Reconnect the mailbox from the admin page.',
   INTAKE_ERR_AUTH_SCOPE: 'The mailbox did not grant the Gmail scope Intake needs. Reconnect and leave Gmail access ticked.',
   INTAKE_ERR_HISTORY_EXPIRED: 'Gmail no longer has history from the stored cursor. Intake runs a full resync on its own.',
   INTAKE_ERR_GOOGLE_REQUEST: 'Google refused a request as malformed (4xx). This is a bug in Intake; report it with the log line.',
   INTAKE_ERR_MESSAGE_GONE: 'The message was deleted from Gmail before it could be fetched. Nothing to do.',
-  INTAKE_ERR_MESSAGE_TOO_LARGE: 'The message exceeds ingest.maxMessageBytes. It is recorded without its body; raise the limit to keep such mail.',
-  INTAKE_ERR_OAUTH_STATE: 'The OAuth callback carried a missing, tampered, replayed or expired state. Start the connection again from the admin page.',
+  INTAKE_ERR_MESSAGE_TOO_LARGE:
+    'The message exceeds ingest.maxMessageBytes. It is recorded without its body; raise the limit to keep such mail.',
+  INTAKE_ERR_OAUTH_STATE:
+    'The OAuth callback carried a missing, tampered, replayed or expired state. Start the connection again from the admin page.',
   INTAKE_ERR_OAUTH_EXCHANGE: 'Google refused the authorization code. Start the connection again from the admin page.',
   INTAKE_ERR_NOT_FOUND: 'The requested object does not exist.',
   INTAKE_ERR_BAD_REQUEST: 'The request is malformed; the message says which field and what form is expected.',
   INTAKE_ERR_UNAUTHORIZED: 'Missing, unknown or revoked API token or session. Send `Authorization: Bearer <token>` or sign in again.',
   INTAKE_ERR_FORBIDDEN: 'The caller is not allowed here (an agent token on an admin endpoint). Use an admin-scoped token.',
-  INTAKE_ERR_CSRF: 'A form was sent without the CSRF token of the signed-in session (or with a stale one). Reload the page and submit again.',
-  INTAKE_ERR_IP_NOT_ALLOWED: 'The client address is outside http.allowlist. Add its range to http.allowlist (and set http.trustProxy behind a proxy).',
+  INTAKE_ERR_CSRF:
+    'A form was sent without the CSRF token of the signed-in session (or with a stale one). Reload the page and submit again.',
+  INTAKE_ERR_IP_NOT_ALLOWED:
+    'The client address is outside http.allowlist. Add its range to http.allowlist (and set http.trustProxy behind a proxy).',
   INTAKE_ERR_LOGIN_LOCKED: 'Too many failed sign-ins for this account or address. Wait auth.lockoutMinutes; the lock lifts on its own.',
   INTAKE_ERR_QUEUE: 'The job queue is unavailable. For the bullmq driver check Redis; jobs are retried once it is back.',
   INTAKE_ERR_SHUTTING_DOWN: 'Intake is shutting down and refuses new work. Retry against another instance or after restart.',

@@ -72,7 +72,9 @@ export class GmailApi {
 
   async getRaw(id: string): Promise<RawMessage> {
     try {
-      const res = await this.call(GMAIL_UNITS.messagesGet, () => this.api.users.messages.get({ userId: 'me', id, format: 'raw' }, this.options()));
+      const res = await this.call(GMAIL_UNITS.messagesGet, () =>
+        this.api.users.messages.get({ userId: 'me', id, format: 'raw' }, this.options()),
+      );
       return {
         raw: Buffer.from(res.data.raw ?? '', 'base64url'),
         threadId: res.data.threadId ?? null,
@@ -88,7 +90,9 @@ export class GmailApi {
   }
 
   async addLabels(id: string, labelIds: string[]): Promise<void> {
-    await this.call(GMAIL_UNITS.messagesModify, () => this.api.users.messages.modify({ userId: 'me', id, requestBody: { addLabelIds: labelIds } }, this.options()));
+    await this.call(GMAIL_UNITS.messagesModify, () =>
+      this.api.users.messages.modify({ userId: 'me', id, requestBody: { addLabelIds: labelIds } }, this.options()),
+    );
   }
 
   /** Our queue owns retries and backoff, so gaxios' own immediate retries are off. */
@@ -109,4 +113,3 @@ export class GmailApi {
 function toRef(m: { id?: string | null; threadId?: string | null }): MessageRef {
   return { id: m.id ?? '', threadId: m.threadId ?? null };
 }
-

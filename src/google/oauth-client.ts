@@ -113,7 +113,10 @@ export class GoogleOAuth {
 
   private async userInfoEmail(client: OAuth2Client, accessToken: string | null | undefined): Promise<string> {
     if (!accessToken) throw new IntakeError('INTAKE_ERR_OAUTH_EXCHANGE', 'Google returned no access token');
-    const res = await client.request<{ email?: string }>({ url: this.settings.endpoints.userInfoUrl, timeout: this.settings.requestTimeoutMs });
+    const res = await client.request<{ email?: string }>({
+      url: this.settings.endpoints.userInfoUrl,
+      timeout: this.settings.requestTimeoutMs,
+    });
     if (!res.data.email) {
       throw new IntakeError('INTAKE_ERR_AUTH_SCOPE', 'Google did not share the address; the email scope was not granted');
     }

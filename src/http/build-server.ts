@@ -39,7 +39,9 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
   registerAllowlist(app, parseAllowlist(options.allowlist ?? []));
   registerSecurityHeaders(app, { hsts: Boolean(options.https), formActionOrigins: options.formActionOrigins ?? [] });
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
   // During shutdown new requests get 503 while the ones in flight finish.
   app.addHook('onRequest', async (request, reply) => {
     if (deps.isShuttingDown() && request.url !== '/healthz') {

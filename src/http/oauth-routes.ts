@@ -19,7 +19,12 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: HttpDeps, sessio
       const verb = created ? 'connected' : 'reconnected';
       return reply
         .type('text/html')
-        .send(page('Mailbox connected', `<h1>Mailbox ${verb}</h1><p>${escapeHtml(mailbox.email)} is ${verb}; its mail is being imported.</p><p><a href="/admin">Back to mailboxes</a></p>`));
+        .send(
+          page(
+            'Mailbox connected',
+            `<h1>Mailbox ${verb}</h1><p>${escapeHtml(mailbox.email)} is ${verb}; its mail is being imported.</p><p><a href="/admin">Back to mailboxes</a></p>`,
+          ),
+        );
     } catch (err) {
       if (!isIntakeError(err)) throw err;
       request.log.warn({ code: err.code }, 'oauth callback refused');
@@ -31,7 +36,12 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: HttpDeps, sessio
       return reply
         .code(statusFor(err.code))
         .type('text/html')
-        .send(page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(err.message)}</p><p>${hint}</p><p><a href="/admin">Back to mailboxes</a></p>`));
+        .send(
+          page(
+            title,
+            `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(err.message)}</p><p>${hint}</p><p><a href="/admin">Back to mailboxes</a></p>`,
+          ),
+        );
     }
   });
 }

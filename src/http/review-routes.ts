@@ -11,7 +11,10 @@ import type { ReviewHttpDeps } from './review-deps.js';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const verdictBody = z.strictObject({ verdict: z.enum(['spam', 'ham']) });
-const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100), released: z.enum(['true', 'false']).default('false') });
+const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  released: z.enum(['true', 'false']).default('false'),
+});
 
 function actorOf(request: FastifyRequest): string {
   return `api:${request.id}`;
@@ -36,7 +39,11 @@ export function registerReviewRoutes(app: FastifyInstance, deps: HttpDeps, revie
       )
       .get(p.id);
     if (!row) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no message with id ${p.id}`);
-    return { verdict: row.spam_verdict, score: row.spam_score, evidence: row.spam_evidence ? (JSON.parse(row.spam_evidence) as unknown) : [] };
+    return {
+      verdict: row.spam_verdict,
+      score: row.spam_score,
+      evidence: row.spam_evidence ? (JSON.parse(row.spam_evidence) as unknown) : [],
+    };
   });
 
   app.get('/api/quarantine', { preHandler: agent }, async (request, reply) => {

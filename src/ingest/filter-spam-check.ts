@@ -20,6 +20,10 @@ export class FilterSpamCheck implements SpamCheck {
     // A message too large to read whole is not judged on its headers alone: a human looks.
     if (raw.length > this.maxMessageBytes) return { verdict: 'unsure', score: 0.5, evidence: [] };
     const verdict = this.filter.classify(await spamInputFromRaw(raw, { labelIds }));
-    return { verdict: verdict.verdict, score: verdict.score, evidence: verdict.evidence.map((e) => ({ token: e.token, weight: e.weight })) };
+    return {
+      verdict: verdict.verdict,
+      score: verdict.score,
+      evidence: verdict.evidence.map((e) => ({ token: e.token, weight: e.weight })),
+    };
   }
 }

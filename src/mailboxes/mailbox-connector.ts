@@ -62,15 +62,27 @@ export class MailboxConnector {
     return this.store(grant.email, pending.source, grant.refreshToken, grant.grantedScopes);
   }
 
-  private store(email: string, source: MailSourceKind, refreshToken: string | null, scopes: string[]): { mailbox: Mailbox; created: boolean } {
+  private store(
+    email: string,
+    source: MailSourceKind,
+    refreshToken: string | null,
+    scopes: string[],
+  ): { mailbox: Mailbox; created: boolean } {
     const existing = this.deps.mailboxes.findByEmail(email);
     // Google may omit the refresh token on a repeat grant: never replace a stored one with nothing.
     const cipher = refreshToken ? this.deps.box.seal(refreshToken) : existing?.refreshTokenCipher;
     if (!cipher) {
-      throw new IntakeError('INTAKE_ERR_OAUTH_EXCHANGE', 'Google returned no refresh token; remove Intake in the Google account and connect again');
+      throw new IntakeError(
+        'INTAKE_ERR_OAUTH_EXCHANGE',
+        'Google returned no refresh token; remove Intake in the Google account and connect again',
+      );
     }
     const result = this.deps.mailboxes.upsertConnected({ email, source, refreshTokenCipher: cipher, scopes });
-    this.deps.audit.record({ actor: 'admin', action: result.created ? 'mailbox.connected' : 'mailbox.reconnected', subjectRef: this.deps.subjectRef(email) });
+    this.deps.audit.record({
+      actor: 'admin',
+      action: result.created ? 'mailbox.connected' : 'mailbox.reconnected',
+      subjectRef: this.deps.subjectRef(email),
+    });
     this.deps.log.info({ mailboxId: result.mailbox.id, created: result.created }, 'mailbox connected');
     return result;
   }

@@ -41,9 +41,10 @@ export class OAuthStateStore {
     const [nonce, mac] = (state ?? '').split('.');
     if (!nonce || !mac) throw stateError('missing or malformed');
     const row = this.db
-      .prepare<[string], { verifier_cipher: string; session_ref: string | null; source: string; scopes: string; created_at: number; used_at: number | null }>(
-        'SELECT * FROM oauth_states WHERE nonce = ?',
-      )
+      .prepare<
+        [string],
+        { verifier_cipher: string; session_ref: string | null; source: string; scopes: string; created_at: number; used_at: number | null }
+      >('SELECT * FROM oauth_states WHERE nonce = ?')
       .get(nonce);
     if (!row || !this.verify(nonce, row.session_ref, mac)) throw stateError('tampered or unknown');
     if (row.used_at !== null) throw stateError('already used (replayed)');
@@ -55,7 +56,9 @@ export class OAuthStateStore {
   }
 
   private sign(nonce: string, sessionRef: string | null): string {
-    return createHmac('sha256', this.macKey).update(`${nonce}|${sessionRef ?? ''}`).digest('base64url');
+    return createHmac('sha256', this.macKey)
+      .update(`${nonce}|${sessionRef ?? ''}`)
+      .digest('base64url');
   }
 
   private verify(nonce: string, sessionRef: string | null, mac: string): boolean {

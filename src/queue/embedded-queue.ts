@@ -4,14 +4,7 @@ import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
 import { isIntakeError } from '../errors/intake-error.js';
 import { decideRetry } from './retry-policy.js';
-import {
-  type Job,
-  type JobHandler,
-  type JobQueue,
-  type JobSpec,
-  type JobWorker,
-  type QueueCounts,
-} from './job-queue.js';
+import { type Job, type JobHandler, type JobQueue, type JobSpec, type JobWorker, type QueueCounts } from './job-queue.js';
 
 export interface EmbeddedQueueOptions {
   maxAttempts: number;
@@ -61,7 +54,8 @@ export class EmbeddedQueue implements JobQueue {
    * write but not its bookkeeping is harmless to repeat.
    */
   recoverInterrupted(): number {
-    return this.db.prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, run_at = ? WHERE state = 'active'").run(Date.now()).changes;
+    return this.db.prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, run_at = ? WHERE state = 'active'").run(Date.now())
+      .changes;
   }
 
   addBulk<T>(queue: string, jobs: JobSpec<T>[]): Promise<void> {
@@ -84,7 +78,9 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   complete(id: string): void {
-    this.db.prepare("UPDATE jobs SET state = 'completed', lease_until = NULL, last_error = NULL, finished_at = ? WHERE id = ?").run(Date.now(), id);
+    this.db
+      .prepare("UPDATE jobs SET state = 'completed', lease_until = NULL, last_error = NULL, finished_at = ? WHERE id = ?")
+      .run(Date.now(), id);
   }
 
   fail(job: Job, err: unknown): void {
@@ -93,12 +89,16 @@ export class EmbeddedQueue implements JobQueue {
     const decision = decideRetry(err, job.attempt, { ...this.options, maxAttempts: row.max_attempts });
     const code = isIntakeError(err) ? err.code : (err as Error).name;
     if (decision.action === 'fail') {
-      this.db.prepare("UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?").run(code, Date.now(), job.id);
+      this.db
+        .prepare("UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?")
+        .run(code, Date.now(), job.id);
       this.log.warn({ jobId: job.id, code, attempt: job.attempt }, 'job failed for good');
       return;
     }
     const runAt = Date.now() + decision.delayMs;
-    this.db.prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, run_at = ? WHERE id = ?").run(code, runAt, job.id);
+    this.db
+      .prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, run_at = ? WHERE id = ?")
+      .run(code, runAt, job.id);
     this.log.info({ jobId: job.id, code, attempt: job.attempt, retryInMs: runAt - Date.now() }, 'job will retry');
   }
 
@@ -116,7 +116,9 @@ export class EmbeddedQueue implements JobQueue {
 
   /** A reconnected mailbox's waiting jobs run now instead of at their next backoff. */
   wakeMailbox(mailboxId: number): Promise<number> {
-    const changes = this.db.prepare("UPDATE jobs SET run_at = ? WHERE mailbox_id = ? AND state = 'waiting'").run(Date.now(), mailboxId).changes;
+    const changes = this.db
+      .prepare("UPDATE jobs SET run_at = ? WHERE mailbox_id = ? AND state = 'waiting'")
+      .run(Date.now(), mailboxId).changes;
     return Promise.resolve(changes);
   }
 
@@ -128,7 +130,9 @@ export class EmbeddedQueue implements JobQueue {
 
   counts(queue: string): Promise<QueueCounts> {
     const counts: QueueCounts = { waiting: 0, active: 0, completed: 0, failed: 0 };
-    const rows = this.db.prepare<[string], { state: keyof QueueCounts; n: number }>('SELECT state, COUNT(*) AS n FROM jobs WHERE queue = ? GROUP BY state').all(queue);
+    const rows = this.db
+      .prepare<[string], { state: keyof QueueCounts; n: number }>('SELECT state, COUNT(*) AS n FROM jobs WHERE queue = ? GROUP BY state')
+      .all(queue);
     for (const r of rows) counts[r.state] = r.n;
     return Promise.resolve(counts);
   }

@@ -54,7 +54,11 @@ export async function markTicketMessage(
   return { ...result, ticketId: stored.ticketId, ticketStatus: deps.tickets.messageForReview(messageId)?.ticketStatus ?? 'open' };
 }
 
-export async function releaseQuarantined(deps: ReviewDeps, quarantineId: number, actor: string): Promise<MarkResult & { ticketId: number }> {
+export async function releaseQuarantined(
+  deps: ReviewDeps,
+  quarantineId: number,
+  actor: string,
+): Promise<MarkResult & { ticketId: number }> {
   const q = deps.quarantine.get(quarantineId);
   if (!q) throw new IntakeError('INTAKE_ERR_NOT_FOUND', `no quarantined message with id ${quarantineId}`);
   if (q.releasedAt) throw new IntakeError('INTAKE_ERR_BAD_REQUEST', `quarantined message ${quarantineId} was already released`);
@@ -73,7 +77,11 @@ export async function confirmQuarantined(deps: ReviewDeps, quarantineId: number,
   if (!q) throw new IntakeError('INTAKE_ERR_NOT_FOUND', `no quarantined message with id ${quarantineId}`);
   const input = await spamInputFromRaw(q.raw);
   return markMessage(feedback(deps), {
-    docKey: spamDocKey(q.mailboxId, q.providerMessageId), input, label: 'spam', actor, subjectRef: `quarantine:${quarantineId}`,
+    docKey: spamDocKey(q.mailboxId, q.providerMessageId),
+    input,
+    label: 'spam',
+    actor,
+    subjectRef: `quarantine:${quarantineId}`,
   });
 }
 
@@ -88,5 +96,14 @@ async function inputForStored(deps: ReviewDeps, stored: NonNullable<ReturnType<T
       // fall through to what we stored
     }
   }
-  return { subject: stored.subject, text: stored.text, html: stored.html, headers: new Map(), from: stored.fromAddress, replyTo: null, labelIds: [], attachmentTypes: [] };
+  return {
+    subject: stored.subject,
+    text: stored.text,
+    html: stored.html,
+    headers: new Map(),
+    from: stored.fromAddress,
+    replyTo: null,
+    labelIds: [],
+    attachmentTypes: [],
+  };
 }

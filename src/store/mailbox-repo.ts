@@ -87,19 +87,26 @@ export class MailboxRepo {
    * Reconnecting an address updates its row (new token, scopes, state) and keeps its
    * cursor, so sync resumes where it stopped and nothing is fetched twice.
    */
-  upsertConnected(input: { email: string; source: MailboxSource; refreshTokenCipher: string; scopes: string[] }): { mailbox: Mailbox; created: boolean } {
+  upsertConnected(input: { email: string; source: MailboxSource; refreshTokenCipher: string; scopes: string[] }): {
+    mailbox: Mailbox;
+    created: boolean;
+  } {
     return this.db.transaction(() => {
       const now = Date.now();
       const existing = this.findByEmail(input.email);
       if (existing) {
         const state: MailboxState = existing.state === 'backfilling' ? 'backfilling' : 'syncing';
         this.db
-          .prepare('UPDATE mailboxes SET source = ?, refresh_token_cipher = ?, scopes = ?, state = ?, state_reason = NULL, updated_at = ? WHERE id = ?')
+          .prepare(
+            'UPDATE mailboxes SET source = ?, refresh_token_cipher = ?, scopes = ?, state = ?, state_reason = NULL, updated_at = ? WHERE id = ?',
+          )
           .run(input.source, input.refreshTokenCipher, input.scopes.join(' '), state, now, existing.id);
         return { mailbox: this.get(existing.id) as Mailbox, created: false };
       }
       const info = this.db
-        .prepare('INSERT INTO mailboxes (email, source, state, refresh_token_cipher, scopes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO mailboxes (email, source, state, refresh_token_cipher, scopes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(input.email, input.source, 'backfilling', input.refreshTokenCipher, input.scopes.join(' '), now, now);
       const id = Number(info.lastInsertRowid);
       this.db.prepare('INSERT INTO sync_state (mailbox_id) VALUES (?)').run(id);
@@ -119,9 +126,13 @@ export class MailboxRepo {
   markDisconnected(id: number): void {
     this.db.transaction(() => {
       this.db
-        .prepare("UPDATE mailboxes SET state = 'disconnected', state_reason = NULL, refresh_token_cipher = NULL, scopes = '', updated_at = ? WHERE id = ?")
+        .prepare(
+          "UPDATE mailboxes SET state = 'disconnected', state_reason = NULL, refresh_token_cipher = NULL, scopes = '', updated_at = ? WHERE id = ?",
+        )
         .run(Date.now(), id);
-      this.db.prepare('UPDATE sync_state SET history_id = NULL, backfill_page_token = NULL, backfill_history_id = NULL WHERE mailbox_id = ?').run(id);
+      this.db
+        .prepare('UPDATE sync_state SET history_id = NULL, backfill_page_token = NULL, backfill_history_id = NULL WHERE mailbox_id = ?')
+        .run(id);
     })();
   }
 
@@ -167,13 +178,17 @@ export class MailboxRepo {
   recordSuccess(id: number): void {
     const now = Date.now();
     this.db
-      .prepare('UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?, last_error_code = NULL, consecutive_failures = 0 WHERE mailbox_id = ?')
+      .prepare(
+        'UPDATE sync_state SET last_success_at = ?, last_attempt_at = ?, last_error_code = NULL, consecutive_failures = 0 WHERE mailbox_id = ?',
+      )
       .run(now, now, id);
   }
 
   recordFailure(id: number, code: string): void {
     this.db
-      .prepare('UPDATE sync_state SET last_attempt_at = ?, last_error_code = ?, consecutive_failures = consecutive_failures + 1 WHERE mailbox_id = ?')
+      .prepare(
+        'UPDATE sync_state SET last_attempt_at = ?, last_error_code = ?, consecutive_failures = consecutive_failures + 1 WHERE mailbox_id = ?',
+      )
       .run(Date.now(), code, id);
   }
 }

@@ -50,7 +50,18 @@ export class QuarantineRepo {
           spam_evidence, raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (mailbox_id, provider_message_id) DO NOTHING`,
       )
-      .run(q.mailboxId, q.providerMessageId, q.providerThreadId, q.fromAddress, q.subject, q.reason, q.score, JSON.stringify(q.evidence ?? null), q.raw, Date.now());
+      .run(
+        q.mailboxId,
+        q.providerMessageId,
+        q.providerThreadId,
+        q.fromAddress,
+        q.subject,
+        q.reason,
+        q.score,
+        JSON.stringify(q.evidence ?? null),
+        q.raw,
+        Date.now(),
+      );
     if (info.changes === 0) {
       const row = this.db
         .prepare<[number, string], { id: number }>('SELECT id FROM quarantine WHERE mailbox_id = ? AND provider_message_id = ?')
@@ -80,7 +91,7 @@ export class QuarantineRepo {
   }
 
   count(): number {
-    return (this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM quarantine WHERE released_at IS NULL').get()?.n ?? 0);
+    return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM quarantine WHERE released_at IS NULL').get()?.n ?? 0;
   }
 }
 

@@ -78,7 +78,9 @@ export class TicketQuery {
 
   countMessages(mailboxId?: number): number {
     const r = this.db
-      .prepare<[{ mailbox: number | null }], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE (@mailbox IS NULL OR mailbox_id = @mailbox)')
+      .prepare<[{ mailbox: number | null }], { n: number }>(
+        'SELECT COUNT(*) AS n FROM messages WHERE (@mailbox IS NULL OR mailbox_id = @mailbox)',
+      )
       .get({ mailbox: mailboxId ?? null });
     return r?.n ?? 0;
   }

@@ -101,7 +101,7 @@ export class TicketRepo {
       'UPDATE tickets SET message_count = message_count + 1, needs_review = MAX(needs_review, ?), updated_at = ? WHERE id = ?',
     );
     this.upsertContact = db.prepare(
-      'INSERT INTO contacts (email, name, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO UPDATE SET name = COALESCE(NULLIF(excluded.name, \'\'), contacts.name)',
+      "INSERT INTO contacts (email, name, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO UPDATE SET name = COALESCE(NULLIF(excluded.name, ''), contacts.name)",
     );
     this.contactId = db.prepare<[string], { id: number }>('SELECT id FROM contacts WHERE email = ?');
     // A full sync lists newest first, so a reply can arrive before the mail that opened the
@@ -171,7 +171,8 @@ export class TicketRepo {
         this.insertAttachment.run(messageId, a.filename, a.contentType, a.size, a.sha256, a.content, a.omittedReason);
       }
       this.touchTicket.run(m.needsReview ? 1 : 0, now, ticketId);
-      if (!createdTicket) this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
+      if (!createdTicket)
+        this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
       this.insertOutbox.run(createdTicket ? 'ticket.created' : 'ticket.message_added', ticketId, messageId, now);
       return { duplicate: false, ticketId, messageId, createdTicket };
     })();
@@ -193,11 +194,29 @@ export class TicketRepo {
 
   private insertMessageRow(m: NewTicketMessage, ticketId: number, fromContact: number | null, now: number): number {
     const info = this.insertMessage.run(
-      ticketId, m.mailboxId, m.providerMessageId, m.providerThreadId, m.messageIdHeader, m.inReplyTo,
-      m.references.join(' '), fromContact, m.from?.address ?? '', m.from?.name ?? '', JSON.stringify(m.to),
-      JSON.stringify(m.cc), m.subject, m.sentAt, m.receivedAt, m.text, m.html, m.sizeBytes,
-      m.problems.length > 0 ? JSON.stringify(m.problems) : null, m.spam?.verdict ?? null, m.spam?.score ?? null,
-      m.spam ? JSON.stringify(m.spam.evidence) : null, now,
+      ticketId,
+      m.mailboxId,
+      m.providerMessageId,
+      m.providerThreadId,
+      m.messageIdHeader,
+      m.inReplyTo,
+      m.references.join(' '),
+      fromContact,
+      m.from?.address ?? '',
+      m.from?.name ?? '',
+      JSON.stringify(m.to),
+      JSON.stringify(m.cc),
+      m.subject,
+      m.sentAt,
+      m.receivedAt,
+      m.text,
+      m.html,
+      m.sizeBytes,
+      m.problems.length > 0 ? JSON.stringify(m.problems) : null,
+      m.spam?.verdict ?? null,
+      m.spam?.score ?? null,
+      m.spam ? JSON.stringify(m.spam.evidence) : null,
+      now,
     );
     return Number(info.lastInsertRowid);
   }

@@ -4,7 +4,9 @@ import type { Db } from './database.js';
 
 export function ticketsCreatedSince(db: Db, sinceMs: number): Map<number, number> {
   const rows = db
-    .prepare<[number], { mailbox_id: number; n: number }>('SELECT mailbox_id, COUNT(*) AS n FROM tickets WHERE created_at >= ? GROUP BY mailbox_id')
+    .prepare<[number], { mailbox_id: number; n: number }>(
+      'SELECT mailbox_id, COUNT(*) AS n FROM tickets WHERE created_at >= ? GROUP BY mailbox_id',
+    )
     .all(sinceMs);
   return new Map(rows.map((r) => [r.mailbox_id, r.n]));
 }

@@ -76,7 +76,8 @@ function handleFailure(deps: SyncDeps, mailbox: Mailbox, err: unknown, log: Logg
   deps.mailboxes.recordFailure(mailbox.id, error.code);
   deps.metrics.syncRuns.inc({ result: error.code });
   if (error.code === 'INTAKE_ERR_AUTH_REVOKED' || error.code === 'INTAKE_ERR_AUTH_SCOPE') {
-    const reason = error.code === 'INTAKE_ERR_AUTH_SCOPE' ? 'scope_missing' : classifyRevocation(error.cause, Date.now() - mailbox.updatedAt);
+    const reason =
+      error.code === 'INTAKE_ERR_AUTH_SCOPE' ? 'scope_missing' : classifyRevocation(error.cause, Date.now() - mailbox.updatedAt);
     deps.mailboxes.setState(mailbox.id, 'needs_reconsent', reason);
     deps.metrics.needsReconsent.inc({ reason });
     log.warn({ code: error.code, reason }, 'mailbox needs re-consent; other mailboxes keep syncing');

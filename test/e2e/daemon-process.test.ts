@@ -58,9 +58,17 @@ describe('intake as a process', () => {
   });
 
   it('start: when the configuration is bad, exits 2 and prints one readable line per problem', async () => {
-    proc = spawnIntake(['start'], { INTAKE_HTTP_PORT: 'eighty', INTAKE_SYNC_POLL_INTERVAL_SECONDS: '-5', INTAKE_NO_SUCH_KEY: '1', INTAKE_API_TOKEN: 'sekrit-value-1234' });
+    proc = spawnIntake(['start'], {
+      INTAKE_HTTP_PORT: 'eighty',
+      INTAKE_SYNC_POLL_INTERVAL_SECONDS: '-5',
+      INTAKE_NO_SUCH_KEY: '1',
+      INTAKE_API_TOKEN: 'sekrit-value-1234',
+    });
     expect(await proc.exited).toBe(2);
-    const lines = proc.stderr().split('\n').filter((l) => l.startsWith('  '));
+    const lines = proc
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('  '));
     expect(lines).toHaveLength(3);
     expect(lines.some((l) => l.includes('http.port'))).toBe(true);
     expect(lines.some((l) => l.includes('sync.pollIntervalSeconds'))).toBe(true);
@@ -88,14 +96,21 @@ describe('intake as a process', () => {
     expect((await fetch(fake.approveConsent(authUrl, { email: MAILBOX }))).status).toBe(200);
 
     const dbFile = join(dataDir, 'intake.sqlite');
-    const partial = await waitFor(() => countMessages(dbFile), (n) => n >= 30);
+    const partial = await waitFor(
+      () => countMessages(dbFile),
+      (n) => n >= 30,
+    );
     proc.child.kill('SIGKILL');
     await proc.exited;
     expect(partial).toBeLessThan(300);
 
     proc = spawnIntake(['start'], env);
     await waitForHttp(`${base}/healthz`);
-    const final = await waitFor(() => countMessages(dbFile), (n) => n >= 300, 60_000);
+    const final = await waitFor(
+      () => countMessages(dbFile),
+      (n) => n >= 300,
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect(final).toBe(300);
     expect(countMessages(dbFile)).toBe(300);
@@ -123,7 +138,11 @@ describe('intake start-up with the starter spam model', () => {
       // Training takes seconds; /healthz answered within 100 ms of listening.
       expect(earlyBody.status).toBe('starting');
       expect(early.status).toBe(503);
-      const ready = await waitFor(async () => (await fetch(`${base}/readyz`)).status, (s) => s === 200, 120_000);
+      const ready = await waitFor(
+        async () => (await fetch(`${base}/readyz`)).status,
+        (s) => s === 200,
+        120_000,
+      );
       expect(ready).toBe(200);
       const db = new Database(join(dataDir, 'intake.sqlite'), { readonly: true });
       const totals = db.prepare('SELECT starter_spam, starter_ham FROM spam_totals').get() as { starter_spam: number; starter_ham: number };

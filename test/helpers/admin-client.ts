@@ -66,7 +66,11 @@ export class AdminClient {
 
   private async request(pathOrUrl: string, init: RequestInit): Promise<PageResponse> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() },
+    });
     for (const line of res.headers.getSetCookie()) this.storeCookie(line);
     const html = await res.text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];

@@ -18,7 +18,10 @@ export interface DaemonProcess {
 export function spawnIntake(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
   mkdirSync(join(ARTIFACTS, 'logs'), { recursive: true });
   const log = createWriteStream(join(ARTIFACTS, 'logs', `process-${randomBytes(3).toString('hex')}.log`));
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stdout?.pipe(log);
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -32,7 +35,9 @@ export function spawnIntake(args: string[], env: NodeJS.ProcessEnv): DaemonProce
 export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(url)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }

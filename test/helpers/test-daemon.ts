@@ -49,7 +49,11 @@ export async function testConfig(fake: FakeGoogle, overrides: PlainObject = {}, 
     spam: { starterModel: false },
   };
   const config = loadConfig({
-    env: { INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret, INTAKE_API_TOKEN: apiToken, INTAKE_SECRET_KEY: randomBytes(32).toString('base64') },
+    env: {
+      INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
+      INTAKE_API_TOKEN: apiToken,
+      INTAKE_SECRET_KEY: randomBytes(32).toString('base64'),
+    },
     overrides: deepMerge(base, overrides),
   });
   return { config, apiToken, dataDir };
@@ -79,7 +83,10 @@ export async function startTestDaemon(fake: FakeGoogle, overrides: PlainObject =
     dataDir,
     api,
     async connect(email, opts = {}) {
-      const { body } = await api<{ authUrl: string }>('/api/mailboxes/connect', { method: 'POST', body: JSON.stringify({ loginHint: email }) });
+      const { body } = await api<{ authUrl: string }>('/api/mailboxes/connect', {
+        method: 'POST',
+        body: JSON.stringify({ loginHint: email }),
+      });
       const redirect = fake.approveConsent(body.authUrl, { email, ...opts });
       return (await fetch(redirect)).status;
     },

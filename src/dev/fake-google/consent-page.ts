@@ -5,12 +5,13 @@ import { IDENTITY_SCOPES } from './scopes.js';
 
 export const CONSENT_PATH = '/o/oauth2/v2/auth/consent';
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-    `<body><main>${body}</main></body></html>`;
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+    `<body><main>${body}</main></body></html>`
+  );
 }
 
 export function consentPage(req: AuthRequest, originalQuery: string): string {
@@ -19,7 +20,9 @@ export function consentPage(req: AuthRequest, originalQuery: string): string {
       ? `<li>${escapeHtml(s)} <em>(always granted)</em></li>`
       : `<li><label><input type="checkbox" name="scope" value="${escapeHtml(s)}" checked> ${escapeHtml(s)}</label></li>`,
   );
-  return page('Sign in - Google Accounts (fake)', `
+  return page(
+    'Sign in - Google Accounts (fake)',
+    `
 <h1>Fake Google wants to give access to ${escapeHtml(req.clientId)}</h1>
 <form method="post" action="${CONSENT_PATH}">
   <input type="hidden" name="auth_request" value="${escapeHtml(originalQuery)}">
@@ -28,12 +31,16 @@ export function consentPage(req: AuthRequest, originalQuery: string): string {
   <ul id="scopes">${rows.join('')}</ul>
   <button id="allow" type="submit" name="action" value="allow">Allow</button>
   <button id="deny" type="submit" name="action" value="deny" formnovalidate>Deny</button>
-</form>`);
+</form>`,
+  );
 }
 
 export function authErrorPage(err: AuthRequestError): string {
-  return page(`Error ${err.status}: ${err.error}`, `
+  return page(
+    `Error ${err.status}: ${err.error}`,
+    `
 <h1 id="error">Access blocked: authorization error</h1>
 <p>Error ${err.status}: <code id="error-code">${escapeHtml(err.error)}</code></p>
-<p id="error-description">${escapeHtml(err.description)}</p>`);
+<p id="error-description">${escapeHtml(err.description)}</p>`,
+  );
 }

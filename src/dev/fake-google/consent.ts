@@ -19,12 +19,19 @@ export interface AuthRequest {
   nonce: string | undefined;
 }
 
-export interface AuthRequestError { status: number; error: string; description: string }
+export interface AuthRequestError {
+  status: number;
+  error: string;
+  description: string;
+}
 
 export type AuthRequestResult = { ok: true; req: AuthRequest } | ({ ok: false } & AuthRequestError);
 
 const fail = (status: number, error: string, description: string): AuthRequestResult => ({
-  ok: false, status, error, description,
+  ok: false,
+  status,
+  error,
+  description,
 });
 
 export function redirectUriAllowed(client: FakeClient, uri: string): boolean {
@@ -61,7 +68,10 @@ export function parseAuthRequest(p: URLSearchParams, store: TokenStore): AuthReq
   return {
     ok: true,
     req: {
-      clientId, redirectUri, scopes, challenge,
+      clientId,
+      redirectUri,
+      scopes,
+      challenge,
       state: p.get('state') ?? undefined,
       challengeMethod: method,
       offline: p.get('access_type') === 'offline',
@@ -73,7 +83,11 @@ export function parseAuthRequest(p: URLSearchParams, store: TokenStore): AuthReq
   };
 }
 
-export interface ConsentAnswer { email: string; grantedScopes?: string[]; deny?: boolean }
+export interface ConsentAnswer {
+  email: string;
+  grantedScopes?: string[];
+  deny?: boolean;
+}
 
 /** Builds the redirect back to the app: a code on Allow, error=access_denied on Deny. */
 export function answerConsent(store: TokenStore, req: AuthRequest, answer: ConsentAnswer): string {

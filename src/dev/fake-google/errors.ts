@@ -49,11 +49,9 @@ export function gmailError(
   };
 }
 
-export const notFound = (): GmailError =>
-  gmailError(404, 'notFound', 'Requested entity was not found.');
+export const notFound = (): GmailError => gmailError(404, 'notFound', 'Requested entity was not found.');
 
-export const invalidArgument = (message: string): GmailError =>
-  gmailError(400, 'invalidArgument', message);
+export const invalidArgument = (message: string): GmailError => gmailError(400, 'invalidArgument', message);
 
 export const insufficientPermissions = (message = 'Request had insufficient authentication scopes.'): GmailError =>
   gmailError(403, 'insufficientPermissions', message);

@@ -2,9 +2,19 @@
 // per-path request counters.
 import type { FakeFault } from './types.js';
 
-interface ArmedFault { path: RegExp; status: number; body: unknown; headers: Record<string, string>; remaining: number }
+interface ArmedFault {
+  path: RegExp;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+  remaining: number;
+}
 
-export interface FaultHit { status: number; body: unknown; headers: Record<string, string> }
+export interface FaultHit {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
 
 export class Faults {
   private readonly armed: ArmedFault[] = [];

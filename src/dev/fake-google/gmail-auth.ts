@@ -8,10 +8,19 @@ import { QUOTA_UNITS, type GmailMethod } from './quota.js';
 import { allows, type GmailMethodClass } from './scopes.js';
 import { ensureUser, type FakeState } from './state.js';
 
-export interface GmailCaller { email: string; scopes: string[]; box: Mailbox }
+export interface GmailCaller {
+  email: string;
+  scopes: string[];
+  box: Mailbox;
+}
 
 export function authorizeGmail(
-  s: FakeState, req: IncomingMessage, url: URL, userId: string, cls: GmailMethodClass, op: GmailMethod,
+  s: FakeState,
+  req: IncomingMessage,
+  url: URL,
+  userId: string,
+  cls: GmailMethodClass,
+  op: GmailMethod,
 ): GmailCaller | GmailError {
   const token = bearerToken(req) ?? url.searchParams.get('access_token') ?? undefined;
   const rec = s.store.liveAccessToken(token);

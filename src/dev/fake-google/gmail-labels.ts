@@ -22,7 +22,10 @@ export function getLabel(c: GmailCaller, id: string): Reply {
     if (!m.labelIds.includes(id)) continue;
     messagesTotal++;
     threads.add(m.threadId);
-    if (m.labelIds.includes('UNREAD')) { messagesUnread++; unreadThreads.add(m.threadId); }
+    if (m.labelIds.includes('UNREAD')) {
+      messagesUnread++;
+      unreadThreads.add(m.threadId);
+    }
   }
   return {
     status: 200,
@@ -37,9 +40,12 @@ export function createLabel(c: GmailCaller, body: Record<string, unknown> | unde
   if (taken) return gmailError(409, 'duplicate', 'Label name exists or conflicts');
   if (c.box.labels.size >= MAX_LABELS) return invalidArgument('Too many labels');
   let id: string;
-  do id = `Label_${randomInt(1, 2 ** 40)}`; while (c.box.labels.has(id));
+  do id = `Label_${randomInt(1, 2 ** 40)}`;
+  while (c.box.labels.has(id));
   const label: Label = {
-    id, name, type: 'user',
+    id,
+    name,
+    type: 'user',
     messageListVisibility: body?.messageListVisibility === 'hide' ? 'hide' : 'show',
     labelListVisibility: visibility(body?.labelListVisibility),
   };

@@ -22,8 +22,7 @@ export function getProfile(c: GmailCaller): Reply {
 }
 
 /** Newest first: internalDate, then arrival order. */
-const newestFirst = (a: StoredMessage, b: StoredMessage): number =>
-  b.internalDate - a.internalDate || b.seq - a.seq;
+const newestFirst = (a: StoredMessage, b: StoredMessage): number => b.internalDate - a.internalDate || b.seq - a.seq;
 
 const cursorOf = (m: StoredMessage): string => Buffer.from(`m${m.internalDate}:${m.seq}`).toString('base64url');
 
@@ -33,12 +32,14 @@ export function listMessages(c: GmailCaller, p: URLSearchParams): Reply {
   const query = q ? parseQuery(q, c.box.labels) : undefined;
   if (typeof query === 'string') return invalidArgument(query);
   const labelIds = p.getAll('labelIds');
-  const hideSpamTrash = p.get('includeSpamTrash') !== 'true' && !query?.mentionsSpamTrash
-    && !labelIds.includes('SPAM') && !labelIds.includes('TRASH');
-  const matches = [...c.box.messages.values()].filter((m) =>
-    labelIds.every((l) => m.labelIds.includes(l)) &&
-    !(hideSpamTrash && (m.labelIds.includes('SPAM') || m.labelIds.includes('TRASH'))) &&
-    (!query || query.test(m)));
+  const hideSpamTrash =
+    p.get('includeSpamTrash') !== 'true' && !query?.mentionsSpamTrash && !labelIds.includes('SPAM') && !labelIds.includes('TRASH');
+  const matches = [...c.box.messages.values()].filter(
+    (m) =>
+      labelIds.every((l) => m.labelIds.includes(l)) &&
+      !(hideSpamTrash && (m.labelIds.includes('SPAM') || m.labelIds.includes('TRASH'))) &&
+      (!query || query.test(m)),
+  );
   matches.sort(newestFirst);
   let start = 0;
   const token = p.get('pageToken');

@@ -8,9 +8,15 @@ import type { StoredMessage } from './mailbox-state.js';
 
 export type Predicate = (m: StoredMessage) => boolean;
 
-export interface ParsedQuery { test: Predicate; mentionsSpamTrash: boolean }
+export interface ParsedQuery {
+  test: Predicate;
+  mentionsSpamTrash: boolean;
+}
 
-const hasLabel = (id: string): Predicate => (m) => m.labelIds.includes(id);
+const hasLabel =
+  (id: string): Predicate =>
+  (m) =>
+    m.labelIds.includes(id);
 const UNITS_MS: Record<string, number> = { d: 86_400_000, m: 30 * 86_400_000, y: 365 * 86_400_000 };
 
 function parseDate(value: string): number | undefined {
@@ -34,13 +40,21 @@ function headerContains(name: string, needle: string): Predicate {
 
 function term(op: string, value: string, labels: ReadonlyMap<string, Label>): Predicate | undefined {
   switch (op) {
-    case 'in': return value === 'anywhere' ? () => true : hasLabel(labelId(labels, value));
-    case 'label': return hasLabel(labelId(labels, value));
+    case 'in':
+      return value === 'anywhere' ? () => true : hasLabel(labelId(labels, value));
+    case 'label':
+      return hasLabel(labelId(labels, value));
     case 'is':
       if (value === 'read') return (m) => !m.labelIds.includes('UNREAD');
       return hasLabel(labelId(labels, value));
-    case 'after': { const t = parseDate(value); return t === undefined ? undefined : (m) => m.internalDate >= t; }
-    case 'before': { const t = parseDate(value); return t === undefined ? undefined : (m) => m.internalDate < t; }
+    case 'after': {
+      const t = parseDate(value);
+      return t === undefined ? undefined : (m) => m.internalDate >= t;
+    }
+    case 'before': {
+      const t = parseDate(value);
+      return t === undefined ? undefined : (m) => m.internalDate < t;
+    }
     case 'newer_than':
     case 'older_than': {
       const m = /^(\d+)([dmy])$/.exec(value);
@@ -48,12 +62,16 @@ function term(op: string, value: string, labels: ReadonlyMap<string, Label>): Pr
       const limit = Date.now() - Number(m[1]) * (UNITS_MS[m[2] ?? 'd'] ?? 0);
       return op === 'newer_than' ? (x) => x.internalDate >= limit : (x) => x.internalDate < limit;
     }
-    case 'from': case 'to': case 'subject': return headerContains(op, value);
+    case 'from':
+    case 'to':
+    case 'subject':
+      return headerContains(op, value);
     case 'rfc822msgid': {
       const id = value.replace(/^<|>$/g, '').toLowerCase();
       return (m) => (headerValue(m.headers, 'message-id') ?? '').toLowerCase().replace(/^<|>$/g, '') === id;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 

@@ -4,34 +4,64 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidArgument, notFound } from './errors.js';
 import { authorizeGmail, type GmailCaller } from './gmail-auth.js';
 import { createLabel, deleteLabel, getLabel, listLabels, watch } from './gmail-labels.js';
-import {
-  batchModify, getAttachment, getMessage, getProfile, listMessages, modifyMessage, type Reply,
-} from './gmail-messages.js';
+import { batchModify, getAttachment, getMessage, getProfile, listMessages, modifyMessage, type Reply } from './gmail-messages.js';
 import { listHistory } from './history-view.js';
 import { parseJsonBody, readBody, sendEmpty, sendJson } from './http-io.js';
 import type { GmailMethod } from './quota.js';
 import type { GmailMethodClass } from './scopes.js';
 import type { FakeState } from './state.js';
 
-interface Call { caller: GmailCaller; params: string[]; query: URLSearchParams; body: Record<string, unknown> | undefined }
+interface Call {
+  caller: GmailCaller;
+  params: string[];
+  query: URLSearchParams;
+  body: Record<string, unknown> | undefined;
+}
 
-interface Route { method: string; path: RegExp; op: GmailMethod; cls: GmailMethodClass; run: (c: Call) => Reply }
+interface Route {
+  method: string;
+  path: RegExp;
+  op: GmailMethod;
+  cls: GmailMethodClass;
+  run: (c: Call) => Reply;
+}
 
 const p = (c: Call, i: number): string => c.params[i] ?? '';
 
 const ROUTES: Route[] = [
   { method: 'GET', path: /^\/profile$/, op: 'getProfile', cls: 'profile', run: (c) => getProfile(c.caller) },
   { method: 'GET', path: /^\/messages$/, op: 'messages.list', cls: 'read', run: (c) => listMessages(c.caller, c.query) },
-  { method: 'POST', path: /^\/messages\/batchModify$/, op: 'messages.batchModify', cls: 'modify', run: (c) => batchModify(c.caller, c.body) },
-  { method: 'GET', path: /^\/messages\/([^/]+)$/, op: 'messages.get', cls: 'read', run: (c) => getMessage(c.caller, p(c, 0), c.query) },
-  { method: 'POST', path: /^\/messages\/([^/]+)\/modify$/, op: 'messages.modify', cls: 'modify', run: (c) => modifyMessage(c.caller, p(c, 0), c.body) },
   {
-    method: 'GET', path: /^\/messages\/([^/]+)\/attachments\/([^/]+)$/, op: 'messages.attachments.get', cls: 'read',
+    method: 'POST',
+    path: /^\/messages\/batchModify$/,
+    op: 'messages.batchModify',
+    cls: 'modify',
+    run: (c) => batchModify(c.caller, c.body),
+  },
+  { method: 'GET', path: /^\/messages\/([^/]+)$/, op: 'messages.get', cls: 'read', run: (c) => getMessage(c.caller, p(c, 0), c.query) },
+  {
+    method: 'POST',
+    path: /^\/messages\/([^/]+)\/modify$/,
+    op: 'messages.modify',
+    cls: 'modify',
+    run: (c) => modifyMessage(c.caller, p(c, 0), c.body),
+  },
+  {
+    method: 'GET',
+    path: /^\/messages\/([^/]+)\/attachments\/([^/]+)$/,
+    op: 'messages.attachments.get',
+    cls: 'read',
     run: (c) => getAttachment(c.caller, p(c, 0), p(c, 1)),
   },
   {
-    method: 'GET', path: /^\/history$/, op: 'history.list', cls: 'read',
-    run: (c) => { const r = listHistory(c.caller.box, c.query); return 'status' in r ? r as Reply : { status: 200, body: r }; },
+    method: 'GET',
+    path: /^\/history$/,
+    op: 'history.list',
+    cls: 'read',
+    run: (c) => {
+      const r = listHistory(c.caller.box, c.query);
+      return 'status' in r ? (r as Reply) : { status: 200, body: r };
+    },
   },
   { method: 'GET', path: /^\/labels$/, op: 'labels.list', cls: 'labelsRead', run: (c) => listLabels(c.caller) },
   { method: 'POST', path: /^\/labels$/, op: 'labels.create', cls: 'labelsWrite', run: (c) => createLabel(c.caller, c.body) },

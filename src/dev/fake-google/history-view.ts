@@ -64,7 +64,8 @@ export function listHistory(box: Mailbox, p: URLSearchParams): Record<string, un
     if (!r) continue;
     lastId = r.id;
     if (types && !kinds(r).some((k) => types.includes(k))) continue;
-    if (labelId && !r.message.labelIds.includes(labelId) && !r.labelsAdded?.includes(labelId) && !r.labelsRemoved?.includes(labelId)) continue;
+    if (labelId && !r.message.labelIds.includes(labelId) && !r.labelsAdded?.includes(labelId) && !r.labelsRemoved?.includes(labelId))
+      continue;
     history.push(render(r, types));
   }
   const out: Record<string, unknown> = {};

@@ -18,12 +18,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
   res.end(text);
@@ -50,7 +45,8 @@ export function parseForm(body: Buffer, contentType: string | undefined): URLSea
   if (contentType?.includes('application/json') && text.trim().startsWith('{')) {
     const obj = JSON.parse(text) as Record<string, unknown>;
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(obj)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params.set(k, String(v));
+    for (const [k, v] of Object.entries(obj))
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params.set(k, String(v));
     return params;
   }
   return new URLSearchParams(text);
@@ -60,9 +56,7 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> | undefined
   if (body.length === 0) return {};
   try {
     const value: unknown = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

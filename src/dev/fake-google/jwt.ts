@@ -2,7 +2,11 @@
 // works against the fake exactly as against accounts.google.com.
 import { createHash, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
-interface SigningKey { kid: string; privateKey: KeyObject; publicKey: KeyObject }
+interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
 
 // One key per process: generating RSA keys costs ~100 ms and tests start many fakes.
 let cached: SigningKey | undefined;

@@ -10,8 +10,20 @@ export interface Label {
 }
 
 const SYSTEM_IDS = [
-  'CHAT', 'SENT', 'INBOX', 'IMPORTANT', 'TRASH', 'DRAFT', 'SPAM', 'STARRED', 'UNREAD',
-  'CATEGORY_FORUMS', 'CATEGORY_UPDATES', 'CATEGORY_PERSONAL', 'CATEGORY_PROMOTIONS', 'CATEGORY_SOCIAL',
+  'CHAT',
+  'SENT',
+  'INBOX',
+  'IMPORTANT',
+  'TRASH',
+  'DRAFT',
+  'SPAM',
+  'STARRED',
+  'UNREAD',
+  'CATEGORY_FORUMS',
+  'CATEGORY_UPDATES',
+  'CATEGORY_PERSONAL',
+  'CATEGORY_PROMOTIONS',
+  'CATEGORY_SOCIAL',
 ] as const;
 
 /** Visibility fields Gmail shows on the system labels that have them. */
@@ -26,5 +38,8 @@ const VISIBLE: Record<string, Pick<Label, 'messageListVisibility' | 'labelListVi
 };
 
 export const SYSTEM_LABELS: readonly Label[] = SYSTEM_IDS.map((id) => ({
-  id, name: id, type: 'system', ...VISIBLE[id],
+  id,
+  name: id,
+  type: 'system',
+  ...VISIBLE[id],
 }));

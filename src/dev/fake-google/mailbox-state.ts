@@ -21,7 +21,11 @@ export interface StoredMessage {
   headers: Header[];
 }
 
-export interface MessageRef { id: string; threadId: string; labelIds: string[] }
+export interface MessageRef {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+}
 
 export interface HistoryRecord {
   id: number;
@@ -44,7 +48,10 @@ export class Mailbox {
   private readonly threadSizes = new Map<string, number>();
   private seq = 0;
 
-  constructor(readonly email: string, private readonly retention: number) {}
+  constructor(
+    readonly email: string,
+    private readonly retention: number,
+  ) {}
 
   get threadCount(): number {
     return this.threadSizes.size;
@@ -58,7 +65,10 @@ export class Mailbox {
     const id = this.newMessageId();
     const threadId = findThread(this, entity.headers) ?? id;
     const msg: StoredMessage = {
-      id, threadId, raw, labelIds,
+      id,
+      threadId,
+      raw,
+      labelIds,
       internalDate: opts.internalDate ?? Date.now(),
       historyId: 0,
       seq: ++this.seq,

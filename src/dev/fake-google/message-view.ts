@@ -6,8 +6,7 @@ import { paddedBase64Url, parseEntity, toPayload } from './mime-payload.js';
 
 export type MessageFormat = 'minimal' | 'metadata' | 'raw' | 'full';
 
-export const isMessageFormat = (f: string): f is MessageFormat =>
-  f === 'minimal' || f === 'metadata' || f === 'raw' || f === 'full';
+export const isMessageFormat = (f: string): f is MessageFormat => f === 'minimal' || f === 'metadata' || f === 'raw' || f === 'full';
 
 /** Opaque attachment ids that still say which part they name. */
 export const attachmentIdFor = (messageId: string, partId: string): string =>

@@ -1,9 +1,15 @@
 // RFC 5322 header blocks: splitting head from body, unfolding, RFC 2047/2231
 // decoding and parameter parsing. Needed for threading, metadata and payloads.
 
-export interface Header { name: string; value: string }
+export interface Header {
+  name: string;
+  value: string;
+}
 
-export interface HeadAndBody { headers: Header[]; body: Buffer }
+export interface HeadAndBody {
+  headers: Header[];
+  body: Buffer;
+}
 
 /** Splits at the first empty line (CRLF or bare LF, both occur in real mail). */
 export function splitHeadBody(raw: Buffer): HeadAndBody {
@@ -12,8 +18,16 @@ export function splitHeadBody(raw: Buffer): HeadAndBody {
   let skip = 0;
   for (let i = 0; i < raw.length; i++) {
     if (raw[i] !== 0x0a) continue;
-    if (raw[i + 1] === 0x0a) { end = i + 1; skip = 1; break; }
-    if (raw[i + 1] === 0x0d && raw[i + 2] === 0x0a) { end = i + 1; skip = 2; break; }
+    if (raw[i + 1] === 0x0a) {
+      end = i + 1;
+      skip = 1;
+      break;
+    }
+    if (raw[i + 1] === 0x0d && raw[i + 2] === 0x0a) {
+      end = i + 1;
+      skip = 2;
+      break;
+    }
   }
   if (end < 0) return { headers: parseHeaders(raw.toString('latin1')), body: Buffer.alloc(0) };
   return { headers: parseHeaders(raw.subarray(0, end).toString('latin1')), body: raw.subarray(end + skip) };
@@ -64,9 +78,13 @@ export function decodeWords(value: string): string {
     .replace(/(\?=)\s+(=\?)/g, '$1$2')
     .replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_m, charset: string, enc: string, text: string) => {
       const cs = charset.split('*')[0];
-      const bytes = enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-fA-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+      const bytes =
+        enc.toUpperCase() === 'B'
+          ? Buffer.from(text, 'base64')
+          : Buffer.from(
+              text.replace(/_/g, ' ').replace(/=([0-9a-fA-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+              'latin1',
+            );
       return decodeCharset(bytes, cs);
     });
 }
@@ -76,7 +94,10 @@ export function headerValue(headers: Header[], name: string): string | undefined
   return headers.find((h) => h.name.toLowerCase() === lower)?.value;
 }
 
-export interface StructuredValue { value: string; params: Record<string, string> }
+export interface StructuredValue {
+  value: string;
+  params: Record<string, string>;
+}
 
 /** Content-Type / Content-Disposition: `type; key=value; key*=utf-8''pct`. */
 export function parseStructured(raw: string | undefined): StructuredValue {
@@ -90,7 +111,10 @@ export function parseStructured(raw: string | undefined): StructuredValue {
     if (val.startsWith('"') && val.endsWith('"')) val = val.slice(1, -1).replace(/\\(.)/g, '$1');
     if (key.endsWith('*')) {
       const m = /^([^']*)'[^']*'(.*)$/.exec(val);
-      const bytes = Buffer.from((m?.[2] ?? val).replace(/%([0-9a-fA-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+      const bytes = Buffer.from(
+        (m?.[2] ?? val).replace(/%([0-9a-fA-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+        'latin1',
+      );
       params[key.slice(0, -1)] = decodeCharset(bytes, m?.[1] || 'utf-8');
     } else {
       params[key] = decodeWords(val);
@@ -106,7 +130,11 @@ function splitParams(s: string): string[] {
   let quoted = false;
   for (const ch of s) {
     if (ch === '"') quoted = !quoted;
-    if (ch === ';' && !quoted) { out.push(cur); cur = ''; continue; }
+    if (ch === ';' && !quoted) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
     cur += ch;
   }
   out.push(cur);

@@ -1,10 +1,12 @@
 // The `payload` tree of messages.get format=full: a small MIME walker (multipart
 // splitting, transfer decoding, filenames) plus the snippet Gmail shows in lists.
-import {
-  decodeCharset, headerValue, parseStructured, splitHeadBody, type Header,
-} from './mime-headers.js';
+import { decodeCharset, headerValue, parseStructured, splitHeadBody, type Header } from './mime-headers.js';
 
-export interface MessagePartBody { size: number; data?: string; attachmentId?: string }
+export interface MessagePartBody {
+  size: number;
+  data?: string;
+  attachmentId?: string;
+}
 
 export interface MessagePart {
   partId: string;
@@ -43,7 +45,8 @@ export function parseEntity(raw: Buffer, partId = '', depth = 0): Entity {
   const boundary = ct.params.boundary;
   if (mimeType.startsWith('multipart/') && boundary && depth < MAX_DEPTH) {
     const children = splitMultipart(body, boundary).map((part, i) =>
-      parseEntity(part, partId === '' ? String(i) : `${partId}.${i}`, depth + 1));
+      parseEntity(part, partId === '' ? String(i) : `${partId}.${i}`, depth + 1),
+    );
     return { partId, headers, mimeType, charset: ct.params.charset, filename, content: Buffer.alloc(0), children };
   }
   const encoding = (headerValue(headers, 'content-transfer-encoding') ?? '').trim().toLowerCase();
@@ -54,7 +57,10 @@ function decodeTransfer(body: Buffer, encoding: string): Buffer {
   if (encoding === 'base64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   if (encoding !== 'quoted-printable') return body;
   const text = body.toString('latin1').replace(/=\r?\n/g, '');
-  return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  return Buffer.from(
+    text.replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  );
 }
 
 /** Body parts between `--boundary` lines; the line break before a delimiter belongs to it. */
@@ -116,8 +122,13 @@ function firstLeaf(e: Entity, mimeType: string): Entity | undefined {
   return undefined;
 }
 
-const escapeSnippet = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-  .replace(/&#38;/g, '&amp;').replace(/&#60;/g, '&lt;').replace(/&#62;/g, '&gt;').replace(/&#34;/g, '&quot;');
+const escapeSnippet = (s: string): string =>
+  s
+    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/&#38;/g, '&amp;')
+    .replace(/&#60;/g, '&lt;')
+    .replace(/&#62;/g, '&gt;')
+    .replace(/&#34;/g, '&quot;');
 
 /** About the first 200 characters of readable text, HTML-escaped as Gmail returns it. */
 export function snippetOf(e: Entity): string {
@@ -126,6 +137,10 @@ export function snippetOf(e: Entity): string {
   const leaf = plain ?? html;
   if (!leaf) return '';
   let text = decodeCharset(leaf.content, leaf.charset);
-  if (html) text = text.replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ');
+  if (html)
+    text = text
+      .replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&nbsp;/g, ' ');
   return escapeSnippet(text.replace(/\s+/g, ' ').trim().slice(0, 200));
 }

@@ -21,7 +21,11 @@ export const QUOTA_UNITS = {
 
 export type GmailMethod = keyof typeof QUOTA_UNITS;
 
-interface Window { second: number; previous: number; current: number }
+interface Window {
+  second: number;
+  previous: number;
+  current: number;
+}
 
 export class UserQuota {
   private readonly windows = new Map<string, Window>();

@@ -23,11 +23,7 @@ export function normalizeScope(scope: string): string {
 }
 
 export function isKnownScope(scope: string): boolean {
-  return (
-    IDENTITY_SCOPES.has(scope) ||
-    scope === SCOPE.mail ||
-    scope.startsWith('https://www.googleapis.com/auth/')
-  );
+  return IDENTITY_SCOPES.has(scope) || scope === SCOPE.mail || scope.startsWith('https://www.googleapis.com/auth/');
 }
 
 /** Splits a space-delimited scope list, normalised and de-duplicated, order kept. */

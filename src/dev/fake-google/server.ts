@@ -27,9 +27,10 @@ export function createFakeServer(s: FakeState): Server {
   return createServer((req, res) => {
     handle(s, req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
-      const reply = err instanceof BodyTooLarge
-        ? gmailError(413, 'uploadTooLarge', 'Request payload size exceeds the limit')
-        : gmailError(500, 'backendError', 'Backend Error');
+      const reply =
+        err instanceof BodyTooLarge
+          ? gmailError(413, 'uploadTooLarge', 'Request payload size exceeds the limit')
+          : gmailError(500, 'backendError', 'Backend Error');
       sendJson(res, reply.status, reply.body);
     });
   });

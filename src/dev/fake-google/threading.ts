@@ -16,7 +16,10 @@ export function normalizeSubject(subject: string | undefined): string {
   let s = (subject ?? '').trim();
   for (;;) {
     // List tags ("[Python-Dev] ") come and go between a post and its replies.
-    const next = s.replace(/^\[[^\]]*\]\s*/, '').replace(/^(re|fwd?|aw|wg|sv|tr)(\[\d+\])?\s*:\s*/i, '').trim();
+    const next = s
+      .replace(/^\[[^\]]*\]\s*/, '')
+      .replace(/^(re|fwd?|aw|wg|sv|tr)(\[\d+\])?\s*:\s*/i, '')
+      .trim();
     if (next === s) break;
     s = next;
   }
@@ -24,10 +27,7 @@ export function normalizeSubject(subject: string | undefined): string {
 }
 
 export function findThread(box: ThreadSource, headers: Header[]): string | undefined {
-  const refs = [
-    ...messageIdsIn(headerValue(headers, 'in-reply-to')),
-    ...messageIdsIn(headerValue(headers, 'references')).reverse(),
-  ];
+  const refs = [...messageIdsIn(headerValue(headers, 'in-reply-to')), ...messageIdsIn(headerValue(headers, 'references')).reverse()];
   const subject = normalizeSubject(headerValue(headers, 'subject'));
   for (const ref of refs) {
     const gmailId = box.byMessageId.get(ref);

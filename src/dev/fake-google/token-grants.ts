@@ -29,9 +29,7 @@ function authenticateClient(store: TokenStore, req: IncomingMessage, form: URLSe
   return id;
 }
 
-export function handleTokenRequest(
-  store: TokenStore, ttlSeconds: number, req: IncomingMessage, form: URLSearchParams,
-): TokenResult {
+export function handleTokenRequest(store: TokenStore, ttlSeconds: number, req: IncomingMessage, form: URLSearchParams): TokenResult {
   const grantType = form.get('grant_type');
   if (!grantType) return oauthError(400, 'invalid_request', 'Missing required parameter: grant_type');
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
@@ -45,9 +43,7 @@ export function handleTokenRequest(
 }
 
 function pkceMatches(code: AuthCode, verifier: string): boolean {
-  const expected = code.challengeMethod === 'S256'
-    ? createHash('sha256').update(verifier).digest('base64url')
-    : verifier;
+  const expected = code.challengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
   const a = Buffer.from(expected);
   const b = Buffer.from(code.challenge ?? '');
   return a.length === b.length && timingSafeEqual(a, b);

@@ -4,7 +4,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { FakeClient } from './types.js';
 
-export interface User { email: string; sub: string; name?: string }
+export interface User {
+  email: string;
+  sub: string;
+  name?: string;
+}
 
 export interface AuthCode {
   code: string;
@@ -22,9 +26,20 @@ export interface AuthCode {
   used: boolean;
 }
 
-export interface Grant { clientId: string; email: string; scopes: string[]; offline: boolean; refreshTokens: string[] }
+export interface Grant {
+  clientId: string;
+  email: string;
+  scopes: string[];
+  offline: boolean;
+  refreshTokens: string[];
+}
 
-export interface RefreshToken { token: string; grant: Grant; scopes: string[]; active: boolean }
+export interface RefreshToken {
+  token: string;
+  grant: Grant;
+  scopes: string[];
+  active: boolean;
+}
 
 export interface AccessToken {
   token: string;

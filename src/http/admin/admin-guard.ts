@@ -45,5 +45,10 @@ export function csrfRefused(reply: FastifyReply): FastifyReply {
   return reply
     .code(403)
     .type('text/html')
-    .send(adminPage('Form expired', '<h1>This form has expired</h1><p class="error">The form was not sent from this session (INTAKE_ERR_CSRF). <a href="/admin">Reload the page</a> and try again.</p>'));
+    .send(
+      adminPage(
+        'Form expired',
+        '<h1>This form has expired</h1><p class="error">The form was not sent from this session (INTAKE_ERR_CSRF). <a href="/admin">Reload the page</a> and try again.</p>',
+      ),
+    );
 }

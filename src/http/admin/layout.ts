@@ -19,7 +19,8 @@ export function adminPage(title: string, body: string, options: LayoutOptions = 
 function header(options: LayoutOptions): string {
   if (!options.csrfToken) return '<header><span class="brand">Intake</span></header>';
   const links = ADMIN_NAV.map(
-    (item) => `<a href="${escapeHtml(item.href)}"${item.href === options.currentPath ? ' aria-current="page"' : ''}>${escapeHtml(item.label)}</a>`,
+    (item) =>
+      `<a href="${escapeHtml(item.href)}"${item.href === options.currentPath ? ' aria-current="page"' : ''}>${escapeHtml(item.label)}</a>`,
   ).join('');
   return `<header><span class="brand">Intake</span><nav>${links}</nav>
 <form method="post" action="/admin/logout">${csrfField(options.csrfToken)}<button class="link" id="sign-out" type="submit">Sign out</button></form></header>`;

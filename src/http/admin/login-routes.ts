@@ -41,7 +41,13 @@ async function handleSignIn(request: FastifyRequest, reply: FastifyReply, admin:
     if (result.reason === 'locked') {
       const minutes = Math.ceil(result.retryAfterMs / 60_000);
       admin.audit.record({ actor: 'anonymous', action: 'admin.sign_in_locked' });
-      return renderLogin(reply, admin, 429, `Too many failed sign-ins (INTAKE_ERR_LOGIN_LOCKED). Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, username);
+      return renderLogin(
+        reply,
+        admin,
+        429,
+        `Too many failed sign-ins (INTAKE_ERR_LOGIN_LOCKED). Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        username,
+      );
     }
     return renderLogin(reply, admin, 401, 'Wrong username, password or code.', username);
   }
@@ -49,12 +55,21 @@ async function handleSignIn(request: FastifyRequest, reply: FastifyReply, admin:
   admin.audit.record({ actor, action: result.usedRecoveryCode ? 'admin.signed_in_with_recovery_code' : 'admin.signed_in' });
   request.log.info({ adminId: result.session.adminId }, 'admin signed in');
   clearCookie(reply, loginCookieName(admin.cookies), admin.cookies);
-  setCookie(reply, sessionCookieName(admin.cookies), result.cookieValue, admin.cookies, Math.floor(admin.settings.sessionAbsoluteHours * 3600));
+  setCookie(
+    reply,
+    sessionCookieName(admin.cookies),
+    result.cookieValue,
+    admin.cookies,
+    Math.floor(admin.settings.sessionAbsoluteHours * 3600),
+  );
   return reply.redirect('/admin', 303);
 }
 
 function renderLogin(reply: FastifyReply, admin: AdminDeps, status: number, error?: string, username?: string): FastifyReply {
   const nonce = newLoginNonce();
   setCookie(reply, loginCookieName(admin.cookies), nonce, admin.cookies, 600);
-  return reply.code(status).type('text/html').send(loginPage(loginFormToken(admin.formKey, nonce), error, username));
+  return reply
+    .code(status)
+    .type('text/html')
+    .send(loginPage(loginFormToken(admin.formKey, nonce), error, username));
 }

@@ -23,12 +23,19 @@ export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, 
       ticketsToday: today.get(m.id) ?? 0,
     }));
     const notice = (request.query as Record<string, string | undefined>).notice;
-    return reply.type('text/html').header('cache-control', 'no-store').send(mailboxListPage(views, currentSession(request).csrfToken, notice));
+    return reply
+      .type('text/html')
+      .header('cache-control', 'no-store')
+      .send(mailboxListPage(views, currentSession(request).csrfToken, notice));
   });
 
   app.post('/admin/mailboxes/connect', { preHandler: guard }, async (request, reply) => {
     const hint = loginHint.safeParse(formField(request, 'loginHint').trim());
-    const url = await deps.connector.begin({ source: 'gmail', loginHint: hint.success ? hint.data : undefined, sessionRef: currentSession(request).ref });
+    const url = await deps.connector.begin({
+      source: 'gmail',
+      loginHint: hint.success ? hint.data : undefined,
+      sessionRef: currentSession(request).ref,
+    });
     return reply.redirect(url, 303);
   });
 

@@ -36,7 +36,10 @@ export const NOTICES: Record<string, string> = {
 
 export function mailboxListPage(views: MailboxView[], csrfToken: string, notice?: string): string {
   const note = notice && NOTICES[notice] ? `<p class="notice" id="notice" role="status">${escapeHtml(NOTICES[notice])}</p>` : '';
-  const list = views.length === 0 ? '<p class="muted" id="no-mailboxes">No mailbox connected yet.</p>' : views.map((v) => mailboxCard(v, csrfToken)).join('');
+  const list =
+    views.length === 0
+      ? '<p class="muted" id="no-mailboxes">No mailbox connected yet.</p>'
+      : views.map((v) => mailboxCard(v, csrfToken)).join('');
   return adminPage('Mailboxes', `<h1>Mailboxes</h1>${note}${connectForm(csrfToken)}<section id="mailboxes">${list}</section>`, {
     csrfToken,
     currentPath: '/admin',
@@ -51,7 +54,10 @@ function connectForm(csrfToken: string): string {
 
 function mailboxCard(v: MailboxView, csrfToken: string): string {
   const h = v.health;
-  const reason = h.state === 'needs_reconsent' ? `<dt>Why</dt><dd class="reason">${escapeHtml(REASONS[h.reason ?? 'unknown'] ?? h.reason ?? '')} — connect it again to resume.</dd>` : '';
+  const reason =
+    h.state === 'needs_reconsent'
+      ? `<dt>Why</dt><dd class="reason">${escapeHtml(REASONS[h.reason ?? 'unknown'] ?? h.reason ?? '')} — connect it again to resume.</dd>`
+      : '';
   const error = h.lastError ? `<dt>Last error</dt><dd>${escapeHtml(h.lastError)}</dd>` : '';
   const progress = h.backfill
     ? `<dt>Progress</dt><dd><progress max="${h.backfill.total}" value="${h.backfill.done}"></progress> ${h.backfill.done} of ${h.backfill.total}</dd>`

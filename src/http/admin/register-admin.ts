@@ -12,7 +12,9 @@ import { registerQuarantinePageRoutes } from './quarantine-page-routes.js';
 import { registerTokenRoutes } from '../token-routes.js';
 
 export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
-  app.get(ADMIN_CSS_PATH, async (_request, reply) => reply.type('text/css').header('cache-control', 'public, max-age=3600').send(ADMIN_CSS));
+  app.get(ADMIN_CSS_PATH, async (_request, reply) =>
+    reply.type('text/css').header('cache-control', 'public, max-age=3600').send(ADMIN_CSS),
+  );
   registerLoginRoutes(app, admin);
   registerMailboxPageRoutes(app, deps, admin);
   registerTicketPageRoutes(app, deps, admin, deps.review);

@@ -8,8 +8,28 @@ import { TextBuilder } from './text-builder.js';
 const SKIP_CONTENT = new Set(['script', 'style', 'title', 'template', 'xml']);
 const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'table', 'hr', 'dl', 'figure']);
 const LINE = new Set([
-  'div', 'tr', 'section', 'article', 'header', 'footer', 'nav', 'aside', 'main', 'form', 'fieldset',
-  'center', 'dt', 'dd', 'caption', 'details', 'summary', 'legend', 'figcaption', 'address', 'body', 'html',
+  'div',
+  'tr',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'nav',
+  'aside',
+  'main',
+  'form',
+  'fieldset',
+  'center',
+  'dt',
+  'dd',
+  'caption',
+  'details',
+  'summary',
+  'legend',
+  'figcaption',
+  'address',
+  'body',
+  'html',
 ]);
 const SEPARATE = new Set(['td', 'th', 'img']);
 /** Deeper list levels stop indenting further; a hostile 100k-deep list must not cost 100k spaces a line. */

@@ -55,7 +55,10 @@ export class TextBuilder {
   }
 
   toString(): string {
-    return this.parts.join('').replace(/\n{3,}/g, '\n\n').trimEnd();
+    return this.parts
+      .join('')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd();
   }
 
   private emit(text: string): void {

@@ -64,7 +64,8 @@ describe('admin page', () => {
   it('sign-in: after maxFailedLogins wrong passwords, locks the account so even the right credentials get 429', async () => {
     const { t, admin } = await setup({ auth: { maxFailedLogins: 3 } });
     const browser = new AdminClient(t.daemon.url);
-    for (let i = 0; i < 2; i++) expect((await browser.signIn('admin', 'wrong password!!', await totpCode(admin.totpSecret))).status).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect((await browser.signIn('admin', 'wrong password!!', await totpCode(admin.totpSecret))).status).toBe(401);
     expect((await browser.signIn('admin', 'wrong password!!', await totpCode(admin.totpSecret))).status).toBe(429);
     const res = await browser.signIn('admin', TEST_PASSWORD, await totpCode(admin.totpSecret));
     expect(res.status).toBe(429);
@@ -94,7 +95,11 @@ describe('admin page', () => {
     const { t, admin } = await setup();
     const browser = new AdminClient(t.daemon.url);
     await browser.get('/admin/login');
-    const res = await browser.post('/admin/login', { username: 'admin', password: TEST_PASSWORD, code: await totpCode(admin.totpSecret) }, false);
+    const res = await browser.post(
+      '/admin/login',
+      { username: 'admin', password: TEST_PASSWORD, code: await totpCode(admin.totpSecret) },
+      false,
+    );
     expect(res.status).toBe(403);
     expect(t.daemon.db.prepare('SELECT COUNT(*) AS n FROM admin_sessions').get()).toEqual({ n: 0 });
   });

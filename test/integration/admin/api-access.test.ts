@@ -15,7 +15,10 @@ describe('API tokens and the IP allowlist', () => {
   });
 
   const call = async (d: TestDaemon, path: string, token?: string, init: RequestInit = {}) => {
-    const res = await fetch(`${d.daemon.url}${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string>) } });
+    const res = await fetch(`${d.daemon.url}${path}`, {
+      ...init,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string>) },
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -31,7 +34,10 @@ describe('API tokens and the IP allowlist', () => {
   it('api tokens: an agent token created by an admin reads tickets, is refused admin endpoints, records its use, and after revocation gets 401', async () => {
     fake = await startTestFake();
     t = await startTestDaemon(fake);
-    const created = await t.api<{ id: number; token: string; scope: string }>('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'helpdesk', scope: 'agent' }) });
+    const created = await t.api<{ id: number; token: string; scope: string }>('/api/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'helpdesk', scope: 'agent' }),
+    });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^itk_/);
     const agent = created.body.token;
@@ -45,7 +51,10 @@ describe('API tokens and the IP allowlist', () => {
     expect(listed.body.tokens[0]?.lastUsedAt).toEqual(expect.any(String));
     expect(JSON.stringify(listed.body)).not.toContain(agent);
 
-    const revoked = await fetch(`${t.daemon.url}/api/tokens/${created.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${t.apiToken}` } });
+    const revoked = await fetch(`${t.daemon.url}/api/tokens/${created.body.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${t.apiToken}` },
+    });
     expect(revoked.status).toBe(200);
     expect(t.daemon.db.prepare("SELECT action FROM audit_log WHERE action LIKE 'api_token.%' ORDER BY id").all()).toEqual([
       { action: 'api_token.created' },
@@ -59,7 +68,10 @@ describe('API tokens and the IP allowlist', () => {
   it('api tokens: an admin token from the database manages mailboxes like the bootstrap token', async () => {
     fake = await startTestFake();
     t = await startTestDaemon(fake);
-    const created = await t.api<{ token: string }>('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'ops', scope: 'admin' }) });
+    const created = await t.api<{ token: string }>('/api/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'ops', scope: 'admin' }),
+    });
     expect((await call(t, '/api/mailboxes', created.body.token)).status).toBe(200);
     expect((await t.api('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'x', scope: 'root' }) })).status).toBe(400);
   });
@@ -67,7 +79,8 @@ describe('API tokens and the IP allowlist', () => {
   it('allowlist: a request from outside http.allowlist gets 403 on the page, the API and metrics, while health probes still answer', async () => {
     fake = await startTestFake();
     t = await startTestDaemon(fake, { http: { allowlist: ['10.0.0.0/8', 'fd00::/8'] } });
-    const outside = (url: string, remoteAddress = '127.0.0.1') => t!.daemon.server.inject({ url, remoteAddress, headers: { authorization: `Bearer ${t!.apiToken}` } });
+    const outside = (url: string, remoteAddress = '127.0.0.1') =>
+      t!.daemon.server.inject({ url, remoteAddress, headers: { authorization: `Bearer ${t!.apiToken}` } });
     for (const url of ['/admin/login', '/api/tickets', '/metrics', '/oauth/callback']) {
       const res = await outside(url);
       expect(res.statusCode, url).toBe(403);

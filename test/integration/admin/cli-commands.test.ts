@@ -39,7 +39,11 @@ describe('intake admin | token | keys', () => {
     fake = undefined;
   });
 
-  const envOf = (d: TestDaemon, extra: Record<string, string> = {}) => ({ INTAKE_DATA_DIR: d.dataDir, INTAKE_SECRET_KEY: d.config.secrets.secretKey ?? '', ...extra });
+  const envOf = (d: TestDaemon, extra: Record<string, string> = {}) => ({
+    INTAKE_DATA_DIR: d.dataDir,
+    INTAKE_SECRET_KEY: d.config.secrets.secretKey ?? '',
+    ...extra,
+  });
 
   it('intake admin create: prints the otpauth URI and ten recovery codes once, and that admin signs in with a code from the printed secret', async () => {
     fake = await startTestFake();
@@ -91,7 +95,9 @@ describe('intake admin | token | keys', () => {
     const messages = () => (other ?? t!.daemon).db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number };
     await waitFor(messages, (r) => r.n === 1);
     expect((await cli(['admin', 'create', 'ops'], envOf(t, { INTAKE_ADMIN_PASSWORD: TEST_PASSWORD }))).code).toBe(0);
-    const secret = /secret {6}: ([A-Z2-7]+)/.exec((await cli(['admin', 'create', 'ops2'], envOf(t, { INTAKE_ADMIN_PASSWORD: TEST_PASSWORD }))).out)?.[1] as string;
+    const secret = /secret {6}: ([A-Z2-7]+)/.exec(
+      (await cli(['admin', 'create', 'ops2'], envOf(t, { INTAKE_ADMIN_PASSWORD: TEST_PASSWORD }))).out,
+    )?.[1] as string;
     await t.close();
 
     const oldKey = t.config.secrets.secretKey as string;
@@ -103,7 +109,9 @@ describe('intake admin | token | keys', () => {
     // The one consent was completed, so its verifier is already gone: nothing to re-seal.
     expect(rotated.out).toMatch(/oauth_states\.verifier_cipher\s+0 rotated, 0 already current/);
     expect(rotated.out).toMatch(/instance_secrets\.cipher\s+1 rotated/);
-    expect((await cli(['keys', 'rotate'], envOf(t, { INTAKE_SECRET_KEY: `${newKey},${oldKey}` }))).out).toMatch(/mailboxes\.refresh_token_cipher\s+0 rotated, 1 already current/);
+    expect((await cli(['keys', 'rotate'], envOf(t, { INTAKE_SECRET_KEY: `${newKey},${oldKey}` }))).out).toMatch(
+      /mailboxes\.refresh_token_cipher\s+0 rotated, 1 already current/,
+    );
 
     other = await startDaemon({ ...t.config, secrets: { ...t.config.secrets, secretKey: newKey } }, testLogger('daemon-rotated'));
     fake.deliver(MAILBOX, simpleMail(2, MAILBOX));

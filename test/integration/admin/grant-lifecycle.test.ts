@@ -26,10 +26,16 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
     fake = undefined;
   });
 
-  const mailbox = (d: TestDaemon, email: string) => d.daemon.db.prepare('SELECT id, state, state_reason FROM mailboxes WHERE email = ?').get(email) as MailboxRow | undefined;
+  const mailbox = (d: TestDaemon, email: string) =>
+    d.daemon.db.prepare('SELECT id, state, state_reason FROM mailboxes WHERE email = ?').get(email) as MailboxRow | undefined;
   const messageCount = (d: TestDaemon, email: string) =>
-    (d.daemon.db.prepare('SELECT COUNT(*) AS n FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.email = ?').get(email) as { n: number }).n;
-  const distinctMessages = (d: TestDaemon) => (d.daemon.db.prepare('SELECT COUNT(DISTINCT mailbox_id || provider_message_id) AS n FROM messages').get() as { n: number }).n;
+    (
+      d.daemon.db.prepare('SELECT COUNT(*) AS n FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.email = ?').get(email) as {
+        n: number;
+      }
+    ).n;
+  const distinctMessages = (d: TestDaemon) =>
+    (d.daemon.db.prepare('SELECT COUNT(DISTINCT mailbox_id || provider_message_id) AS n FROM messages').get() as { n: number }).n;
   const refreshTokens = (f: FakeGoogle) => f.issuedSecrets().filter((s) => s.startsWith('1//'));
 
   function deliver(f: FakeGoogle, to: string, from: number, count: number): void {
@@ -43,17 +49,31 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
     t = await startTestDaemon(fake);
     expect(await t.connect(A)).toBe(200);
     expect(await t.connect(B)).toBe(200);
-    await waitFor(() => messageCount(t as TestDaemon, A) + messageCount(t as TestDaemon, B), (n) => n === 6);
+    await waitFor(
+      () => messageCount(t as TestDaemon, A) + messageCount(t as TestDaemon, B),
+      (n) => n === 6,
+    );
 
     fake.revokeUserGrant(A);
     deliver(fake, A, 4, 1);
     deliver(fake, B, 103, 1);
-    const revoked = await waitFor(() => mailbox(t as TestDaemon, A), (m) => m?.state === 'needs_reconsent');
+    const revoked = await waitFor(
+      () => mailbox(t as TestDaemon, A),
+      (m) => m?.state === 'needs_reconsent',
+    );
     expect(revoked).toMatchObject({ state: 'needs_reconsent', state_reason: 'revoked_by_user' });
-    expect(await waitFor(() => messageCount(t as TestDaemon, B), (n) => n === 4)).toBe(4);
+    expect(
+      await waitFor(
+        () => messageCount(t as TestDaemon, B),
+        (n) => n === 4,
+      ),
+    ).toBe(4);
     expect(mailbox(t, B)?.state).toBe('syncing');
 
-    const ready = await (await fetch(`${t.daemon.url}/readyz`)).json() as { status: string; mailboxes: { id: number; state: string; reason: string }[] };
+    const ready = (await (await fetch(`${t.daemon.url}/readyz`)).json()) as {
+      status: string;
+      mailboxes: { id: number; state: string; reason: string }[];
+    };
     expect(ready.status).toBe('ready');
     expect(ready.mailboxes.find((m) => m.id === revoked?.id)).toMatchObject({ state: 'needs_reconsent', reason: 'revoked_by_user' });
     const metrics = await (await fetch(`${t.daemon.url}/metrics`)).text();
@@ -68,7 +88,12 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
 
     expect(await t.connect(A)).toBe(200);
     deliver(fake, A, 5, 1);
-    expect(await waitFor(() => messageCount(t as TestDaemon, A), (n) => n === 5)).toBe(5);
+    expect(
+      await waitFor(
+        () => messageCount(t as TestDaemon, A),
+        (n) => n === 5,
+      ),
+    ).toBe(5);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(messageCount(t, A)).toBe(5);
     expect(distinctMessages(t)).toBe(9);
@@ -82,12 +107,18 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
     deliver(fake, A, 1, 2);
     t = await startTestDaemon(fake);
     expect(await t.connect(A)).toBe(200);
-    await waitFor(() => messageCount(t as TestDaemon, A), (n) => n === 2);
+    await waitFor(
+      () => messageCount(t as TestDaemon, A),
+      (n) => n === 2,
+    );
     const id = mailbox(t, A)?.id as number;
     const [token] = refreshTokens(fake);
 
     fake.setRevokeEndpointDown(true);
-    const res = await fetch(`${t.daemon.url}/api/mailboxes/${id}?deleteTickets=true`, { method: 'DELETE', headers: { authorization: `Bearer ${t.apiToken}` } });
+    const res = await fetch(`${t.daemon.url}/api/mailboxes/${id}?deleteTickets=true`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${t.apiToken}` },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ deleted: true, revokedAtGoogle: false });
     expect(mailbox(t, A)).toBeUndefined();
@@ -109,11 +140,17 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
     t = await startTestDaemon(fake);
     expect(await t.connect(A)).toBe(200);
     expect(await t.connect(B)).toBe(200);
-    await waitFor(() => messageCount(t as TestDaemon, A) + messageCount(t as TestDaemon, B), (n) => n === 4);
+    await waitFor(
+      () => messageCount(t as TestDaemon, A) + messageCount(t as TestDaemon, B),
+      (n) => n === 4,
+    );
     const admin = await createTestAdmin(t.daemon.db, t.config);
     const browser = new AdminClient(t.daemon.url);
     await browser.signIn('admin', TEST_PASSWORD, await totpCode(admin.totpSecret));
-    const created = await t.api<{ token: string }>('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'helpdesk', scope: 'agent' }) });
+    const created = await t.api<{ token: string }>('/api/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'helpdesk', scope: 'agent' }),
+    });
 
     const file = t.config.database.file;
     const bytes = Buffer.concat([readFileSync(file), existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
@@ -134,7 +171,10 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
     await browser.signIn('admin', TEST_PASSWORD, await totpCode(admin.totpSecret));
     const start = await browser.post('/admin/mailboxes/connect', { loginHint: A });
     expect((await browser.fetchWithCookies(fake.approveConsent(start.location as string, { email: A }))).status).toBe(200);
-    await waitFor(() => messageCount(t as TestDaemon, A), (n) => n === 3);
+    await waitFor(
+      () => messageCount(t as TestDaemon, A),
+      (n) => n === 3,
+    );
     const id = mailbox(t, A)?.id as number;
 
     await browser.get('/admin');
@@ -143,19 +183,36 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
 
     const db = t.daemon.db;
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-    expect(tables.map((x) => x.name)).toEqual(expect.arrayContaining(['mailboxes', 'sync_state', 'tickets', 'messages', 'attachments', 'quarantine', 'outbox', 'jobs', 'audit_log']));
+    expect(tables.map((x) => x.name)).toEqual(
+      expect.arrayContaining([
+        'mailboxes',
+        'sync_state',
+        'tickets',
+        'messages',
+        'attachments',
+        'quarantine',
+        'outbox',
+        'jobs',
+        'audit_log',
+      ]),
+    );
     for (const { name } of tables) {
       const columns = db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[];
       if (columns.some((c) => c.name === 'mailbox_id')) {
         expect(db.prepare(`SELECT COUNT(*) AS n FROM "${name}" WHERE mailbox_id = ?`).get(id), `${name}.mailbox_id`).toEqual({ n: 0 });
       }
-      const dump = JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all(), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('latin1') : v));
+      const dump = JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all(), (_k, v: unknown) =>
+        Buffer.isBuffer(v) ? v.toString('latin1') : v,
+      );
       expect(dump.toLowerCase().includes(A), `${name} mentions the address`).toBe(false);
     }
     expect(db.prepare('SELECT COUNT(*) AS n FROM mailboxes').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: 0 });
-    expect(db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE payload LIKE ?").get(`%"mailboxId":${id}%`)).toEqual({ n: 0 });
-    const audit = db.prepare("SELECT subject_ref, detail FROM audit_log WHERE action LIKE 'mailbox.%'").all() as { subject_ref: string; detail: string | null }[];
+    expect(db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE payload LIKE ?').get(`%"mailboxId":${id}%`)).toEqual({ n: 0 });
+    const audit = db.prepare("SELECT subject_ref, detail FROM audit_log WHERE action LIKE 'mailbox.%'").all() as {
+      subject_ref: string;
+      detail: string | null;
+    }[];
     expect(audit.length).toBe(2);
     for (const row of audit) {
       expect(row.subject_ref).toMatch(/^addr:[0-9a-f]{24}$/);

@@ -22,12 +22,16 @@ describe('oauth callback failures', () => {
   async function begin(opts: { grantedScopes?: string[] } = {}): Promise<{ t: TestDaemon; fake: FakeGoogle; redirect: string }> {
     fake = await startTestFake();
     t = await startTestDaemon(fake);
-    const { body } = await t.api<{ authUrl: string }>('/api/mailboxes/connect', { method: 'POST', body: JSON.stringify({ loginHint: MAILBOX }) });
+    const { body } = await t.api<{ authUrl: string }>('/api/mailboxes/connect', {
+      method: 'POST',
+      body: JSON.stringify({ loginHint: MAILBOX }),
+    });
     return { t, fake, redirect: fake.approveConsent(body.authUrl, { email: MAILBOX, ...opts }) };
   }
 
   const stored = (d: TestDaemon) => d.daemon.db.prepare('SELECT COUNT(*) AS n FROM mailboxes').get() as { n: number };
-  const audits = (d: TestDaemon, action: string) => (d.daemon.db.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?').get(action) as { n: number }).n;
+  const audits = (d: TestDaemon, action: string) =>
+    (d.daemon.db.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?').get(action) as { n: number }).n;
   const refreshTokens = (f: FakeGoogle) => f.issuedSecrets().filter((s) => s.startsWith('1//'));
 
   it('oauth callback: when the state was tampered with, answers 400 and stores nothing', async () => {

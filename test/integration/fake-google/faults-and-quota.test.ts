@@ -5,8 +5,12 @@ import { startFakeGoogle, type FakeGoogle } from '../../../src/dev/fake-google/i
 import { connect, cpythonMessage, failure, GMAIL_READONLY, spamAssassin } from './helpers.js';
 
 let fake: FakeGoogle;
-beforeEach(async () => { fake = await startFakeGoogle(); });
-afterEach(async () => { await fake.close(); });
+beforeEach(async () => {
+  fake = await startFakeGoogle();
+});
+afterEach(async () => {
+  await fake.close();
+});
 
 const USER = 'ops@example.com';
 
@@ -32,7 +36,11 @@ describe('fault injection', () => {
 
   it('injectFault(): with a body given for the token endpoint, refreshAccessToken() sees exactly that error', async () => {
     const { auth } = await connect(fake, USER, [GMAIL_READONLY]);
-    fake.injectFault({ path: /^\/token$/, status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } });
+    fake.injectFault({
+      path: /^\/token$/,
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+    });
     const err = await failure(auth.refreshAccessToken());
     expect(err.status).toBe(400);
     expect(err.message).toBe('invalid_grant');
@@ -48,7 +56,10 @@ describe('quota', () => {
     const results = await Promise.allSettled([1, 2, 3, 4].map(() => gmail.users.messages.get({ userId: 'me', id }, { retry: false })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    const err = rejected.reason as { status: number; response: { data: { error: { message: string; status: string; errors: { domain: string; reason: string }[] } } } };
+    const err = rejected.reason as {
+      status: number;
+      response: { data: { error: { message: string; status: string; errors: { domain: string; reason: string }[] } } };
+    };
     expect(err.status).toBe(429);
     expect(err.response.data.error.status).toBe('RESOURCE_EXHAUSTED');
     expect(err.response.data.error.errors[0]).toMatchObject({ domain: 'usageLimits', reason: 'rateLimitExceeded' });
@@ -99,7 +110,7 @@ describe('control endpoint', () => {
     expect(data).toMatchObject({ emailAddress: 'new@example.com', messagesTotal: 0, historyId: expect.stringMatching(/^\d+$/) });
   });
 
-  it('unknown routes: answer 404 in Google\'s envelope', async () => {
+  it("unknown routes: answer 404 in Google's envelope", async () => {
     const res = await fetch(`${fake.url}/nothing/here`);
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { status: string } }).error.status).toBe('NOT_FOUND');

@@ -4,8 +4,12 @@ import { startFakeGoogle, type FakeGoogle } from '../../../src/dev/fake-google/i
 import { connect, cpythonMessage, failure, GMAIL_MODIFY, GMAIL_READONLY, spamAssassin } from './helpers.js';
 
 let fake: FakeGoogle;
-beforeEach(async () => { fake = await startFakeGoogle(); });
-afterEach(async () => { await fake.close(); });
+beforeEach(async () => {
+  fake = await startFakeGoogle();
+});
+afterEach(async () => {
+  await fake.close();
+});
 
 const USER = 'helpdesk@example.com';
 
@@ -19,7 +23,13 @@ describe('history.list()', () => {
     let pages = 0;
     let last: string | undefined;
     do {
-      const { data } = await gmail.users.history.list({ userId: 'me', startHistoryId: start, maxResults: 5, pageToken, historyTypes: ['messageAdded'] });
+      const { data } = await gmail.users.history.list({
+        userId: 'me',
+        startHistoryId: start,
+        maxResults: 5,
+        pageToken,
+        historyTypes: ['messageAdded'],
+      });
       for (const h of data.history ?? []) added.push(...(h.messagesAdded ?? []).map((a) => a.message?.id ?? ''));
       pageToken = data.nextPageToken ?? undefined;
       last = data.historyId ?? undefined;

@@ -6,8 +6,12 @@ import { startFakeGoogle, type FakeGoogle } from '../../../src/dev/fake-google/i
 import { connect, cpythonMessage, failure, GMAIL_METADATA, GMAIL_MODIFY, GMAIL_READONLY, spamAssassin } from './helpers.js';
 
 let fake: FakeGoogle;
-beforeEach(async () => { fake = await startFakeGoogle(); });
-afterEach(async () => { await fake.close(); });
+beforeEach(async () => {
+  fake = await startFakeGoogle();
+});
+afterEach(async () => {
+  await fake.close();
+});
 
 const USER = 'support@example.com';
 
@@ -83,7 +87,11 @@ describe('messages', () => {
     const { data } = await gmail.users.messages.get({ userId: 'me', id, format: 'full' });
     const parts = flatten(data.payload ?? undefined);
     expect(parts.map((p) => [p.partId, p.mimeType])).toEqual([
-      ['', 'multipart/mixed'], ['0', 'text/plain'], ['1', 'multipart/mixed'], ['1.0', 'text/plain'], ['1.1', 'image/gif'],
+      ['', 'multipart/mixed'],
+      ['0', 'text/plain'],
+      ['1', 'multipart/mixed'],
+      ['1.0', 'text/plain'],
+      ['1.1', 'image/gif'],
     ]);
     expect(Buffer.from(parts[1]?.body?.data ?? '', 'base64url').toString()).toBe('A text/plain part\n');
     const gif = parts[4];
@@ -96,13 +104,14 @@ describe('messages', () => {
     expect(data.snippet).toBe('A text/plain part');
   });
 
-  it('messages.get(): for an unknown id, answers 404 with Google\'s notFound envelope', async () => {
+  it("messages.get(): for an unknown id, answers 404 with Google's notFound envelope", async () => {
     const { gmail } = await connect(fake, USER, [GMAIL_READONLY]);
     const err = await failure(gmail.users.messages.get({ userId: 'me', id: '18c0000000000000' }));
     expect(err.status).toBe(404);
     expect(err.response?.data).toEqual({
       error: {
-        code: 404, message: 'Requested entity was not found.',
+        code: 404,
+        message: 'Requested entity was not found.',
         errors: [{ message: 'Requested entity was not found.', domain: 'global', reason: 'notFound' }],
         status: 'NOT_FOUND',
       },
@@ -117,7 +126,10 @@ describe('messages', () => {
     expect(ids[36]?.threadId).toBe(ids[31]?.id);
     expect(ids[43]?.threadId).toBe(ids[31]?.id);
     expect(ids[30]?.threadId).toBe(ids[30]?.id);
-    const changed = Buffer.from((corpus[36] ?? Buffer.alloc(0)).toString('latin1').replace(/^Subject: .*$/m, 'Subject: Something else'), 'latin1');
+    const changed = Buffer.from(
+      (corpus[36] ?? Buffer.alloc(0)).toString('latin1').replace(/^Subject: .*$/m, 'Subject: Something else'),
+      'latin1',
+    );
     const other = fake.deliver(USER, changed);
     expect(other.threadId).toBe(other.id);
     const { data } = await gmail.users.messages.get({ userId: 'me', id: ids[36]?.id ?? '', format: 'minimal' });
@@ -151,7 +163,7 @@ describe('auth layer', () => {
     expect(err.status).toBe(403);
   });
 
-  it('gmail calls: for another user\'s address, answer 403 delegation denied', async () => {
+  it("gmail calls: for another user's address, answer 403 delegation denied", async () => {
     const { gmail } = await connect(fake, USER, [GMAIL_READONLY]);
     const err = await failure(gmail.users.getProfile({ userId: 'someone-else@example.com' }));
     expect(err.status).toBe(403);

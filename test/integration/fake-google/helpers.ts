@@ -21,15 +21,24 @@ export function oauthClient(fake: FakeGoogle): OAuth2Client {
   });
 }
 
-export interface Connected { auth: OAuth2Client; gmail: gmail_v1.Gmail; tokens: Credentials }
+export interface Connected {
+  auth: OAuth2Client;
+  gmail: gmail_v1.Gmail;
+  tokens: Credentials;
+}
 
 /** The consent flow a user goes through, ending with tokens set on the client. */
 export async function connect(fake: FakeGoogle, email: string, scopes: string[]): Promise<Connected> {
   const auth = oauthClient(fake);
   const { codeVerifier, codeChallenge } = await auth.generateCodeVerifierAsync();
   const authUrl = auth.generateAuthUrl({
-    access_type: 'offline', prompt: 'consent', scope: scopes, state: 'st', code_challenge: codeChallenge,
-    code_challenge_method: 'S256' as never, login_hint: email,
+    access_type: 'offline',
+    prompt: 'consent',
+    scope: scopes,
+    state: 'st',
+    code_challenge: codeChallenge,
+    code_challenge_method: 'S256' as never,
+    login_hint: email,
   });
   const redirect = new URL(fake.approveConsent(authUrl, { email }));
   const code = redirect.searchParams.get('code') ?? '';
@@ -48,11 +57,19 @@ export function cpythonMessage(n: number): Buffer {
 /** Raw messages of one SpamAssassin group (easy-ham-1, spam-1, ...), listed by its file_list.json. */
 export function spamAssassin(group: string, count: number): Buffer[] {
   const list = JSON.parse(readFileSync(join(SPAM_DIR, 'file_list.json'), 'utf8')) as string[];
-  return list.filter((f) => f.startsWith(`${group}/`)).slice(0, count).map((f) => readFileSync(join(SPAM_DIR, f)));
+  return list
+    .filter((f) => f.startsWith(`${group}/`))
+    .slice(0, count)
+    .map((f) => readFileSync(join(SPAM_DIR, f)));
 }
 
 /** GaxiosError carries the HTTP status and Google's parsed body. */
-export interface ApiError { status?: number; code?: number | string; message: string; response?: { data?: unknown; headers?: unknown } }
+export interface ApiError {
+  status?: number;
+  code?: number | string;
+  message: string;
+  response?: { data?: unknown; headers?: unknown };
+}
 
 export async function failure(p: Promise<unknown>): Promise<ApiError> {
   try {

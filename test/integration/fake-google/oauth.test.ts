@@ -5,15 +5,24 @@ import { startFakeGoogle, type FakeGoogle } from '../../../src/dev/fake-google/i
 import { connect, failure, GMAIL_READONLY, oauthClient, REDIRECT_URI } from './helpers.js';
 
 let fake: FakeGoogle;
-beforeEach(async () => { fake = await startFakeGoogle(); });
-afterEach(async () => { await fake.close(); });
+beforeEach(async () => {
+  fake = await startFakeGoogle();
+});
+afterEach(async () => {
+  await fake.close();
+});
 
 async function authUrlWithPkce(scopes: string[], extra: Record<string, string> = {}) {
   const auth = oauthClient(fake);
   const pkce = await auth.generateCodeVerifierAsync();
   const url = auth.generateAuthUrl({
-    access_type: 'offline', prompt: 'consent', scope: scopes, state: 'csrf-123',
-    code_challenge: pkce.codeChallenge, code_challenge_method: 'S256' as never, ...extra,
+    access_type: 'offline',
+    prompt: 'consent',
+    scope: scopes,
+    state: 'csrf-123',
+    code_challenge: pkce.codeChallenge,
+    code_challenge_method: 'S256' as never,
+    ...extra,
   });
   return { auth, url, verifier: pkce.codeVerifier };
 }
@@ -28,7 +37,9 @@ describe('authorization', () => {
     expect(redirect.searchParams.get('state')).toBe('csrf-123');
     expect(redirect.searchParams.get('code')).toMatch(/^4\/0A/);
     expect(redirect.searchParams.get('scope')?.split(' ')).toEqual([
-      'openid', 'https://www.googleapis.com/auth/userinfo.email', GMAIL_READONLY,
+      'openid',
+      'https://www.googleapis.com/auth/userinfo.email',
+      GMAIL_READONLY,
     ]);
     expect(redirect.searchParams.get('authuser')).toBe('0');
   });
@@ -44,7 +55,10 @@ describe('authorization', () => {
   it('GET authorize: when the redirect_uri is not registered, shows a 400 redirect_uri_mismatch page', async () => {
     const fake2 = await startFakeGoogle({ clients: [{ clientId: 'c1', clientSecret: 's1', redirectUris: ['https://app.example/cb'] }] });
     try {
-      const res = await fetch(`${fake2.endpoints.oauth2AuthBaseUrl}?client_id=c1&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`, { redirect: 'manual' });
+      const res = await fetch(
+        `${fake2.endpoints.oauth2AuthBaseUrl}?client_id=c1&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`,
+        { redirect: 'manual' },
+      );
       expect(res.status).toBe(400);
       expect(await res.text()).toContain('redirect_uri_mismatch');
     } finally {
@@ -53,14 +67,19 @@ describe('authorization', () => {
   });
 
   it('GET authorize: when the client_id is unknown, shows an invalid_client page and never redirects', async () => {
-    const res = await fetch(`${fake.endpoints.oauth2AuthBaseUrl}?client_id=nope&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`, { redirect: 'manual' });
+    const res = await fetch(
+      `${fake.endpoints.oauth2AuthBaseUrl}?client_id=nope&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
+      { redirect: 'manual' },
+    );
     expect(res.status).toBe(401);
     expect(res.headers.get('location')).toBeNull();
     expect(await res.text()).toContain('invalid_client');
   });
 
   it('consent form: when posted with one scope unticked, redirects with only the ticked scopes', async () => {
-    const { url } = await authUrlWithPkce(['email', GMAIL_READONLY, 'https://www.googleapis.com/auth/gmail.labels'], { login_hint: 'bob@example.com' });
+    const { url } = await authUrlWithPkce(['email', GMAIL_READONLY, 'https://www.googleapis.com/auth/gmail.labels'], {
+      login_hint: 'bob@example.com',
+    });
     const page = await (await fetch(url)).text();
     expect(page).toContain('id="email"');
     expect(page).toContain('value="bob@example.com"');
@@ -77,7 +96,10 @@ describe('authorization', () => {
 describe('token exchange', () => {
   it('getToken(): with the right PKCE verifier, returns access, refresh and a verifiable id_token', async () => {
     const { auth, url, verifier } = await authUrlWithPkce(['openid', 'email', GMAIL_READONLY]);
-    const { tokens } = await auth.getToken({ code: codeOf(fake.approveConsent(url, { email: 'alice@example.com' })), codeVerifier: verifier });
+    const { tokens } = await auth.getToken({
+      code: codeOf(fake.approveConsent(url, { email: 'alice@example.com' })),
+      codeVerifier: verifier,
+    });
     expect(tokens.access_token).toMatch(/^ya29\./);
     expect(tokens.refresh_token).toMatch(/^1\/\/0/);
     expect(tokens.token_type).toBe('Bearer');
@@ -93,7 +115,9 @@ describe('token exchange', () => {
 
   it('getToken(): when the PKCE verifier is wrong, answers 400 invalid_grant "Invalid code verifier."', async () => {
     const { auth, url } = await authUrlWithPkce([GMAIL_READONLY]);
-    const err = await failure(auth.getToken({ code: codeOf(fake.approveConsent(url, { email: 'a@example.com' })), codeVerifier: 'x'.repeat(64) }));
+    const err = await failure(
+      auth.getToken({ code: codeOf(fake.approveConsent(url, { email: 'a@example.com' })), codeVerifier: 'x'.repeat(64) }),
+    );
     expect(err.status).toBe(400);
     expect(err.response?.data).toEqual({ error: 'invalid_grant', error_description: 'Invalid code verifier.' });
   });
@@ -125,7 +149,14 @@ describe('token exchange', () => {
     const code = codeOf(fake.approveConsent(url, { email: 'a@example.com' }));
     const res = await fetch(fake.endpoints.oauth2TokenUrl, {
       method: 'POST',
-      body: new URLSearchParams({ code, code_verifier: verifier, grant_type: 'authorization_code', redirect_uri: REDIRECT_URI, client_id: 'fake-client-id.apps.googleusercontent.com', client_secret: 'wrong' }),
+      body: new URLSearchParams({
+        code,
+        code_verifier: verifier,
+        grant_type: 'authorization_code',
+        redirect_uri: REDIRECT_URI,
+        client_id: 'fake-client-id.apps.googleusercontent.com',
+        client_secret: 'wrong',
+      }),
     });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'invalid_client', error_description: 'Unauthorized' });
@@ -238,7 +269,8 @@ describe('token introspection', () => {
   it('introspect: answers active only for a live token holding https://mail.google.com/', async () => {
     const full = await connect(fake, 'imap@example.com', ['https://mail.google.com/']);
     const narrow = await connect(fake, 'imap@example.com', [GMAIL_READONLY]);
-    const ask = async (token: string) => (await fetch(`${fake.url}/introspect`, { method: 'POST', body: new URLSearchParams({ token }) })).json();
+    const ask = async (token: string) =>
+      (await fetch(`${fake.url}/introspect`, { method: 'POST', body: new URLSearchParams({ token }) })).json();
     expect(await ask(full.tokens.access_token ?? '')).toMatchObject({ active: true, email: 'imap@example.com' });
     expect(await ask(narrow.tokens.access_token ?? '')).toEqual({ active: false });
     expect(await ask('ya29.unknown')).toEqual({ active: false });

@@ -18,7 +18,10 @@ describe('tickets REST API', () => {
     for (const file of corpusFiles('ham').slice(500, 512)) fake.deliver('api@example.com', readMail(file));
     t = await startTestDaemon(fake);
     await t.connect('api@example.com');
-    await waitFor(() => t.daemon.db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }, (r) => r.n >= 12);
+    await waitFor(
+      () => t.daemon.db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number },
+      (r) => r.n >= 12,
+    );
   });
 
   afterAll(async () => {
@@ -63,7 +66,9 @@ describe('tickets REST API', () => {
   it('GET /api/tickets/:id: when the ticket exists, returns its messages with sender, body and attachment metadata', async () => {
     const list = await t.api<TicketPage>('/api/tickets?limit=1');
     const id = list.body.tickets[0]?.id as number;
-    const res = await t.api<{ id: number; messages: { from: { address: string }; text: string; attachments: unknown[] }[] }>(`/api/tickets/${id}`);
+    const res = await t.api<{ id: number; messages: { from: { address: string }; text: string; attachments: unknown[] }[] }>(
+      `/api/tickets/${id}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.messages.length).toBeGreaterThan(0);
     expect(res.body.messages[0]?.from.address).toMatch(/@/);

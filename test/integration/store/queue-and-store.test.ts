@@ -16,9 +16,26 @@ const options = { maxAttempts: 3, backoffMs: 5, maxBackoffMs: 100, leaseSeconds:
 
 function message(overrides: Partial<NewTicketMessage>): NewTicketMessage {
   return {
-    mailboxId: 1, providerMessageId: 'm1', providerThreadId: null, messageIdHeader: null, inReplyTo: null, references: [],
-    from: { address: 'customer@example.net', name: 'Customer' }, to: [], cc: [], subject: 'Help', sentAt: null, receivedAt: 1,
-    text: 'body', html: null, sizeBytes: 10, problems: [], spam: null, needsReview: false, attachments: [], ...overrides,
+    mailboxId: 1,
+    providerMessageId: 'm1',
+    providerThreadId: null,
+    messageIdHeader: null,
+    inReplyTo: null,
+    references: [],
+    from: { address: 'customer@example.net', name: 'Customer' },
+    to: [],
+    cc: [],
+    subject: 'Help',
+    sentAt: null,
+    receivedAt: 1,
+    text: 'body',
+    html: null,
+    sizeBytes: 10,
+    problems: [],
+    spam: null,
+    needsReview: false,
+    attachments: [],
+    ...overrides,
   };
 }
 
@@ -34,7 +51,10 @@ describe('store and embedded queue on a real SQLite file', () => {
 
   it('EmbeddedQueue.addBulk(): when a job id is added twice, keeps one job', async () => {
     const queue = new EmbeddedQueue(freshDb(), testLogger('queue'), options);
-    await queue.addBulk('q', [{ id: 'a', name: 'n', data: 1 }, { id: 'a', name: 'n', data: 2 }]);
+    await queue.addBulk('q', [
+      { id: 'a', name: 'n', data: 1 },
+      { id: 'a', name: 'n', data: 2 },
+    ]);
     await queue.addBulk('q', [{ id: 'a', name: 'n', data: 3 }]);
     expect((await queue.counts('q')).waiting).toBe(1);
   });
@@ -43,11 +63,19 @@ describe('store and embedded queue on a real SQLite file', () => {
     const queue = new EmbeddedQueue(freshDb(), testLogger('queue'), options);
     const attempts: number[] = [];
     await queue.addBulk('q', [{ id: 'j', name: 'n', data: {} }]);
-    const worker = queue.process('q', async (job) => {
-      attempts.push(job.attempt);
-      if (job.attempt < 3) throw new IntakeError('INTAKE_ERR_GOOGLE_UNAVAILABLE', 'down', true);
-    }, { concurrency: 2 });
-    const counts = await waitFor(() => queue.counts('q'), (c) => c.completed === 1, 5000);
+    const worker = queue.process(
+      'q',
+      async (job) => {
+        attempts.push(job.attempt);
+        if (job.attempt < 3) throw new IntakeError('INTAKE_ERR_GOOGLE_UNAVAILABLE', 'down', true);
+      },
+      { concurrency: 2 },
+    );
+    const counts = await waitFor(
+      () => queue.counts('q'),
+      (c) => c.completed === 1,
+      5000,
+    );
     await worker.close();
     expect(counts.completed).toBe(1);
     expect(attempts).toEqual([1, 2, 3]);
@@ -57,11 +85,19 @@ describe('store and embedded queue on a real SQLite file', () => {
     const queue = new EmbeddedQueue(freshDb(), testLogger('queue'), options);
     let calls = 0;
     await queue.addBulk('q', [{ id: 'j', name: 'n', data: {} }]);
-    const worker = queue.process('q', async () => {
-      calls++;
-      throw new PermanentJobError('malformed');
-    }, { concurrency: 1 });
-    const counts = await waitFor(() => queue.counts('q'), (c) => c.failed === 1, 5000);
+    const worker = queue.process(
+      'q',
+      async () => {
+        calls++;
+        throw new PermanentJobError('malformed');
+      },
+      { concurrency: 1 },
+    );
+    const counts = await waitFor(
+      () => queue.counts('q'),
+      (c) => c.failed === 1,
+      5000,
+    );
     await worker.close();
     expect(counts.failed).toBe(1);
     expect(calls).toBe(1);
@@ -82,7 +118,13 @@ describe('store and embedded queue on a real SQLite file', () => {
     const db = freshDb();
     new MailboxRepo(db).upsertConnected({ email: 'desk@example.com', source: 'gmail', refreshTokenCipher: 'x', scopes: [] });
     const repo = new TicketRepo(db);
-    const first = repo.write(message({ attachments: [{ filename: 'a.txt', contentType: 'text/plain', size: 1, sha256: 'f'.repeat(64), content: Buffer.from('a'), omittedReason: null }] }));
+    const first = repo.write(
+      message({
+        attachments: [
+          { filename: 'a.txt', contentType: 'text/plain', size: 1, sha256: 'f'.repeat(64), content: Buffer.from('a'), omittedReason: null },
+        ],
+      }),
+    );
     const second = repo.write(message({}));
     expect(first.duplicate).toBe(false);
     expect(second).toEqual({ ...first, duplicate: true, createdTicket: false });
@@ -111,7 +153,10 @@ describe('store and embedded queue on a real SQLite file', () => {
     const reply = repo.write(message({ providerMessageId: 'r', providerThreadId: 'T', subject: 'Re: Invoice 42', receivedAt: 2000 }));
     repo.write(message({ providerMessageId: 'o', providerThreadId: 'T', subject: 'Invoice 42', receivedAt: 1000 }));
     repo.write(message({ providerMessageId: 'l', providerThreadId: 'T', subject: 'Re: Re: Invoice 42', receivedAt: 3000 }));
-    const ticket = db.prepare('SELECT subject, message_count FROM tickets WHERE id = ?').get(reply.ticketId) as { subject: string; message_count: number };
+    const ticket = db.prepare('SELECT subject, message_count FROM tickets WHERE id = ?').get(reply.ticketId) as {
+      subject: string;
+      message_count: number;
+    };
     expect(ticket).toEqual({ subject: 'Invoice 42', message_count: 3 });
   });
 

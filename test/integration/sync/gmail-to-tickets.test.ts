@@ -55,11 +55,17 @@ describe('Gmail mailbox to tickets, end to end', () => {
     t = await startTestDaemon(fake, { sync: { pageSize: 37 } });
     expect(await t.connect(MAILBOX)).toBe(200);
 
-    const afterBackfill = await waitFor(() => messageRows(t as TestDaemon), (rows) => rows.length >= 200);
+    const afterBackfill = await waitFor(
+      () => messageRows(t as TestDaemon),
+      (rows) => rows.length >= 200,
+    );
     expect(afterBackfill).toHaveLength(200);
 
     deliverAll(fake, ham.slice(200, 250), delivered);
-    const afterLive = await waitFor(() => messageRows(t as TestDaemon), (rows) => rows.length >= 250);
+    const afterLive = await waitFor(
+      () => messageRows(t as TestDaemon),
+      (rows) => rows.length >= 250,
+    );
     expect(afterLive).toHaveLength(250);
 
     await t.restart();
@@ -83,12 +89,18 @@ describe('Gmail mailbox to tickets, end to end', () => {
     deliverAll(fake, ham.slice(300, 340), delivered);
     t = await startTestDaemon(fake);
     expect(await t.connect(MAILBOX)).toBe(200);
-    await waitFor(() => messageRows(t as TestDaemon), (rows) => rows.length >= 40);
+    await waitFor(
+      () => messageRows(t as TestDaemon),
+      (rows) => rows.length >= 40,
+    );
     const fullListsBefore = fake.requestCount(/\/messages$/);
 
     deliverAll(fake, ham.slice(340, 360), delivered);
     fake.expireHistory(MAILBOX);
-    const rows = await waitFor(() => messageRows(t as TestDaemon), (r) => r.length >= 60);
+    const rows = await waitFor(
+      () => messageRows(t as TestDaemon),
+      (r) => r.length >= 60,
+    );
     await new Promise((r) => setTimeout(r, 1000));
 
     expect(fake.requestCount(/\/messages$/)).toBeGreaterThan(fullListsBefore);

@@ -21,8 +21,20 @@ describe('Google outages and rate limits', () => {
     fake = await startTestFake();
     for (const file of corpusFiles('ham').slice(2100, 2130)) fake.deliver(MAILBOX, readMail(file));
     t = await startTestDaemon(fake, { queue: { maxAttempts: 2 } });
-    fake.injectFault({ path: /\/messages\/[0-9a-f]{16}$/, status: 503, times: 60, body: { error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } } });
-    fake.injectFault({ path: /\/messages\/[0-9a-f]{16}$/, status: 429, times: 30, body: { error: { code: 429, message: 'User-rate limit exceeded.', errors: [{ reason: 'rateLimitExceeded' }], status: 'RESOURCE_EXHAUSTED' } } });
+    fake.injectFault({
+      path: /\/messages\/[0-9a-f]{16}$/,
+      status: 503,
+      times: 60,
+      body: { error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } },
+    });
+    fake.injectFault({
+      path: /\/messages\/[0-9a-f]{16}$/,
+      status: 429,
+      times: 30,
+      body: {
+        error: { code: 429, message: 'User-rate limit exceeded.', errors: [{ reason: 'rateLimitExceeded' }], status: 'RESOURCE_EXHAUSTED' },
+      },
+    });
     expect(await t.connect(MAILBOX)).toBe(200);
     expect(await waitFor(count, (n) => n >= 30, 60_000)).toBe(30);
     const failed = t.daemon.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'failed'").get() as { n: number };
@@ -37,10 +49,18 @@ describe('Google outages and rate limits', () => {
     t = await startTestDaemon(fake);
     expect(await t.connect(MAILBOX)).toBe(200);
     await waitFor(count, (n) => n >= 5);
-    fake.injectFault({ path: /\/history/, status: 500, times: 5, body: { error: { code: 500, message: 'Backend Error', errors: [{ reason: 'backendError' }] } } });
+    fake.injectFault({
+      path: /\/history/,
+      status: 500,
+      times: 5,
+      body: { error: { code: 500, message: 'Backend Error', errors: [{ reason: 'backendError' }] } },
+    });
     for (const file of corpusFiles('ham').slice(2205, 2215)) fake.deliver(MAILBOX, readMail(file));
     expect(await waitFor(count, (n) => n >= 15, 30_000)).toBe(15);
-    const state = t.daemon.db.prepare('SELECT last_error_code, consecutive_failures FROM sync_state').get() as { last_error_code: string | null; consecutive_failures: number };
+    const state = t.daemon.db.prepare('SELECT last_error_code, consecutive_failures FROM sync_state').get() as {
+      last_error_code: string | null;
+      consecutive_failures: number;
+    };
     expect(state).toEqual({ last_error_code: null, consecutive_failures: 0 });
     const metrics = await (await fetch(`${t.daemon.url}/metrics`)).text();
     expect(metrics).toMatch(/intake_sync_runs_total\{result="INTAKE_ERR_GOOGLE_UNAVAILABLE"\} [1-9]/);

@@ -47,7 +47,9 @@ describe('ingest of broken and pathological real mail', () => {
   });
 
   it('ingest: when a message could not be fully read, records what went wrong without its content', () => {
-    const rows = t.daemon.db.prepare('SELECT parse_problems FROM messages WHERE parse_problems IS NOT NULL').all() as { parse_problems: string }[];
+    const rows = t.daemon.db.prepare('SELECT parse_problems FROM messages WHERE parse_problems IS NOT NULL').all() as {
+      parse_problems: string;
+    }[];
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(JSON.parse(r.parse_problems)).toEqual(expect.arrayContaining([expect.any(String)]));
   });

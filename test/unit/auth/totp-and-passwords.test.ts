@@ -18,7 +18,9 @@ describe('TOTP, passwords and recovery codes', () => {
   });
 
   it('totpUri(): is an otpauth://totp URI with issuer Intake that authenticator apps read', () => {
-    expect(totpUri('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'ops')).toBe('otpauth://totp/Intake:ops?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Intake');
+    expect(totpUri('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'ops')).toBe(
+      'otpauth://totp/Intake:ops?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Intake',
+    );
   });
 
   it('hashPassword(): produces a salted scrypt hash that verifies the password and nothing else', async () => {

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { classifyGoogleError, classifyRevocation } from '../../../src/google/classify-google-error.js';
 
-const gaxiosError = (status: number, data: unknown) => Object.assign(new Error(`Request failed with status ${status}`), { status, response: { status, data } });
+const gaxiosError = (status: number, data: unknown) =>
+  Object.assign(new Error(`Request failed with status ${status}`), { status, response: { status, data } });
 
 describe('classifyGoogleError()', () => {
   it('classifyGoogleError(): when 429 rateLimitExceeded, returns a retryable quota error', () => {
-    const e = classifyGoogleError(gaxiosError(429, { error: { code: 429, errors: [{ reason: 'rateLimitExceeded' }], status: 'RESOURCE_EXHAUSTED' } }));
+    const e = classifyGoogleError(
+      gaxiosError(429, { error: { code: 429, errors: [{ reason: 'rateLimitExceeded' }], status: 'RESOURCE_EXHAUSTED' } }),
+    );
     expect(e.code).toBe('INTAKE_ERR_GMAIL_QUOTA');
     expect(e.retryable).toBe(true);
   });
@@ -30,19 +33,25 @@ describe('classifyGoogleError()', () => {
   it('classifyGoogleError(): when 500, 503 or a network error, returns a retryable unavailable error', () => {
     expect(classifyGoogleError(gaxiosError(503, {})).code).toBe('INTAKE_ERR_GOOGLE_UNAVAILABLE');
     expect(classifyGoogleError(gaxiosError(500, { error: { errors: [{ reason: 'backendError' }] } })).retryable).toBe(true);
-    expect(classifyGoogleError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).code).toBe('INTAKE_ERR_GOOGLE_UNAVAILABLE');
+    expect(classifyGoogleError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).code).toBe(
+      'INTAKE_ERR_GOOGLE_UNAVAILABLE',
+    );
   });
 
   it('classifyGoogleError(): when 404, returns not found; when another 4xx, a permanent request error', () => {
     expect(classifyGoogleError(gaxiosError(404, {})).code).toBe('INTAKE_ERR_NOT_FOUND');
-    expect(classifyGoogleError(gaxiosError(400, { error: { errors: [{ reason: 'invalidArgument' }] } })).code).toBe('INTAKE_ERR_GOOGLE_REQUEST');
+    expect(classifyGoogleError(gaxiosError(400, { error: { errors: [{ reason: 'invalidArgument' }] } })).code).toBe(
+      'INTAKE_ERR_GOOGLE_REQUEST',
+    );
   });
 
   it('classifyRevocation(): when the grant died 7 days after consent, calls it the Testing-mode expiry', () => {
     const err = gaxiosError(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
     expect(classifyRevocation(err, 7 * 86_400_000 + 3_600_000)).toBe('testing_mode_expiry');
     expect(classifyRevocation(err, 2 * 86_400_000)).toBe('revoked_by_user');
-    expect(classifyRevocation(gaxiosError(400, { error: 'invalid_grant', error_description: 'password changed' }), 1)).toBe('password_changed');
+    expect(classifyRevocation(gaxiosError(400, { error: 'invalid_grant', error_description: 'password changed' }), 1)).toBe(
+      'password_changed',
+    );
     expect(classifyRevocation(gaxiosError(400, { error: 'invalid_grant' }), 1)).toBe('unknown');
   });
 });

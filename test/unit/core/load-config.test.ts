@@ -25,7 +25,9 @@ describe('loadConfig()', () => {
   });
 
   it('loadConfig(): when INTAKE_* variables are set, they override defaults with the type of the key', () => {
-    const config = loadConfig({ env: { INTAKE_HTTP_PORT: '9999', INTAKE_SYNC_POLL_INTERVAL_SECONDS: '2.5', INTAKE_HTTP_ALLOWLIST: '10.0.0.0/8, ::1' } });
+    const config = loadConfig({
+      env: { INTAKE_HTTP_PORT: '9999', INTAKE_SYNC_POLL_INTERVAL_SECONDS: '2.5', INTAKE_HTTP_ALLOWLIST: '10.0.0.0/8, ::1' },
+    });
     expect(config.http.port).toBe(9999);
     expect(config.sync.pollIntervalSeconds).toBe(2.5);
     expect(config.http.allowlist).toEqual(['10.0.0.0/8', '::1']);

@@ -23,8 +23,9 @@ describe('htmlToText()', () => {
   });
 
   it('htmlToText(): when the HTML has script, style and head, drops their content', () => {
-    const html = '<html><head><title>T</title><style>p{color:red}</style></head><body><p>Hi</p>'
-      + '<script type="text/javascript">document.write("<p>no</p>")</script><STYLE>.x{}</STYLE><p>there</p></body></html>';
+    const html =
+      '<html><head><title>T</title><style>p{color:red}</style></head><body><p>Hi</p>' +
+      '<script type="text/javascript">document.write("<p>no</p>")</script><STYLE>.x{}</STYLE><p>there</p></body></html>';
     expect(htmlToText(html)).toBe('Hi\n\nthere');
   });
 

@@ -13,7 +13,10 @@ describe('parseMail() on the shared corpora', () => {
   it('parseMail(): when the tests start, finds the shared mail corpora', () => {
     expect(corpusExists(), `mail corpora missing at ${CORPUS_ROOT} (see /work/shared/corpora/README.md)`).toBe(true);
     for (const folder of ['mailparser/', 'postal-mime/', 'enmime/low-quality/', 'cpython/']) {
-      expect(files.some((f) => f.startsWith(folder)), `no files under ${folder}`).toBe(true);
+      expect(
+        files.some((f) => f.startsWith(folder)),
+        `no files under ${folder}`,
+      ).toBe(true);
     }
   });
 

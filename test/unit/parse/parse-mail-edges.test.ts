@@ -23,10 +23,22 @@ function garbage(length: number, seed: number): Buffer {
 
 function withAttachment(content: Buffer): Buffer {
   return mail(
-    'From: a@example.com', 'Subject: report', 'Content-Type: multipart/mixed; boundary=XX', '',
-    '--XX', 'Content-Type: text/plain', '', 'see attached', '--XX',
-    'Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="r.bin"',
-    'Content-Transfer-Encoding: base64', '', content.toString('base64'), '--XX--', '',
+    'From: a@example.com',
+    'Subject: report',
+    'Content-Type: multipart/mixed; boundary=XX',
+    '',
+    '--XX',
+    'Content-Type: text/plain',
+    '',
+    'see attached',
+    '--XX',
+    'Content-Type: application/octet-stream',
+    'Content-Disposition: attachment; filename="r.bin"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    content.toString('base64'),
+    '--XX--',
+    '',
   );
 }
 
@@ -64,7 +76,10 @@ describe('parseMail() on edge cases', () => {
     expectInvariants(message, raw);
     expect(message.attachments).toHaveLength(1);
     expect(message.attachments[0]).toMatchObject({
-      filename: 'r.bin', size: 3000, content: null, omittedReason: ATTACHMENT_OVER_CAP,
+      filename: 'r.bin',
+      size: 3000,
+      content: null,
+      omittedReason: ATTACHMENT_OVER_CAP,
       sha256: createHash('sha256').update(content).digest('hex'),
     });
     expect(message.text.trim()).toBe('see attached');
@@ -92,7 +107,9 @@ describe('parseMail() on edge cases', () => {
 
   it('parseMail(): when mailparser rejects the MIME structure (1100 parts), falls back to the headers and records it', async () => {
     const parts = Array.from({ length: 1100 }, () => '--b\r\nContent-Type: text/plain\r\n\r\nx\r\n').join('');
-    const raw = Buffer.from(`Subject: =?utf-8?B?w6ljaGVj?=\r\nFrom: c@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n${parts}--b--\r\n`);
+    const raw = Buffer.from(
+      `Subject: =?utf-8?B?w6ljaGVj?=\r\nFrom: c@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n${parts}--b--\r\n`,
+    );
     const message = await parseMail(raw, { maxAttachmentBytes: 1024, maxMessageBytes: 1024 * 1024 });
     expectInvariants(message, raw);
     expect(message.subject).toBe('échec');
@@ -125,7 +142,10 @@ describe('parseMail() on edge cases', () => {
   });
 
   it('parseMail(): when an 8-bit body is declared latin1, decodes it to Unicode', async () => {
-    const raw = Buffer.concat([mail('Subject: l', 'Content-Type: text/plain; charset=iso-8859-1', 'Content-Transfer-Encoding: 8bit', '', ''), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xfc])]);
+    const raw = Buffer.concat([
+      mail('Subject: l', 'Content-Type: text/plain; charset=iso-8859-1', 'Content-Transfer-Encoding: 8bit', '', ''),
+      Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xfc]),
+    ]);
     const message = await parseMail(raw, LIMITS);
     expect(message.text).toBe('café ü');
     expect(message.problems).toEqual([]);
@@ -151,7 +171,12 @@ describe('parseMail() on edge cases', () => {
   });
 
   it('parseMail(): when To holds a group and mixed-case addresses, flattens and lower-cases them', async () => {
-    const raw = mail('To: Team: One <ONE@Example.com>, two@example.com;, Three <three@EXAMPLE.org>', 'Cc: undisclosed-recipients:;', '', 'x');
+    const raw = mail(
+      'To: Team: One <ONE@Example.com>, two@example.com;, Three <three@EXAMPLE.org>',
+      'Cc: undisclosed-recipients:;',
+      '',
+      'x',
+    );
     const message = await parseMail(raw, LIMITS);
     expect(message.to.map((a) => a.address)).toEqual(['one@example.com', 'two@example.com', 'three@example.org']);
     expect(message.to[0]?.name).toBe('One');
@@ -159,7 +184,15 @@ describe('parseMail() on edge cases', () => {
   });
 
   it('parseMail(): when ids lack brackets or carry comments, still extracts the bare ids', async () => {
-    const raw = mail('Message-ID: bare@example.com', 'In-Reply-To: <a@x> (Ann\'s message of Monday)', 'References: <r1@x>', ' <r2@x>', 'References: <r3@x>', '', 'x');
+    const raw = mail(
+      'Message-ID: bare@example.com',
+      "In-Reply-To: <a@x> (Ann's message of Monday)",
+      'References: <r1@x>',
+      ' <r2@x>',
+      'References: <r3@x>',
+      '',
+      'x',
+    );
     const message = await parseMail(raw, LIMITS);
     expect(message.messageId).toBe('bare@example.com');
     expect(message.inReplyTo).toBe('a@x');

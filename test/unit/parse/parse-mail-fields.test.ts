@@ -82,10 +82,7 @@ describe('parseMail() on real messages', () => {
     const message = await parseMail(readFixtureMail('spamassassin/easy-ham-1-00292-latin1-reply.eml'), LIMITS);
     expect(message.messageId).toBe('20021009042734.049ea20e.kilroy@kamakiriad.com');
     expect(message.inReplyTo).toBe('20021009110311.32c22ea5.matthias@rpmforge.net');
-    expect(message.references).toEqual([
-      '20021008175452.581c0e50.kilroy@kamakiriad.com',
-      '20021009110311.32c22ea5.matthias@rpmforge.net',
-    ]);
+    expect(message.references).toEqual(['20021008175452.581c0e50.kilroy@kamakiriad.com', '20021009110311.32c22ea5.matthias@rpmforge.net']);
     expect(message.subject).toBe("Re: Apt repository authentication: it's time");
     expect(message.replyTo).toEqual({ address: 'rpm-zzzlist@freshrpms.net', name: '' });
     expect(message.date).toBe(Date.UTC(2002, 9, 9, 9, 27, 34)); // Wed, 9 Oct 2002 04:27:34 -0500

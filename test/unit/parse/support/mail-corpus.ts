@@ -14,7 +14,11 @@ export function corpusExists(): boolean {
 
 /** Every file under the corpus, relative to it, sorted; [] when the corpus is missing. */
 export function listCorpusFiles(): string[] {
-  return corpusExists() ? walk(CORPUS_ROOT).map((p) => path.relative(CORPUS_ROOT, p)).sort() : [];
+  return corpusExists()
+    ? walk(CORPUS_ROOT)
+        .map((p) => path.relative(CORPUS_ROOT, p))
+        .sort()
+    : [];
 }
 
 export function readCorpusMail(relativePath: string): Buffer {
