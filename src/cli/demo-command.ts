@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { startFakeGoogle, DEFAULT_CLIENT, type FakeGoogle } from '../dev/fake-google/index.js';
+import { intakeEndpointsFor } from '../dev/fake-google-endpoints.js';
 import { createLogger } from '../log/logger.js';
 import { startDaemon, type Daemon } from '../daemon/daemon.js';
 import { spamAssassinEntries } from '../spam/spamassassin-corpus.js';
@@ -85,14 +86,7 @@ function demoOverrides(fake: FakeGoogle, dataDir: string) {
     sync: { pollIntervalSeconds: 3 },
     google: {
       clientId: DEFAULT_CLIENT.clientId,
-      endpoints: {
-        authUrl: fake.endpoints.oauth2AuthBaseUrl,
-        tokenUrl: fake.endpoints.oauth2TokenUrl,
-        revokeUrl: fake.endpoints.oauth2RevokeUrl,
-        tokenInfoUrl: fake.endpoints.tokenInfoUrl,
-        userInfoUrl: fake.userInfoUrl,
-        gmailRootUrl: fake.gmailRootUrl,
-      },
+      endpoints: intakeEndpointsFor(fake),
     },
   };
 }

@@ -10,6 +10,7 @@ import { startDaemon, type Daemon, type DaemonHooks } from '../../src/daemon/dae
 import { DEFAULT_CLIENT, type FakeGoogle } from '../../src/dev/fake-google/index.js';
 import type { PlainObject } from '../../src/config/merge.js';
 import { deepMerge } from '../../src/config/merge.js';
+import { intakeEndpointsFor } from '../../src/dev/fake-google-endpoints.js';
 import { freePort } from './free-port.js';
 import { testLogger } from './test-log.js';
 
@@ -26,14 +27,7 @@ export interface TestDaemon {
 }
 
 export function fakeEndpoints(fake: FakeGoogle): PlainObject {
-  return {
-    authUrl: fake.endpoints.oauth2AuthBaseUrl,
-    tokenUrl: fake.endpoints.oauth2TokenUrl,
-    revokeUrl: fake.endpoints.oauth2RevokeUrl,
-    tokenInfoUrl: fake.endpoints.tokenInfoUrl,
-    userInfoUrl: fake.userInfoUrl,
-    gmailRootUrl: fake.gmailRootUrl,
-  };
+  return intakeEndpointsFor(fake);
 }
 
 export async function testConfig(fake: FakeGoogle, overrides: PlainObject = {}, dataDir = mkdtempSync(join(tmpdir(), 'intake-test-'))) {
