@@ -2,9 +2,10 @@
 // promises passed where callbacks are expected, non-exhaustive switches.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', 'test-artifacts/', '**/*.d.ts'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', 'test-artifacts/', 'bench/scratch/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -25,5 +26,6 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
   },
 );
