@@ -10,7 +10,8 @@ import type { LabelledMessage } from './labelled-corpus.js';
 import { mulberry32, shuffled } from './seeded-split.js';
 
 export type Scored = { label: 'spam' | 'ham'; score: number };
-export type ScoringKnobs = Pick<SpamOptions, 'tokenStrength' | 'minProbStrength' | 'maxDiscriminators'>;
+// The CV models hold thousands of own messages, so they are mature: the mature knobs are tuned.
+export type ScoringKnobs = Pick<SpamOptions, 'matureTokenStrength' | 'matureMinProbStrength' | 'maxDiscriminators'>;
 
 interface Featured {
   label: 'spam' | 'ham';

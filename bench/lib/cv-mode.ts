@@ -15,20 +15,19 @@ export interface CvOutcome {
   json: Record<string, unknown>;
 }
 
-// The grid stops where the filter's behaviour tests fail, whatever CV says: below s 0.03 or
-// with minProb under 0.1 (neutral tokens then dilute Fisher's score), a young model never
-// reaches the conservative 0.999 starter bar after a few agent marks (measured: s 0.01 or
-// minProb 0 scored 95.1-95.5% recall out of fold, but broke those tests; minProb 0.15 let
-// five spam marks lift a business ham above 0.5 in feedback-campaign.test.ts).
-const STRENGTHS = [0.03, 0.1, 0.25, 0.45, 1];
-const MIN_PROB = [0.1];
+// These are the knobs of a mature model (every CV fold holds thousands of own messages). A
+// young model keeps tokenStrength/minProbStrength (0.03/0.1): lower values broke the young-
+// model tests (s 0.01 or minProb 0 never reach the 0.999 starter bar after a few agent marks;
+// minProb 0.15 let five spam marks lift a business ham above 0.5).
+const STRENGTHS = [0.01, 0.03, 0.1, 0.45];
+const MIN_PROB = [0, 0.05, 0.1];
 const MAX_DISC = [150, 400, 1000];
 
 export function knobGrid(quick: boolean): ScoringKnobs[] {
   const grid: ScoringKnobs[] = [];
-  for (const tokenStrength of quick ? [0.45] : STRENGTHS)
-    for (const minProbStrength of quick ? [0.1] : MIN_PROB)
-      for (const maxDiscriminators of quick ? [400] : MAX_DISC) grid.push({ tokenStrength, minProbStrength, maxDiscriminators });
+  for (const matureTokenStrength of quick ? [0.45] : STRENGTHS)
+    for (const matureMinProbStrength of quick ? [0.1] : MIN_PROB)
+      for (const maxDiscriminators of quick ? [400] : MAX_DISC) grid.push({ matureTokenStrength, matureMinProbStrength, maxDiscriminators });
   return grid;
 }
 
@@ -43,12 +42,12 @@ export function runCv(train: readonly LabelledMessage[], base: SpamOptions, p: {
   if (!best) throw new Error(`cv: no setting kept out-of-fold FPR within ${p.fprBudgetPct}% at any spam threshold up to 0.999`);
   const table = formatTable(
     ['s', 'minProb', 'maxDisc', 'ham/spam thr', 'cv fpr %', 'cv recall %', 'cv unsure %', 'cv acc %'],
-    rows.map((r) => [String(r.tokenStrength), String(r.minProbStrength), String(r.maxDiscriminators), r.choice ? `${r.choice.hamThreshold}/${r.choice.spamThreshold}` : '-', ...(r.choice ? [r.choice.fprPct, r.choice.recallPct, r.choice.unsurePct, r.choice.accuracyPct].map(String) : ['-', '-', '-', '-'])]),
+    rows.map((r) => [String(r.matureTokenStrength), String(r.matureMinProbStrength), String(r.maxDiscriminators), r.choice ? `${r.choice.hamThreshold}/${r.choice.spamThreshold}` : '-', ...(r.choice ? [r.choice.fprPct, r.choice.recallPct, r.choice.unsurePct, r.choice.accuracyPct].map(String) : ['-', '-', '-', '-'])]),
   );
-  const chosen = { tokenStrength: best.tokenStrength, minProbStrength: best.minProbStrength, maxDiscriminators: best.maxDiscriminators, ...best.choice! };
+  const chosen = { matureTokenStrength: best.matureTokenStrength, matureMinProbStrength: best.matureMinProbStrength, maxDiscriminators: best.maxDiscriminators, ...best.choice! };
   const json = {
     cv_folds: p.folds, cv_messages: train.length, cv_settings: grid.length, cv_fpr_budget_pct: p.fprBudgetPct, cv_unsure_budget_pct: p.unsureBudgetPct,
-    cv_chosen: { token_strength: chosen.tokenStrength, min_prob_strength: chosen.minProbStrength, max_discriminators: chosen.maxDiscriminators, ham_threshold: chosen.hamThreshold, spam_threshold: chosen.spamThreshold },
+    cv_chosen: { token_strength: chosen.matureTokenStrength, min_prob_strength: chosen.matureMinProbStrength, max_discriminators: chosen.maxDiscriminators, ham_threshold: chosen.hamThreshold, spam_threshold: chosen.spamThreshold },
     cv_fpr_pct: chosen.fprPct, cv_spam_recall_pct: chosen.recallPct, cv_unsure_pct: chosen.unsurePct, cv_accuracy_pct: chosen.accuracyPct,
   };
   return { chosen, table, json };

@@ -26,7 +26,12 @@ export function fisherScore(probs: readonly number[]): number {
     lnSpam += Math.log(1 - p);
     lnHam += Math.log(p);
   }
-  const df = 2 * probs.length;
+  return fisherFromLogs(lnSpam, lnHam, probs.length);
+}
+
+/** Fisher's combining from the summed ln(1 - p) and ln(p) of n clues. */
+export function fisherFromLogs(lnSpam: number, lnHam: number, n: number): number {
+  const df = 2 * n;
   const s = 1 - chi2Q(-2 * lnSpam, df);
   const h = 1 - chi2Q(-2 * lnHam, df);
   return (s - h + 1) / 2;

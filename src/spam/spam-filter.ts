@@ -59,7 +59,8 @@ export class SpamFilter {
 
   classifyFeatures(features: readonly string[]): SpamVerdict {
     const cache = this.#fresh();
-    return scoreFeatures(features, (h) => cache.tokens.get(h), cache.totals, this.#options);
+    const tokens = cache.tokens;
+    return scoreFeatures(features, (h) => tokens.get(h), cache.totals, this.#options);
   }
 
   learn(docKey: string, input: SpamInput, label: SpamLabel): void {

@@ -35,6 +35,13 @@ export const spamConfigSchema = z
     tokenStrength: z.number().positive().default(0.03),
     /** tokens with |p - 0.5| below this are ignored. */
     minProbStrength: z.number().min(0).max(0.5).default(0.1),
+    /**
+     * tokenStrength and minProbStrength once the model is mature (maturityMessages of own spam
+     * AND ham). A young model keeps the cautious pair above: with a low s or no ignored band,
+     * a handful of agent marks would swing rare tokens and dilute scores towards 0.5.
+     */
+    matureTokenStrength: z.number().positive().default(0.03),
+    matureMinProbStrength: z.number().min(0).max(0.5).default(0.1),
     /** at most this many strongest tokens are combined (chosen by cross-validation over 150/400/1000). */
     maxDiscriminators: z.number().int().min(1).max(1000).default(400),
     /** how many top tokens a verdict carries as its explanation. */

@@ -1,7 +1,7 @@
-// Free text -> word tokens. natural's RegexpTokenizer splits on anything that is not a
-// letter or digit in any script; natural's Porter stemmer folds English inflections; scripts
-// written without spaces (CJK, Thai...) become character bigrams, so they still carry words.
-import regexpTokenizers from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
+// Free text -> word tokens. Words are runs of letters, marks and digits in any script (plus
+// $ € £ ¥ ' ’ -); English words are Porter-stemmed (natural's stemmer); scripts written
+// without spaces (CJK, Thai...) become character bigrams, so they still carry words.
+// One hand-written scan instead of a regex split: this runs on every classify.
 import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 
 const MAX_TEXT_CHARS = 200_000;
@@ -9,10 +9,15 @@ const MAX_WORD = 20;
 const MAX_BIGRAMS_PER_RUN = 64;
 const STEM_CACHE_LIMIT = 50_000;
 
-const splitter = new regexpTokenizers.RegexpTokenizer({ pattern: /[^\p{L}\p{M}\p{N}$€£¥'’-]+/u });
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-const ASCII_WORD = /^[a-z]+$/;
-const EDGE_PUNCT = /^['’-]+|['’-]+$/g;
+// Thai (U+0E00) is the first block of UNSPACED_SCRIPT: a word with no code unit this high skips the regex.
+const FIRST_UNSPACED = 0x0e00;
+const WORD_CHAR = /^[\p{L}\p{M}\p{N}$€£¥'’-]$/u;
+const NON_ASCII = /[\u0080-\uffff]/;
+
+// Per UTF-16 code unit: 0 not yet known, 1 word character, 2 gap. Filled lazily above ASCII.
+const charClass = new Uint8Array(0x10000);
+for (let c = 0; c < 128; c++) charClass[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
 
 // Stemming is the tokenizer's hot spot (~2.5 µs a word); mail repeats its vocabulary, so a
 // bounded memo makes it a map lookup. Cleared wholesale when full: simple, and bounded.
@@ -21,29 +26,71 @@ const stemCache = new Map<string, string>();
 export function tokenizeText(text: string): string[] {
   if (!text) return [];
   const capped = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
+  // NFKC leaves ASCII as it is; only mail with other characters pays for it.
+  const s = (NON_ASCII.test(capped) ? capped.normalize('NFKC') : capped).toLowerCase();
   const out: string[] = [];
-  for (const raw of splitter.tokenize(capped.normalize('NFKC').toLowerCase())) {
-    const word = raw.replace(EDGE_PUNCT, '');
-    if (word) pushWord(word, out);
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isWordAt(s, i)) i += unitWidth(s, i);
+    const start = i;
+    while (i < n && isWordAt(s, i)) i += unitWidth(s, i);
+    if (i > start) pushRun(s, start, i, out);
   }
   return out;
 }
 
-function pushWord(word: string, out: string[]): void {
-  if (UNSPACED_SCRIPT.test(word)) {
-    pushBigrams(word, out);
-  } else if (word.length > MAX_WORD) {
-    // Long runs are base64, hashes or glued junk: their shape is evidence, their text is not.
-    out.push(`skip:${word[0] ?? ''}${Math.floor(word.length / 10) * 10}`);
-  } else if (word.length < 2) {
-    return;
-  } else if (ASCII_WORD.test(word)) {
-    out.push(stem(word));
-  } else if (/^\d+$/.test(word)) {
-    out.push(word.length <= 4 ? word : `num:${word.length}`);
-  } else {
-    out.push(word);
+/** The same word as splitting on the gaps and trimming ' ’ - from both ends. */
+function pushRun(s: string, from: number, to: number, out: string[]): void {
+  let start = from;
+  let end = to;
+  while (start < end && isEdgePunct(s.charCodeAt(start))) start++;
+  while (end > start && isEdgePunct(s.charCodeAt(end - 1))) end--;
+  const length = end - start;
+  if (length === 0) return;
+  let high = 0;
+  let letters = true;
+  let digits = true;
+  for (let k = start; k < end; k++) {
+    const c = s.charCodeAt(k);
+    if (c > high) high = c;
+    if (c < 97 || c > 122) letters = false;
+    if (c < 48 || c > 57) digits = false;
   }
+  const word = s.slice(start, end);
+  if (high >= FIRST_UNSPACED && UNSPACED_SCRIPT.test(word)) pushBigrams(word, out);
+  // Long runs are base64, hashes or glued junk: their shape is evidence, their text is not.
+  else if (length > MAX_WORD) out.push(`skip:${word[0] ?? ''}${Math.floor(length / 10) * 10}`);
+  else if (length < 2) return;
+  else if (letters) out.push(stem(word));
+  else if (digits) out.push(length <= 4 ? word : `num:${length}`);
+  else out.push(word);
+}
+
+function isEdgePunct(c: number): boolean {
+  return c === 39 || c === 45 || c === 0x2019;
+}
+
+function isWordAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  let cls = charClass[c]!;
+  if (cls === 0) {
+    if (c >= 0xd800 && c <= 0xdfff) return surrogateIsWord(s, i);
+    cls = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+    charClass[c] = cls;
+  }
+  return cls === 1;
+}
+
+/** A surrogate pair is one code point (a lone surrogate is a gap, as in a /u regex split). */
+function surrogateIsWord(s: string, i: number): boolean {
+  const cp = s.codePointAt(i)!;
+  return cp > 0xffff && WORD_CHAR.test(String.fromCodePoint(cp));
+}
+
+function unitWidth(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
 }
 
 function pushBigrams(word: string, out: string[]): void {

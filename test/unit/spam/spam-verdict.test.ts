@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tokenProbability } from '../../../src/spam/bayes.js';
 import { hashFeature } from '../../../src/spam/feature-hash.js';
 import type { StoredCounts } from '../../../src/spam/model-cache.js';
 import { defaultSpamOptions } from '../../../src/spam/spam-options.js';
@@ -37,6 +38,37 @@ describe('scoreFeatures()', () => {
     const full = scoreFeatures(['b:x'], lookup, starterOnly, { ...options, starterWeight: 1 });
     const light = scoreFeatures(['b:x'], lookup, starterOnly, { ...options, starterWeight: 0.1 });
     expect(light.score).toBeLessThan(full.score);
+  });
+});
+
+describe('scoreFeatures() top-discriminator selection', () => {
+  // 30 features of five strengths, in an order that is not sorted by strength.
+  const table: Record<string, Partial<StoredCounts>> = {};
+  const features: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const name = `b:t${i}`;
+    features.push(name);
+    table[name] = i % 2 === 0 ? { spam: 1 + (i % 5) * 10, ham: 1 } : { spam: 1, ham: 1 + (i % 5) * 10 };
+  }
+  const lookup = lookupOf(table);
+
+  it('scoreFeatures(): with fewer discriminators than clues, keeps the strongest (ties to the earlier feature), as a full sort would', () => {
+    for (const maxDiscriminators of [1, 5, 7, 12, 29]) {
+      const o = { ...options, maxDiscriminators, evidenceCount: 100, minProbStrength: 0 };
+      const v = scoreFeatures(features, lookup, totals, o);
+      const byStrength = features
+        .map((f) => ({ f, d: Math.abs(tokenProbability(effective(lookup(hashFeature(f))!, 0), effective(totals, 0), o.tokenStrength) - 0.5) }))
+        .sort((a, b) => b.d - a.d)
+        .slice(0, maxDiscriminators)
+        .map((x) => x.f);
+      expect(v.evidence.map((e) => e.token)).toEqual(byStrength);
+    }
+  });
+
+  it('scoreFeatures(): with evidenceCount 0, explains nothing but still scores', () => {
+    const v = scoreFeatures(features, lookup, totals, { ...options, evidenceCount: 0 });
+    expect(v.evidence).toEqual([]);
+    expect(v.score).toBeGreaterThan(0);
   });
 });
 
