@@ -5,12 +5,15 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The `node` devDependency would download a second Node; the image already is Node 24.
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the image already is Node 24 (the `node` devDependency's download is
+# not needed), and better-sqlite3 loads its bundled prebuilt binary (npm would otherwise
+# compile it with node-gyp, and the slim image has no compiler).
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json && node scripts/copy-assets.mjs
+# tsc through the image's node, not npx: node_modules/.bin/node is the skipped devDependency.
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json && node scripts/copy-assets.mjs
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
@@ -18,7 +21,7 @@ ENV NODE_ENV=production \
     INTAKE_HTTP_HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY config ./config
 RUN groupadd --system intake && useradd --system --gid intake --home /var/lib/intake intake \
