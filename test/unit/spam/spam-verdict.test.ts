@@ -3,7 +3,7 @@ import { tokenProbability } from '../../../src/spam/bayes.js';
 import { hashFeature } from '../../../src/spam/feature-hash.js';
 import type { StoredCounts } from '../../../src/spam/model-cache.js';
 import { defaultSpamOptions } from '../../../src/spam/spam-options.js';
-import { effective, scoreFeatures, spamThresholdFor, verdictOf } from '../../../src/spam/spam-verdict.js';
+import { effective, knobsFor, scoreFeatures, spamThresholdFor, verdictOf } from '../../../src/spam/spam-verdict.js';
 
 function lookupOf(table: Record<string, Partial<StoredCounts>>): (h: number) => StoredCounts | undefined {
   const map = new Map(Object.entries(table).map(([k, v]) => [hashFeature(k), { spam: 0, ham: 0, starterSpam: 0, starterHam: 0, ...v }]));
@@ -76,6 +76,16 @@ describe('verdictOf()', () => {
   it('verdictOf(): splits the score at the two thresholds (ham below, spam at or above)', () => {
     const t = { hamThreshold: 0.2, spamThreshold: 0.9 };
     expect([0.19, 0.2, 0.89, 0.9].map((s) => verdictOf(s, t))).toEqual(['ham', 'unsure', 'unsure', 'spam']);
+  });
+});
+
+describe('knobsFor()', () => {
+  const o = { maturityMessages: 200, tokenStrength: 0.03, minProbStrength: 0.1, matureTokenStrength: 0.01, matureMinProbStrength: 0 };
+  it('knobsFor(): while the installation has learned too little of its own mail, keeps the cautious token knobs', () => {
+    expect(knobsFor({ spam: 5, ham: 500, starterSpam: 1896, starterHam: 4150 }, o)).toEqual({ tokenStrength: 0.03, minProbStrength: 0.1 });
+  });
+  it('knobsFor(): once mature, uses the mature token knobs', () => {
+    expect(knobsFor({ spam: 200, ham: 200, starterSpam: 0, starterHam: 0 }, o)).toEqual({ tokenStrength: 0.01, minProbStrength: 0 });
   });
 });
 
