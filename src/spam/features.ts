@@ -1,5 +1,5 @@
 // SpamInput -> the set of feature strings the model counts: field-prefixed words from the
-// subject, the text body and words only the HTML shows, plus header and structure evidence.
+// subject and the body (text part and HTML), plus header and structure evidence.
 import { headerFeatures } from './header-features.js';
 import type { BodyShape } from './header-features.js';
 import { htmlToText } from './html-text.js';
@@ -21,8 +21,12 @@ export function extractFeatures(input: SpamInput): string[] {
   const bodyWords = new Set(tokenizeText(input.text));
   for (const t of bodyWords) add(`b:${t}`);
   const htmlText = input.html ? htmlToText(input.html) : '';
-  // Words the HTML renders but the text part lacks: often hidden filler, or all there is.
-  for (const t of tokenizeText(htmlText)) if (!bodyWords.has(t)) add(`h:${t}`);
+  // Words the HTML renders but the text part lacks count as body words too. A separate h:
+  // namespace was measured worse (bench:spam --cv-only on the training split, recall at
+  // <= 0.2% out-of-fold FPR: 95.06% with h:, 95.91% merged): the same word in either part
+  // is the same evidence, and newsletters whose HTML says more than their text stop reading
+  // as strangers.
+  for (const t of tokenizeText(htmlText)) if (!bodyWords.has(t)) add(`b:${t}`);
   for (const f of htmlStructure(input.html)) add(f);
   for (const f of headerFeatures(input, bodyShape(input, htmlText))) add(f);
   // Kept by cross-validation on the training split (bench:spam --cv-only, recall at <= 0.2%
