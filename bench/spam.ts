@@ -47,11 +47,21 @@ async function buildSplit(args: SpamBenchArgs): Promise<Split> {
   if (args.test) {
     const train = await load(files, name);
     const test = await load(await directoryCorpusFiles(args.test), args.test);
-    return { train, test, mode: 'starter', describe: `train ${name} all (${count(train)}) as starter model, test ${args.test} (${count(test)})` };
+    return {
+      train,
+      test,
+      mode: 'starter',
+      describe: `train ${name} all (${count(train)}) as starter model, test ${args.test} (${count(test)})`,
+    };
   }
   const all = await load(files, name);
   const { train, test } = stratifiedSplit(all, byLabel, 0.8, SEED);
-  return { train, test, mode: 'learn', describe: `${name}${args.quick ? ' quick sample' : ''}, seed ${SEED} 80/20 stratified: train ${count(train)}, test ${count(test)}` };
+  return {
+    train,
+    test,
+    mode: 'learn',
+    describe: `${name}${args.quick ? ' quick sample' : ''}, seed ${SEED} 80/20 stratified: train ${count(train)}, test ${count(test)}`,
+  };
 }
 
 function count(ms: readonly LabelledMessage[]): string {
@@ -61,8 +71,13 @@ function count(ms: readonly LabelledMessage[]): string {
 
 function figures(r: IntakeResult | BaselineResult, modelMb: number, rss: number): Record<string, number> {
   return {
-    ...r.rates, train_s: r.trainS, classify_p50_ms: r.classifyP50Ms, classify_p99_ms: r.classifyP99Ms,
-    learn_p50_ms: r.learnP50Ms, model_mb: modelMb, peak_rss_mb: rss,
+    ...r.rates,
+    train_s: r.trainS,
+    classify_p50_ms: r.classifyP50Ms,
+    classify_p99_ms: r.classifyP99Ms,
+    learn_p50_ms: r.learnP50Ms,
+    model_mb: modelMb,
+    peak_rss_mb: rss,
   };
 }
 
@@ -72,7 +87,9 @@ async function main(): Promise<void> {
   const cv = args.cv ? cvStep(args, split) : null;
   if (cv && args.cvOnly) {
     process.stdout.write(`bench:spam --cv-only  ${split.describe}\n${cv.table}\n`);
-    process.stdout.write(`${JSON.stringify({ bench: 'spam', node: process.version, cpus: cpus().length, input: split.describe, ...cv.json })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'spam', node: process.version, cpus: cpus().length, input: split.describe, ...cv.json })}\n`,
+    );
     return;
   }
   const options = benchOptions(args, cv);
@@ -109,7 +126,13 @@ function timeOnSameMessages(messages: readonly LabelledMessage[], warmUp: readon
 }
 
 function cvStep(args: SpamBenchArgs, split: Split): CvOutcome {
-  const p = { folds: args.cvFolds, seed: SEED, fprBudgetPct: args.cvFprBudgetPct, unsureBudgetPct: args.cvUnsureBudgetPct, quick: args.quick };
+  const p = {
+    folds: args.cvFolds,
+    seed: SEED,
+    fprBudgetPct: args.cvFprBudgetPct,
+    unsureBudgetPct: args.cvUnsureBudgetPct,
+    quick: args.quick,
+  };
   return runCv(split.train, benchOptions(args, null), p, log);
 }
 
@@ -125,26 +148,65 @@ function benchOptions(args: SpamBenchArgs, cv: CvOutcome | null): SpamOptions {
   return defaultSpamOptions(overrides);
 }
 
-function report(args: SpamBenchArgs, split: Split, ours: IntakeResult, ourRss: number, theirs: BaselineResult, sub: { train: number; test: number }, cv: CvOutcome | null, sameMessages: readonly number[]): void {
+function report(
+  args: SpamBenchArgs,
+  split: Split,
+  ours: IntakeResult,
+  ourRss: number,
+  theirs: BaselineResult,
+  sub: { train: number; test: number },
+  cv: CvOutcome | null,
+  sameMessages: readonly number[],
+): void {
   const o = benchOptions(args, cv);
-  if (cv) process.stdout.write(`cross-validation on the training split only (${args.cvFolds} folds; chosen for a mature model: s ${o.matureTokenStrength}, minProb ${o.matureMinProbStrength}, maxDisc ${o.maxDiscriminators}, thresholds ${o.hamThreshold}/${o.spamThreshold})\n${cv.table}\n\n`);
+  if (cv)
+    process.stdout.write(
+      `cross-validation on the training split only (${args.cvFolds} folds; chosen for a mature model: s ${o.matureTokenStrength}, minProb ${o.matureMinProbStrength}, maxDisc ${o.maxDiscriminators}, thresholds ${o.hamThreshold}/${o.spamThreshold})\n${cv.table}\n\n`,
+    );
   const mine = figures(ours, round((ours.stats.modelBytes ?? 0) / 1e6, 2), ourRss);
   const base = figures(theirs, theirs.modelMb, peakRssMb());
-  const subset = sub.train < split.train.length || sub.test < split.test.length ? `train ${sub.train} of ${split.train.length}, test ${sub.test} of ${split.test.length} (same split; natural is too slow for all)` : 'none';
+  const subset =
+    sub.train < split.train.length || sub.test < split.test.length
+      ? `train ${sub.train} of ${split.train.length}, test ${sub.test} of ${split.test.length} (same split; natural is too slow for all)`
+      : 'none';
   // Both p50s on natural's test subset, each warmed up, timed back to back in one process.
   const sameP50 = round(percentile(sameMessages, 50), 4);
   const ratio = round(theirs.classifyP50Ms / Math.max(sameP50, 1e-6), 1);
   const rows = Object.keys(mine).map((k) => [k, String(mine[k]), String(base[k])]);
   rows.push(['classify_samples', String(ours.classifySamples), String(theirs.classifySamples)]);
   rows.push(['classify_p50_same_msgs_ms', String(sameP50), String(theirs.classifyP50Ms)]);
-  process.stdout.write(`bench:spam  ${split.describe}  (rule ${o.rule}, thresholds ${o.hamThreshold}/${o.spamThreshold}, starter weight ${o.starterWeight})\n`);
+  process.stdout.write(
+    `bench:spam  ${split.describe}  (rule ${o.rule}, thresholds ${o.hamThreshold}/${o.spamThreshold}, starter weight ${o.starterWeight})\n`,
+  );
   process.stdout.write(`${formatTable(['figure', 'intake', 'natural'], rows)}\n`);
-  const parseP50 = round(percentile([...split.train, ...split.test].map((m) => m.parseMs), 50), 3);
-  process.stdout.write(`natural.subset: ${subset}\nclassify speed vs natural (p50 on the same ${theirs.classifySamples} messages, intake x${SAME_MESSAGE_ROUNDS} rounds): ${ratio}x   mime parse p50 (not in classify): ${parseP50} ms   trained-message memory: ${round((ours.stats.docsBytes ?? 0) / 1e6, 2)} MB   features: ${ours.stats.features}\n`);
+  const parseP50 = round(
+    percentile(
+      [...split.train, ...split.test].map((m) => m.parseMs),
+      50,
+    ),
+    3,
+  );
+  process.stdout.write(
+    `natural.subset: ${subset}\nclassify speed vs natural (p50 on the same ${theirs.classifySamples} messages, intake x${SAME_MESSAGE_ROUNDS} rounds): ${ratio}x   mime parse p50 (not in classify): ${parseP50} ms   trained-message memory: ${round((ours.stats.docsBytes ?? 0) / 1e6, 2)} MB   features: ${ours.stats.features}\n`,
+  );
   const json = {
-    bench: 'spam', node: process.version, cpus: cpus().length, input: split.describe, rule: o.rule, ham_threshold: o.hamThreshold, spam_threshold: o.spamThreshold,
-    ...mine, classify_samples: ours.classifySamples, classify_p50_same_msgs_ms: sameP50, classify_same_msgs_samples: sameMessages.length, docs_mb: round((ours.stats.docsBytes ?? 0) / 1e6, 2), features: ours.stats.features, parse_p50_ms: parseP50,
-    natural: { ...base, subset, classify_samples: theirs.classifySamples }, ratio_classify_speed_vs_natural: ratio, ...(cv?.json ?? {}),
+    bench: 'spam',
+    node: process.version,
+    cpus: cpus().length,
+    input: split.describe,
+    rule: o.rule,
+    ham_threshold: o.hamThreshold,
+    spam_threshold: o.spamThreshold,
+    ...mine,
+    classify_samples: ours.classifySamples,
+    classify_p50_same_msgs_ms: sameP50,
+    classify_same_msgs_samples: sameMessages.length,
+    docs_mb: round((ours.stats.docsBytes ?? 0) / 1e6, 2),
+    features: ours.stats.features,
+    parse_p50_ms: parseP50,
+    natural: { ...base, subset, classify_samples: theirs.classifySamples },
+    ratio_classify_speed_vs_natural: ratio,
+    ...(cv?.json ?? {}),
   };
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }

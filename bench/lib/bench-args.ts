@@ -46,7 +46,8 @@ export function parseBenchArgs(argv: string[]): SpamBenchArgs {
   const rule = values.rule;
   if (rule !== 'fisher' && rule !== 'graham' && rule !== 'naive-bayes') throw new Error(`--rule must be fisher, graham or naive-bayes`);
   if (values.corpus && values.test) throw new Error('--corpus and --test cannot be combined');
-  if ((values.cv || values['cv-only']) && values.test) throw new Error('--cv needs a split to cross-validate; it cannot be combined with --test');
+  if ((values.cv || values['cv-only']) && values.test)
+    throw new Error('--cv needs a split to cross-validate; it cannot be combined with --test');
   return {
     quick: values.quick,
     corpus: values.corpus ?? null,

@@ -31,25 +31,41 @@ export function assignFolds(labels: readonly ('spam' | 'ham')[], k: number, seed
 }
 
 /** Out-of-fold scores for each knob setting: train on k-1 folds, score the held-out one. */
-export function outOfFoldScores(train: readonly LabelledMessage[], k: number, seed: number, grid: readonly ScoringKnobs[], base: SpamOptions): Scored[][] {
+export function outOfFoldScores(
+  train: readonly LabelledMessage[],
+  k: number,
+  seed: number,
+  grid: readonly ScoringKnobs[],
+  base: SpamOptions,
+): Scored[][] {
   const items: Featured[] = train.map((m) => {
     const features = extractFeatures(m.input);
     return { label: m.label, features, hashes: Uint32Array.from(new Set(features.map(hashFeature))) };
   });
-  const folds = assignFolds(items.map((m) => m.label), k, seed);
+  const folds = assignFolds(
+    items.map((m) => m.label),
+    k,
+    seed,
+  );
   const out: Scored[][] = grid.map(() => []);
   for (let fold = 0; fold < k; fold++) {
     const { tokens, totals } = countFolds(items, folds, fold);
     const lookup = (h: number): StoredCounts | undefined => tokens.get(h);
     items.forEach((m, i) => {
       if (folds[i] !== fold) return;
-      grid.forEach((knobs, g) => out[g]!.push({ label: m.label, score: scoreFeatures(m.features, lookup, totals, { ...base, ...knobs }).score }));
+      grid.forEach((knobs, g) =>
+        out[g]!.push({ label: m.label, score: scoreFeatures(m.features, lookup, totals, { ...base, ...knobs }).score }),
+      );
     });
   }
   return out;
 }
 
-function countFolds(items: readonly Featured[], folds: readonly number[], heldOut: number): { tokens: Map<number, StoredCounts>; totals: StoredCounts } {
+function countFolds(
+  items: readonly Featured[],
+  folds: readonly number[],
+  heldOut: number,
+): { tokens: Map<number, StoredCounts>; totals: StoredCounts } {
   const tokens = new Map<number, StoredCounts>();
   const totals: StoredCounts = { spam: 0, ham: 0, starterSpam: 0, starterHam: 0 };
   items.forEach((m, i) => {

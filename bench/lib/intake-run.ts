@@ -33,7 +33,13 @@ export type ClassifyOne = (m: LabelledMessage) => void;
  * `whileOpen` runs after the test split is classified, with the model still loaded: the
  * benchmark trains natural there and times both on the same messages, back to back.
  */
-export function runIntake(train: readonly LabelledMessage[], test: readonly LabelledMessage[], options: SpamOptions, mode: TrainMode, whileOpen?: (classify: ClassifyOne) => void): IntakeResult {
+export function runIntake(
+  train: readonly LabelledMessage[],
+  test: readonly LabelledMessage[],
+  options: SpamOptions,
+  mode: TrainMode,
+  whileOpen?: (classify: ClassifyOne) => void,
+): IntakeResult {
   const dir = mkdtempSync(join(tmpdir(), 'intake-bench-spam-'));
   const db = openDatabase(join(dir, 'bench.sqlite'));
   try {
@@ -57,9 +63,14 @@ export function runIntake(train: readonly LabelledMessage[], test: readonly Labe
     whileOpen?.((m) => void filter.classify(m.input));
     const learnP50 = learnTimes.length > 0 ? learnTimes : learnSample(filter, test);
     return {
-      rates: rates(confusion), trainS: round(trainS, 2),
-      classifyP50Ms: round(percentile(times, 50), 4), classifyP99Ms: round(percentile(times, 99), 4), classifySamples: times.length,
-      learnP50Ms: round(percentile(learnP50, 50), 3), stats: filter.stats(), scores,
+      rates: rates(confusion),
+      trainS: round(trainS, 2),
+      classifyP50Ms: round(percentile(times, 50), 4),
+      classifyP99Ms: round(percentile(times, 99), 4),
+      classifySamples: times.length,
+      learnP50Ms: round(percentile(learnP50, 50), 3),
+      stats: filter.stats(),
+      scores,
     };
   } finally {
     db.close();

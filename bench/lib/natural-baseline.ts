@@ -21,7 +21,11 @@ function textOf(m: LabelledMessage): string {
   return `${m.input.subject}\n${m.input.text}`;
 }
 
-export function runNaturalBaseline(train: readonly LabelledMessage[], test: readonly LabelledMessage[], log: (s: string) => void): BaselineResult {
+export function runNaturalBaseline(
+  train: readonly LabelledMessage[],
+  test: readonly LabelledMessage[],
+  log: (s: string) => void,
+): BaselineResult {
   const classifier = new BayesClassifier();
   const started = performance.now();
   for (const m of train) classifier.addDocument(textOf(m), m.label);

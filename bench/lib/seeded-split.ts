@@ -21,7 +21,12 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   return out;
 }
 
-export function stratifiedSplit<T>(items: readonly T[], classOf: (t: T) => string, trainShare: number, seed: number): { train: T[]; test: T[] } {
+export function stratifiedSplit<T>(
+  items: readonly T[],
+  classOf: (t: T) => string,
+  trainShare: number,
+  seed: number,
+): { train: T[]; test: T[] } {
   const random = mulberry32(seed);
   const byClass = new Map<string, T[]>();
   for (const item of items) byClass.set(classOf(item), [...(byClass.get(classOf(item)) ?? []), item]);

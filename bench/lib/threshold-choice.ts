@@ -16,7 +16,12 @@ export const SPAM_GRID = [...Array.from({ length: 50 }, (_, i) => 0.5 + i * 0.01
 export const HAM_GRID = Array.from({ length: 10 }, (_, i) => Math.round((0.05 + i * 0.05) * 100) / 100);
 
 export function evaluate(scores: readonly Scored[], hamThreshold: number, spamThreshold: number): Choice {
-  let spam = 0, ham = 0, caught = 0, fp = 0, unsure = 0, correct = 0;
+  let spam = 0,
+    ham = 0,
+    caught = 0,
+    fp = 0,
+    unsure = 0,
+    correct = 0;
   for (const s of scores) {
     const verdict = s.score >= spamThreshold ? 'spam' : s.score < hamThreshold ? 'ham' : 'unsure';
     if (s.label === 'spam') spam++;
@@ -29,7 +34,14 @@ export function evaluate(scores: readonly Scored[], hamThreshold: number, spamTh
     }
   }
   const pct = (n: number, d: number): number => (d === 0 ? 0 : Math.round((10000 * n) / d) / 100);
-  return { hamThreshold, spamThreshold, fprPct: pct(fp, ham), recallPct: pct(caught, spam), unsurePct: pct(unsure, spam + ham), accuracyPct: pct(correct, spam + ham) };
+  return {
+    hamThreshold,
+    spamThreshold,
+    fprPct: pct(fp, ham),
+    recallPct: pct(caught, spam),
+    unsurePct: pct(unsure, spam + ham),
+    accuracyPct: pct(correct, spam + ham),
+  };
 }
 
 /** null when no spam threshold on the grid meets the FPR budget. */

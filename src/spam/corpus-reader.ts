@@ -43,7 +43,13 @@ export async function listFiles(dir: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && !e.name.startsWith('.'))
     .map((e) => join(e.parentPath, e.name))
-    .filter((p) => !p.slice(dir.length).split('/').some((part) => part.startsWith('.')))
+    .filter(
+      (p) =>
+        !p
+          .slice(dir.length)
+          .split('/')
+          .some((part) => part.startsWith('.')),
+    )
     .sort();
 }
 
@@ -77,6 +83,9 @@ const SEPARATOR = '\nFrom ';
 
 function unquoteMbox(message: Buffer): Buffer {
   const start = message.subarray(0, 5).toString('latin1') === 'From ' ? message.indexOf('\n') + 1 : 0;
-  const body = message.subarray(start).toString('latin1').replace(/^>(>*From )/gm, '$1');
+  const body = message
+    .subarray(start)
+    .toString('latin1')
+    .replace(/^>(>*From )/gm, '$1');
   return Buffer.from(body, 'latin1');
 }

@@ -25,7 +25,12 @@ export function headerFeatures(input: SpamInput, shape: BodyShape): string[] {
 
 export function domainOf(address: string): string {
   const at = address.lastIndexOf('@');
-  return at >= 0 ? address.slice(at + 1).toLowerCase().replace(/[>\s]+$/, '') : '';
+  return at >= 0
+    ? address
+        .slice(at + 1)
+        .toLowerCase()
+        .replace(/[>\s]+$/, '')
+    : '';
 }
 
 /** The last two labels: a cheap stand-in for the registrable domain, enough for evidence. */
@@ -64,7 +69,12 @@ function mailerFeatures(headers: ReadonlyMap<string, string[]>): string[] {
   const mailer = headers.get('x-mailer')?.[0] ?? headers.get('user-agent')?.[0];
   if (!mailer) return ['mailer:none'];
   // Versions and build numbers vary per sender; the product name is the evidence.
-  const name = mailer.toLowerCase().replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 40);
+  const name = mailer
+    .toLowerCase()
+    .replace(/[^a-z ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 40);
   return [`mailer:${name || 'unnamed'}`];
 }
 

@@ -13,7 +13,13 @@ const HOUR_MS = 3_600_000;
 const COMMON_HEADERS = ['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'received'];
 
 export function headerTokens(headers: ReadonlyMap<string, string[]>, subject: string): string[] {
-  return [...headerNameTokens(headers), ...receivedTokens(headers.get('received') ?? []), ...dateTokens(headers), ...subjectTokens(subject), ...priorityTokens(headers)];
+  return [
+    ...headerNameTokens(headers),
+    ...receivedTokens(headers.get('received') ?? []),
+    ...dateTokens(headers),
+    ...subjectTokens(subject),
+    ...priorityTokens(headers),
+  ];
 }
 
 /** Presence of each header name: list software, mailers and spamware each add their own. */

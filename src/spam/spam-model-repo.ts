@@ -61,9 +61,7 @@ export class SpamModelRepo {
     this.#allTokens = db.prepare('SELECT hash, spam, ham, starter_spam, starter_ham FROM spam_tokens');
     this.#generation = db.prepare<[], number>('SELECT generation FROM spam_totals WHERE id = 1').pluck();
     this.#dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-    this.#counts = db.prepare(
-      'SELECT (SELECT COUNT(*) FROM spam_tokens) AS features, (SELECT COUNT(*) FROM spam_docs) AS docs',
-    );
+    this.#counts = db.prepare('SELECT (SELECT COUNT(*) FROM spam_tokens) AS features, (SELECT COUNT(*) FROM spam_docs) AS docs');
   }
 
   transaction<T>(fn: () => T): T {

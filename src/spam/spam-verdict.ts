@@ -25,7 +25,18 @@ export type CountLookup = (hash: number) => StoredCounts | undefined;
 
 type ScoringOptions = Pick<
   SpamOptions,
-  'hamThreshold' | 'spamThreshold' | 'starterSpamThreshold' | 'maturityMessages' | 'starterWeight' | 'tokenStrength' | 'minProbStrength' | 'matureTokenStrength' | 'matureMinProbStrength' | 'maxDiscriminators' | 'evidenceCount' | 'rule'
+  | 'hamThreshold'
+  | 'spamThreshold'
+  | 'starterSpamThreshold'
+  | 'maturityMessages'
+  | 'starterWeight'
+  | 'tokenStrength'
+  | 'minProbStrength'
+  | 'matureTokenStrength'
+  | 'matureMinProbStrength'
+  | 'maxDiscriminators'
+  | 'evidenceCount'
+  | 'rule'
 >;
 
 interface Clue {
@@ -203,9 +214,15 @@ function combine(rule: ScoringOptions['rule'], strong: Clue[], all: Clue[], tota
     case 'fisher':
       return fisherScore(strong.map((c) => c.p));
     case 'graham':
-      return grahamScore(all.map((c) => c.counts), totals);
+      return grahamScore(
+        all.map((c) => c.counts),
+        totals,
+      );
     case 'naive-bayes':
-      return naiveBayesScore(all.map((c) => c.counts), totals);
+      return naiveBayesScore(
+        all.map((c) => c.counts),
+        totals,
+      );
   }
 }
 
@@ -220,14 +237,20 @@ export function isMature(totals: StoredCounts, o: Pick<SpamOptions, 'maturityMes
 }
 
 /** The cautious token knobs for a young model, the cross-validated ones once it is mature. */
-export function knobsFor(totals: StoredCounts, o: Pick<SpamOptions, 'maturityMessages' | 'tokenStrength' | 'minProbStrength' | 'matureTokenStrength' | 'matureMinProbStrength'>): Knobs {
+export function knobsFor(
+  totals: StoredCounts,
+  o: Pick<SpamOptions, 'maturityMessages' | 'tokenStrength' | 'minProbStrength' | 'matureTokenStrength' | 'matureMinProbStrength'>,
+): Knobs {
   return isMature(totals, o)
     ? { tokenStrength: o.matureTokenStrength, minProbStrength: o.matureMinProbStrength }
     : { tokenStrength: o.tokenStrength, minProbStrength: o.minProbStrength };
 }
 
 /** A model that has not yet learned enough of this installation's own mail is held to a higher bar. */
-export function spamThresholdFor(totals: StoredCounts, o: Pick<SpamOptions, 'spamThreshold' | 'starterSpamThreshold' | 'maturityMessages'>): number {
+export function spamThresholdFor(
+  totals: StoredCounts,
+  o: Pick<SpamOptions, 'spamThreshold' | 'starterSpamThreshold' | 'maturityMessages'>,
+): number {
   return isMature(totals, o) ? o.spamThreshold : Math.max(o.spamThreshold, o.starterSpamThreshold);
 }
 

@@ -9,7 +9,8 @@ const MAX_WORD = 20;
 const MAX_BIGRAMS_PER_RUN = 64;
 const STEM_CACHE_LIMIT = 50_000;
 
-const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const UNSPACED_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 // Thai (U+0E00) is the first block of UNSPACED_SCRIPT: a word with no code unit this high skips the regex.
 const FIRST_UNSPACED = 0x0e00;
 const WORD_CHAR = /^[\p{L}\p{M}\p{N}$€£¥'’-]$/u;

@@ -31,7 +31,10 @@ function stream(): { s: NodeJS.WriteStream; text: () => string } {
 describe('readCorpus()', () => {
   it('readCorpus(): splits an mbox at "From " lines and unquotes ">From "', async () => {
     const mbox = join(t.dir, 'box.mbox');
-    writeFileSync(mbox, 'From a@x Mon Jan 1 00:00:00 2024\nSubject: one\n\nhi\n>From the start\n\nFrom b@x Mon Jan 1 00:00:00 2024\nSubject: two\n\nbye\n');
+    writeFileSync(
+      mbox,
+      'From a@x Mon Jan 1 00:00:00 2024\nSubject: one\n\nhi\n>From the start\n\nFrom b@x Mon Jan 1 00:00:00 2024\nSubject: two\n\nbye\n',
+    );
     const messages = await collect(mbox);
     expect(messages).toHaveLength(2);
     expect(messages[0]).toBe('Subject: one\n\nhi\nFrom the start\n');

@@ -12,7 +12,18 @@ import { multipart, rawMessage } from './raw-mail.js';
 import { tempDb } from './spam-db.js';
 import type { TempDb } from './spam-db.js';
 
-const OPENERS = ['Hi there', 'Hello friend', 'Good morning', 'Dear customer', 'Hey', 'Greetings', 'Hi', 'Hello again', 'Dear reader', 'Quick note'];
+const OPENERS = [
+  'Hi there',
+  'Hello friend',
+  'Good morning',
+  'Dear customer',
+  'Hey',
+  'Greetings',
+  'Hi',
+  'Hello again',
+  'Dear reader',
+  'Quick note',
+];
 const PITCHES = [
   'our Lumora night lantern charges all day from the sun and lights your garden all night',
   'the Lumora lantern is back in stock and shipping this week',
@@ -31,12 +42,26 @@ function campaignMessage(i: number): Buffer {
     { contentType: 'text/plain; charset=utf-8', body: text },
     { contentType: 'text/html; charset=utf-8', body: html },
   ]);
-  const subjects = ['Lumora lantern update', 'Your garden, lit by Lumora', 'Lumora: back in stock', 'A lantern for long evenings', 'Lumora launch price extended'];
-  return rawMessage({ from: `Lumora <${SENDERS[i % SENDERS.length]}>`, subject: subjects[i % subjects.length], contentType: mp.contentType, body: mp.body });
+  const subjects = [
+    'Lumora lantern update',
+    'Your garden, lit by Lumora',
+    'Lumora: back in stock',
+    'A lantern for long evenings',
+    'Lumora launch price extended',
+  ];
+  return rawMessage({
+    from: `Lumora <${SENDERS[i % SENDERS.length]}>`,
+    subject: subjects[i % subjects.length],
+    contentType: mp.contentType,
+    body: mp.body,
+  });
 }
 
 const BUSINESS_HAM = [
-  ['Question about order 48213', 'Hello, I ordered two chairs last week (order 48213) and only one arrived. Could you check the delivery? Thanks, Maria'],
+  [
+    'Question about order 48213',
+    'Hello, I ordered two chairs last week (order 48213) and only one arrived. Could you check the delivery? Thanks, Maria',
+  ],
   ['Invoice INV-2025-0711', 'Please find the invoice for July attached. Payment terms are 30 days. Regards, accounts team'],
   ['Meeting on Thursday', 'Can we move our call to Thursday at 14:00? I will send the agenda tomorrow.'],
   ['Password reset not working', 'I tried to reset my password three times but the link in the email says it has expired.'],
@@ -58,7 +83,11 @@ beforeAll(async () => {
   const outcome = await ensureStarterModel(filter, { starterModel: true });
   expect(outcome.status).toBe('trained');
   campaign = await Promise.all(Array.from({ length: 20 }, (_, i) => spamInputFromRaw(campaignMessage(i))));
-  ham = await Promise.all(BUSINESS_HAM.map(([subject, body], i) => spamInputFromRaw(rawMessage({ from: `Customer ${i} <c${i}@customer${i}.example>`, subject, body }))));
+  ham = await Promise.all(
+    BUSINESS_HAM.map(([subject, body], i) =>
+      spamInputFromRaw(rawMessage({ from: `Customer ${i} <c${i}@customer${i}.example>`, subject, body })),
+    ),
+  );
 }, 120_000);
 afterAll(() => t.close());
 
@@ -72,7 +101,11 @@ describe('agent feedback on a new campaign', () => {
   it('after an agent marks 5 messages as spam, the other 15 are caught and business mail is unharmed', () => {
     const deps = { db: t.db, filter, audit: (e: SpamAuditEntry) => void audit.push(e) };
     const hamBefore = ham.map((m) => filter.classify(m).score);
-    campaign.slice(0, 5).forEach((input, i) => markMessage(deps, { docKey: `msg:1:c${i}`, input, label: 'spam', actor: 'agent:7', subjectRef: `message:${i}` }));
+    campaign
+      .slice(0, 5)
+      .forEach((input, i) =>
+        markMessage(deps, { docKey: `msg:1:c${i}`, input, label: 'spam', actor: 'agent:7', subjectRef: `message:${i}` }),
+      );
     const verdicts = campaign.slice(5).map((m) => filter.classify(m));
     expect(verdicts.map((v) => v.verdict)).toEqual(Array(15).fill('spam'));
     expect(verdicts[0]?.evidence.some((e) => e.token.includes('lumora') && e.weight > 0)).toBe(true);
@@ -80,13 +113,20 @@ describe('agent feedback on a new campaign', () => {
     expect(hamAfter.map((v) => v.verdict)).not.toContain('spam');
     hamAfter.forEach((v, i) => expect(v.score).toBeLessThan(Math.max(hamBefore[i]! + 0.05, 0.5)));
     expect(audit).toHaveLength(5);
-    expect(audit[0]).toMatchObject({ actor: 'agent:7', action: 'spam.learn_spam', subjectRef: 'message:0', detail: { docKey: 'msg:1:c0', previous: null } });
+    expect(audit[0]).toMatchObject({
+      actor: 'agent:7',
+      action: 'spam.learn_spam',
+      subjectRef: 'message:0',
+      detail: { docKey: 'msg:1:c0', previous: null },
+    });
   });
 
   it('a repeated mark is a no-op, a corrected mark moves the counts, both audited', () => {
     const deps = { db: t.db, filter, audit: (e: SpamAuditEntry) => void audit.push(e) };
     const before = filter.stats();
-    expect(markMessage(deps, { docKey: 'msg:1:c0', input: campaign[0]!, label: 'spam', actor: 'agent:7', subjectRef: 'message:0' }).changed).toBe(false);
+    expect(
+      markMessage(deps, { docKey: 'msg:1:c0', input: campaign[0]!, label: 'spam', actor: 'agent:7', subjectRef: 'message:0' }).changed,
+    ).toBe(false);
     expect(filter.stats()).toEqual(before);
     const r = markMessage(deps, { docKey: 'msg:1:c0', input: campaign[0]!, label: 'ham', actor: 'agent:8', subjectRef: 'message:0' });
     expect(r).toEqual({ label: 'ham', previous: 'spam', changed: true });
@@ -96,13 +136,21 @@ describe('agent feedback on a new campaign', () => {
 
   it('quarantine release learns ham with the new ticket; a failing ticket step learns nothing', () => {
     const deps = { db: t.db, filter, audit: () => undefined };
-    const released = releaseFromQuarantine(deps, { docKey: 'msg:1:q1', input: ham[0]!, actor: 'admin', subjectRef: 'quarantine:1' }, () => 99);
+    const released = releaseFromQuarantine(
+      deps,
+      { docKey: 'msg:1:q1', input: ham[0]!, actor: 'admin', subjectRef: 'quarantine:1' },
+      () => 99,
+    );
     expect(released).toMatchObject({ ticketId: 99, label: 'ham', changed: true });
     expect(filter.trainedAs('msg:1:q1')).toBe('ham');
     expect(() =>
-      markTicketMessageSpam(deps, { docKey: 'msg:1:t2', input: campaign[19]!, ticketId: 5, actor: 'agent:7', subjectRef: 'message:77' }, () => {
-        throw new Error('ticket is gone');
-      }),
+      markTicketMessageSpam(
+        deps,
+        { docKey: 'msg:1:t2', input: campaign[19]!, ticketId: 5, actor: 'agent:7', subjectRef: 'message:77' },
+        () => {
+          throw new Error('ticket is gone');
+        },
+      ),
     ).toThrow('ticket is gone');
     expect(filter.trainedAs('msg:1:t2')).toBeNull();
   });

@@ -14,8 +14,34 @@ let filter: SpamFilter;
 beforeAll(() => {
   t = tempDb();
   filter = new SpamFilter(t.db, defaultSpamOptions());
-  filter.learn('seed-spam', { subject: 'win', text: 'free money', html: '', headers: new Map(), from: 'a@spam.test', replyTo: null, labelIds: [], attachmentTypes: [] }, 'spam');
-  filter.learn('seed-ham', { subject: 'order', text: 'invoice attached', html: '', headers: new Map(), from: 'b@customer.test', replyTo: null, labelIds: [], attachmentTypes: [] }, 'ham');
+  filter.learn(
+    'seed-spam',
+    {
+      subject: 'win',
+      text: 'free money',
+      html: '',
+      headers: new Map(),
+      from: 'a@spam.test',
+      replyTo: null,
+      labelIds: [],
+      attachmentTypes: [],
+    },
+    'spam',
+  );
+  filter.learn(
+    'seed-ham',
+    {
+      subject: 'order',
+      text: 'invoice attached',
+      html: '',
+      headers: new Map(),
+      from: 'b@customer.test',
+      replyTo: null,
+      labelIds: [],
+      attachmentTypes: [],
+    },
+    'ham',
+  );
 });
 afterAll(() => t.close());
 
@@ -39,7 +65,9 @@ describe('spam filter input edges', () => {
   });
 
   it('HTML only: derives the text from the HTML and calls the body html-only', async () => {
-    const mp = multipart('alternative', [{ contentType: 'text/html; charset=utf-8', body: '<html><body><p>Limited <b>offer</b> today</p></body></html>' }]);
+    const mp = multipart('alternative', [
+      { contentType: 'text/html; charset=utf-8', body: '<html><body><p>Limited <b>offer</b> today</p></body></html>' },
+    ]);
     const input = await spamInputFromRaw(rawMessage({ contentType: mp.contentType, body: mp.body }));
     expect(input.text).toContain('Limited offer today');
     const features = await roundTrip(rawMessage({ contentType: mp.contentType, body: mp.body }), 'html');
@@ -55,7 +83,16 @@ describe('spam filter input edges', () => {
   });
 
   it('binary attachment only: no text, the attachment type is the evidence', async () => {
-    const mp = multipart('mixed', [{ contentType: 'application/octet-stream; name="x.bin"', cte: 'base64', disposition: 'attachment; filename="x.bin"', body: Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 256)).toString('base64').replace(/.{76}/g, '$&\r\n') }]);
+    const mp = multipart('mixed', [
+      {
+        contentType: 'application/octet-stream; name="x.bin"',
+        cte: 'base64',
+        disposition: 'attachment; filename="x.bin"',
+        body: Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 256))
+          .toString('base64')
+          .replace(/.{76}/g, '$&\r\n'),
+      },
+    ]);
     const features = await roundTrip(rawMessage({ contentType: mp.contentType, body: mp.body }), 'binary');
     expect(features).toEqual(expect.arrayContaining(['attach:application/octet-stream', 'attach:count:1', 'body:empty']));
   });

@@ -1,6 +1,13 @@
 // Hand-built raw messages for the spam tests: each one a real RFC 822 byte string.
 
-export function rawMessage(opts: { from?: string; subject?: string; headers?: string[]; contentType?: string; body?: string | Buffer; cte?: string }): Buffer {
+export function rawMessage(opts: {
+  from?: string;
+  subject?: string;
+  headers?: string[];
+  contentType?: string;
+  body?: string | Buffer;
+  cte?: string;
+}): Buffer {
   const head = [
     `From: ${opts.from ?? 'Sender <sender@example.com>'}`,
     'To: support@intake.test',
@@ -16,10 +23,22 @@ export function rawMessage(opts: { from?: string; subject?: string; headers?: st
   return Buffer.concat([Buffer.from(`${head}\r\n\r\n`), typeof body === 'string' ? Buffer.from(body) : body]);
 }
 
-export function multipart(subtype: string, parts: { contentType: string; body: string; cte?: string; disposition?: string }[]): { contentType: string; body: string } {
+export function multipart(
+  subtype: string,
+  parts: { contentType: string; body: string; cte?: string; disposition?: string }[],
+): { contentType: string; body: string } {
   const boundary = `b-${Math.random().toString(36).slice(2)}`;
   const body = parts
-    .map((p) => [`--${boundary}`, `Content-Type: ${p.contentType}`, ...(p.cte ? [`Content-Transfer-Encoding: ${p.cte}`] : []), ...(p.disposition ? [`Content-Disposition: ${p.disposition}`] : []), '', p.body].join('\r\n'))
+    .map((p) =>
+      [
+        `--${boundary}`,
+        `Content-Type: ${p.contentType}`,
+        ...(p.cte ? [`Content-Transfer-Encoding: ${p.cte}`] : []),
+        ...(p.disposition ? [`Content-Disposition: ${p.disposition}`] : []),
+        '',
+        p.body,
+      ].join('\r\n'),
+    )
     .join('\r\n');
   return { contentType: `multipart/${subtype}; boundary="${boundary}"`, body: `${body}\r\n--${boundary}--\r\n` };
 }

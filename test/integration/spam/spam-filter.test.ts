@@ -13,7 +13,9 @@ function input(text: string, subject = ''): SpamInput {
 }
 
 function countsOf(t: TempDb, feature: string): { spam: number; ham: number } | undefined {
-  return t.db.prepare<[number], { spam: number; ham: number }>('SELECT spam, ham FROM spam_tokens WHERE hash = ?').get(hashFeature(feature));
+  return t.db
+    .prepare<[number], { spam: number; ham: number }>('SELECT spam, ham FROM spam_tokens WHERE hash = ?')
+    .get(hashFeature(feature));
 }
 
 describe('SpamFilter learn / unlearn arithmetic', () => {
@@ -105,7 +107,13 @@ describe('SpamFilter learn / unlearn arithmetic', () => {
   });
 
   it('addStarterCounts() and reset(): starter counts are weighted, and can be dropped alone or with everything', () => {
-    filter.addStarterCounts(new Map([[hashFeature('b:lotto'), [50, 0] as const], [hashFeature('b:hello'), [0, 50] as const]]), { spam: 50, ham: 50 });
+    filter.addStarterCounts(
+      new Map([
+        [hashFeature('b:lotto'), [50, 0] as const],
+        [hashFeature('b:hello'), [0, 50] as const],
+      ]),
+      { spam: 50, ham: 50 },
+    );
     filter.learn('local', input('lotto'), 'ham');
     expect(filter.stats()).toMatchObject({ starterSpam: 50, starterHam: 50, ham: 1 });
     filter.reset('starter');

@@ -11,7 +11,8 @@ import { spamAssassinEntries } from '../../../src/spam/spamassassin-corpus.js';
 import { tokenizeText } from '../../../src/spam/text-tokenizer.js';
 
 const splitter = new regexpTokenizers.RegexpTokenizer({ pattern: /[^\p{L}\p{M}\p{N}$€£¥'’-]+/u });
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
 function oracle(text: string): string[] {
   if (!text) return [];
@@ -36,14 +37,24 @@ const entries = spamAssassinEntries();
 
 describe('tokenizeText() against the regex-split tokenizer it replaced', () => {
   it('tokenizeText(): on awkward text (surrogates, marks, edge punctuation, Kelvin sign), yields the same tokens', () => {
-    const samples = ['😀abc😀 d\ud800e \udc00f', "--'hello'-- ’tis don't - ' ’", 'x\u0301y Ω≈ç İstanbul \u212A', '免费赠送 限定セール ภาษาไทย', `ＦＲＥＥ $199 € 1234567 ${'b'.repeat(31)}`];
+    const samples = [
+      '😀abc😀 d\ud800e \udc00f',
+      "--'hello'-- ’tis don't - ' ’",
+      'x\u0301y Ω≈ç İstanbul \u212A',
+      '免费赠送 限定セール ภาษาไทย',
+      `ＦＲＥＥ $199 € 1234567 ${'b'.repeat(31)}`,
+    ];
     for (const s of samples) expect(tokenizeText(s)).toEqual(oracle(s));
   });
 
-  it.skipIf(!entries)('tokenizeText(): on every 15th SpamAssassin message (subject, text, HTML text), yields the same tokens', async () => {
-    for (const e of entries!.filter((_, i) => i % 15 === 0)) {
-      const input = await spamInputFromRaw(readFileSync(e.file));
-      for (const text of [input.subject, input.text, htmlToText(input.html)]) expect(tokenizeText(text)).toEqual(oracle(text));
-    }
-  }, 120_000);
+  it.skipIf(!entries)(
+    'tokenizeText(): on every 15th SpamAssassin message (subject, text, HTML text), yields the same tokens',
+    async () => {
+      for (const e of entries!.filter((_, i) => i % 15 === 0)) {
+        const input = await spamInputFromRaw(readFileSync(e.file));
+        for (const text of [input.subject, input.text, htmlToText(input.html)]) expect(tokenizeText(text)).toEqual(oracle(text));
+      }
+    },
+    120_000,
+  );
 });

@@ -68,6 +68,14 @@ describe('alternative rules', () => {
   });
 
   it('naiveBayesScore(): when every token is spam-only, returns a spam posterior', () => {
-    expect(naiveBayesScore([{ spam: 9, ham: 0 }, { spam: 8, ham: 0 }], { spam: 10, ham: 10 })).toBeGreaterThan(0.9);
+    expect(
+      naiveBayesScore(
+        [
+          { spam: 9, ham: 0 },
+          { spam: 8, ham: 0 },
+        ],
+        { spam: 10, ham: 10 },
+      ),
+    ).toBeGreaterThan(0.9);
   });
 });

@@ -4,7 +4,9 @@ import { bucket, textShapeTokens, urlTokens } from '../../../src/spam/body-token
 describe('urlTokens()', () => {
   it('urlTokens(): when a URL has a query string, emits its path pieces and a query marker', () => {
     const t = urlTokens('go to http://shop.example.com/cheap-meds/order.php?id=42 now');
-    expect(t).toEqual(expect.arrayContaining(['urlpath:cheap', 'urlpath:meds', 'urlpath:order', 'urlpath:php', 'url:query', 'url:count:le1']));
+    expect(t).toEqual(
+      expect.arrayContaining(['urlpath:cheap', 'urlpath:meds', 'urlpath:order', 'urlpath:php', 'url:query', 'url:count:le1']),
+    );
   });
 
   it('urlTokens(): when a link hides its host behind userinfo, a port or escapes, flags each', () => {

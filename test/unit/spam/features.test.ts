@@ -4,7 +4,9 @@ import { spamInput } from './spam-input-fixture.js';
 
 describe('extractFeatures()', () => {
   it('extractFeatures(): prefixes words by the field they came from; HTML words count as body words', () => {
-    const f = extractFeatures(spamInput({ subject: 'Cheap pills', text: 'buy now', html: '<p>buy now <span style="display:none">casino</span></p>' }));
+    const f = extractFeatures(
+      spamInput({ subject: 'Cheap pills', text: 'buy now', html: '<p>buy now <span style="display:none">casino</span></p>' }),
+    );
     expect(f).toEqual(expect.arrayContaining(['s:cheap', 's:pill', 'b:bui', 'b:now', 'b:casino']));
     expect(f.filter((x) => x === 'b:now')).toHaveLength(1); // in both parts, counted once
     expect(f.some((x) => x.startsWith('h:'))).toBe(false);
@@ -27,10 +29,23 @@ describe('extractFeatures()', () => {
     );
     expect(f).toEqual(
       expect.arrayContaining([
-        'from:shop.example.com', 'from:base:example.com', 'from:tld:com', 'replyto:differs', 'replyto:other.test',
-        'url:promo.example.net', 'url:base:example.net', 'url:ip', 'mailer:mass mailer',
-        'auth:dkim=pass', 'auth:spf=softfail', 'auth:dmarc=fail', 'label:spam', 'label:category_promotions',
-        'xspam:yes', 'charset:koi8-r', 'body:text-only',
+        'from:shop.example.com',
+        'from:base:example.com',
+        'from:tld:com',
+        'replyto:differs',
+        'replyto:other.test',
+        'url:promo.example.net',
+        'url:base:example.net',
+        'url:ip',
+        'mailer:mass mailer',
+        'auth:dkim=pass',
+        'auth:spf=softfail',
+        'auth:dmarc=fail',
+        'label:spam',
+        'label:category_promotions',
+        'xspam:yes',
+        'charset:koi8-r',
+        'body:text-only',
       ]),
     );
     expect(f).not.toContain('label:inbox');

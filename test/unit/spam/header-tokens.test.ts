@@ -9,7 +9,24 @@ const headersOf = (list: [string, string][]): Map<string, string[]> => {
 
 describe('headerNameTokens()', () => {
   it('headerNameTokens(): when list headers are present, emits its presence, and the absence of each common header', () => {
-    expect(headerNameTokens(headersOf([['list-id', '<x.y>'], ['from', 'a'], ['received', 'a'], ['received', 'b']]))).toEqual(['hdr:no-to', 'hdr:no-subject', 'hdr:no-date', 'hdr:no-message-id', 'hdr:no-mime-version', 'hdr:no-content-type', 'hdr:list-id']);
+    expect(
+      headerNameTokens(
+        headersOf([
+          ['list-id', '<x.y>'],
+          ['from', 'a'],
+          ['received', 'a'],
+          ['received', 'b'],
+        ]),
+      ),
+    ).toEqual([
+      'hdr:no-to',
+      'hdr:no-subject',
+      'hdr:no-date',
+      'hdr:no-message-id',
+      'hdr:no-mime-version',
+      'hdr:no-content-type',
+      'hdr:list-id',
+    ]);
   });
 });
 
@@ -19,19 +36,33 @@ describe('receivedTokens()', () => {
       'from mail.webnote.net (mail.webnote.net [193.120.211.219]) by mx.example.org with ESMTP',
       'from localhost (localhost [127.0.0.1]) by relay.example.org',
     ]);
-    expect(t).toEqual(expect.arrayContaining(['received:hops:2', 'received:webnote.net', 'received:example.org', 'received:ip:193.120', 'received:ip:193.120.211']));
+    expect(t).toEqual(
+      expect.arrayContaining([
+        'received:hops:2',
+        'received:webnote.net',
+        'received:example.org',
+        'received:ip:193.120',
+        'received:ip:193.120.211',
+      ]),
+    );
     expect(t.some((x) => x.startsWith('received:ip:127'))).toBe(false);
   });
 });
 
 describe('dateTokens()', () => {
   it('dateTokens(): when Date has no weekday or zone and is years before the first relay, says so', () => {
-    const h = headersOf([['date', '31 Jul 1980 07:20:54'], ['received', 'from a by b; Thu, 16 May 2002 11:03:52 +0100']]);
+    const h = headersOf([
+      ['date', '31 Jul 1980 07:20:54'],
+      ['received', 'from a by b; Thu, 16 May 2002 11:03:52 +0100'],
+    ]);
     expect(dateTokens(h)).toEqual(['date:no-weekday', 'date:no-zone', 'date:skew:over-30d']);
   });
 
   it('dateTokens(): when Date is well formed and close to the relay time, gives its zone and a small skew', () => {
-    const h = headersOf([['date', 'Thu, 22 Aug 2002 09:15:25 -0400'], ['received', 'from a by b; Thu, 22 Aug 2002 14:23:38 +0100']]);
+    const h = headersOf([
+      ['date', 'Thu, 22 Aug 2002 09:15:25 -0400'],
+      ['received', 'from a by b; Thu, 22 Aug 2002 14:23:38 +0100'],
+    ]);
     expect(dateTokens(h)).toEqual(['date:zone:-0400', 'date:skew:under-1h']);
   });
 });

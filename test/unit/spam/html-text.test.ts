@@ -3,7 +3,8 @@ import { decodeEntities, htmlToText } from '../../../src/spam/html-text.js';
 
 describe('htmlToText()', () => {
   it('htmlToText(): drops tags, scripts, styles and comments, keeps line breaks', () => {
-    const html = '<html><head><style>p{color:red}</style><script>alert(1)</script></head><body><p>Hello <b>there</b></p><!-- hidden -->World<br>Bye</body></html>';
+    const html =
+      '<html><head><style>p{color:red}</style><script>alert(1)</script></head><body><p>Hello <b>there</b></p><!-- hidden -->World<br>Bye</body></html>';
     expect(htmlToText(html)).toBe('Hello there\nWorld\nBye');
   });
 

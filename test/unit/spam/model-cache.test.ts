@@ -6,7 +6,8 @@ describe('HashCountTable', () => {
     const table = new HashCountTable();
     for (let i = 0; i < 5000; i++) table.set((i * 2654435761) >>> 0, { spam: i, ham: 1, starterSpam: 0, starterHam: 2 });
     expect(table.size).toBe(5000);
-    for (let i = 0; i < 5000; i += 97) expect(table.get((i * 2654435761) >>> 0)).toEqual({ spam: i, ham: 1, starterSpam: 0, starterHam: 2 });
+    for (let i = 0; i < 5000; i += 97)
+      expect(table.get((i * 2654435761) >>> 0)).toEqual({ spam: i, ham: 1, starterSpam: 0, starterHam: 2 });
     expect(table.get(7)).toBeUndefined();
   });
 

@@ -19,14 +19,24 @@ describe('scoreFeatures()', () => {
   });
 
   it('scoreFeatures(): when features are spam-only, says spam and explains with positive weights', () => {
-    const v = scoreFeatures(['b:viagra', 'url:pills.test', 'b:the'], lookupOf({ 'b:viagra': { spam: 40 }, 'url:pills.test': { spam: 30 }, 'b:the': { spam: 90, ham: 90 } }), totals, options);
+    const v = scoreFeatures(
+      ['b:viagra', 'url:pills.test', 'b:the'],
+      lookupOf({ 'b:viagra': { spam: 40 }, 'url:pills.test': { spam: 30 }, 'b:the': { spam: 90, ham: 90 } }),
+      totals,
+      options,
+    );
     expect(v.verdict).toBe('spam');
     expect(v.evidence.map((e) => e.token)).toEqual(['b:viagra', 'url:pills.test']);
     expect(v.evidence.every((e) => e.weight > 0)).toBe(true);
   });
 
   it('scoreFeatures(): when features are ham-only, says ham with negative weights', () => {
-    const v = scoreFeatures(['b:invoic', 'from:customer.test'], lookupOf({ 'b:invoic': { ham: 50 }, 'from:customer.test': { ham: 20 } }), totals, options);
+    const v = scoreFeatures(
+      ['b:invoic', 'from:customer.test'],
+      lookupOf({ 'b:invoic': { ham: 50 }, 'from:customer.test': { ham: 20 } }),
+      totals,
+      options,
+    );
     expect(v.verdict).toBe('ham');
     expect(v.evidence.every((e) => e.weight < 0)).toBe(true);
   });
@@ -57,7 +67,10 @@ describe('scoreFeatures() top-discriminator selection', () => {
       const o = { ...options, maxDiscriminators, evidenceCount: 100, minProbStrength: 0 };
       const v = scoreFeatures(features, lookup, totals, o);
       const byStrength = features
-        .map((f) => ({ f, d: Math.abs(tokenProbability(effective(lookup(hashFeature(f))!, 0), effective(totals, 0), o.tokenStrength) - 0.5) }))
+        .map((f) => ({
+          f,
+          d: Math.abs(tokenProbability(effective(lookup(hashFeature(f))!, 0), effective(totals, 0), o.tokenStrength) - 0.5),
+        }))
         .sort((a, b) => b.d - a.d)
         .slice(0, maxDiscriminators)
         .map((x) => x.f);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { assignFolds } from '../../../bench/lib/cross-validate.js';
 import { chooseThresholds, evaluate } from '../../../bench/lib/threshold-choice.js';
 
-const scored = (label: 'spam' | 'ham', scores: number[]): { label: 'spam' | 'ham'; score: number }[] => scores.map((score) => ({ label, score }));
+const scored = (label: 'spam' | 'ham', scores: number[]): { label: 'spam' | 'ham'; score: number }[] =>
+  scores.map((score) => ({ label, score }));
 
 describe('chooseThresholds()', () => {
   it('chooseThresholds(): picks the lowest spam threshold whose FPR is within budget', () => {
