@@ -83,7 +83,7 @@ export class AdminClient {
     const eq = pair.indexOf('=');
     const name = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
-    const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+    const expired = attrs.some((a) => /^\s*(max-age=0\s*$|expires=Thu, 01 Jan 1970)/i.exec(a) !== null);
     if (!value || expired) this.cookies.delete(name);
     else this.cookies.set(name, value);
   }
