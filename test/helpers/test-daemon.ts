@@ -12,7 +12,7 @@ import type { PlainObject } from '../../src/config/merge.js';
 import { deepMerge } from '../../src/config/merge.js';
 import { intakeEndpointsFor } from '../../src/dev/fake-google-endpoints.js';
 import { freePort } from './free-port.js';
-import { testLogger } from './test-log.js';
+import { readLogLines, testLoggerWithFile } from './test-log.js';
 
 export interface TestDaemon {
   daemon: Daemon;
@@ -23,6 +23,8 @@ export interface TestDaemon {
   connect(email: string, opts?: { grantedScopes?: string[] }): Promise<number>;
   api<T = unknown>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
   restart(): Promise<void>;
+  /** Every log line the daemon wrote, across restarts. */
+  logLines(): Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -55,7 +57,13 @@ export async function testConfig(fake: FakeGoogle, overrides: PlainObject = {}, 
 
 export async function startTestDaemon(fake: FakeGoogle, overrides: PlainObject = {}, hooks: DaemonHooks = {}): Promise<TestDaemon> {
   const { config, apiToken, dataDir } = await testConfig(fake, overrides);
-  let daemon = await startDaemon(config, testLogger('daemon'), hooks);
+  const logFiles: string[] = [];
+  const newLog = () => {
+    const { log, file } = testLoggerWithFile('daemon');
+    logFiles.push(file);
+    return log;
+  };
+  let daemon = await startDaemon(config, newLog(), hooks);
   const api = async <T>(path: string, init: RequestInit = {}) => {
     const res = await fetch(`${daemon.url}${path}`, {
       ...init,
@@ -86,8 +94,9 @@ export async function startTestDaemon(fake: FakeGoogle, overrides: PlainObject =
     },
     async restart() {
       await daemon.close();
-      daemon = await startDaemon(config, testLogger('daemon'), hooks);
+      daemon = await startDaemon(config, newLog(), hooks);
     },
+    logLines: () => readLogLines(logFiles),
     close: () => daemon.close(),
   };
 }

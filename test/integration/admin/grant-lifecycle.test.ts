@@ -79,6 +79,9 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
     const metrics = await (await fetch(`${t.daemon.url}/metrics`)).text();
     expect(metrics).toMatch(/intake_mailbox_reconsent_required_total\{reason="revoked_by_user"\} 1/);
     expect(metrics).toMatch(/intake_mailboxes\{state="needs_reconsent"\} 1/);
+    const event = t.logLines().find((l) => l.msg === 'mailbox needs re-consent; other mailboxes keep syncing');
+    expect(event).toMatchObject({ level: 40, mailboxId: revoked?.id, reason: 'revoked_by_user', code: 'INTAKE_ERR_AUTH_REVOKED' });
+    expect(JSON.stringify(event)).not.toContain(A);
     const admin = await createTestAdmin(t.daemon.db, t.config);
     const browser = new AdminClient(t.daemon.url);
     await browser.signIn('admin', TEST_PASSWORD, await totpCode(admin.totpSecret));
