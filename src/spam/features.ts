@@ -2,7 +2,7 @@
 // subject and the body (text part and HTML), plus header and structure evidence.
 import { headerFeatures } from './header-features.js';
 import type { BodyShape } from './header-features.js';
-import { htmlToText } from './html-text.js';
+import { htmlToText } from '../text/html-to-text.js';
 import type { SpamInput } from './spam-input.js';
 import { tokenizeText } from './text-tokenizer.js';
 import { headerTokens } from './header-tokens.js';

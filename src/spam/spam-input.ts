@@ -2,7 +2,7 @@
 // so the trainer, the benchmark and ingest all feed the model exactly the same fields.
 import { simpleParser } from 'mailparser';
 import type { AddressObject } from 'mailparser';
-import { htmlToText } from './html-text.js';
+import { htmlToText } from '../text/html-to-text.js';
 
 export interface SpamInput {
   subject: string;

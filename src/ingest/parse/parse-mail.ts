@@ -8,7 +8,7 @@ import { findCharsetProblems } from './charset-problems.js';
 import { splitHeaderLines } from './header-block.js';
 import { readHeaderFields } from './header-fields.js';
 import type { HeaderFields } from './header-fields.js';
-import { htmlToText } from './html-to-text.js';
+import { htmlToText } from '../../text/html-to-text.js';
 import type { ParsedMessage } from './parsed-message.js';
 import { stripNul } from './text-clean.js';
 

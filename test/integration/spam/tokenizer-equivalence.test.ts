@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import regexpTokenizers from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
 import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
-import { htmlToText } from '../../../src/spam/html-text.js';
+import { htmlToText } from '../../../src/text/html-to-text.js';
 import { spamInputFromRaw } from '../../../src/spam/spam-input.js';
 import { spamAssassinEntries } from '../../../src/spam/spamassassin-corpus.js';
 import { tokenizeText } from '../../../src/spam/text-tokenizer.js';

@@ -2,7 +2,7 @@
 // it is tested for readable output and for finishing on pathological nesting.
 
 import { describe, expect, it } from 'vitest';
-import { htmlToText } from '../../../src/ingest/parse/index.js';
+import { htmlToText } from '../../../src/text/html-to-text.js';
 
 describe('htmlToText()', () => {
   it('htmlToText(): when given named and numeric entities, decodes them', () => {
