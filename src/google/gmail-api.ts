@@ -1,6 +1,6 @@
-// The few Gmail API calls sync needs, on the real googleapis client with its base URL
+// The few Gmail API calls sync needs, on the Google's per-API Gmail client (@googleapis/gmail) with its base URL
 // configurable, each turning Google's errors into IntakeErrors via the pure classifier.
-import { gmail, type gmail_v1 } from 'googleapis/build/src/apis/gmail/index.js';
+import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import type { OAuth2Client } from 'google-auth-library';
 import { IntakeError } from '../errors/intake-error.js';
 import { classifyGoogleError } from './classify-google-error.js';

@@ -1,7 +1,7 @@
 // Gmail messages, profile, labels and the auth layer, through the real googleapis
 // gmail client pointed at the fake (SPEC.md §3.1-3.3, 3.5, 3.6, 3.10).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { gmail_v1 } from 'googleapis';
+import type { gmail_v1 } from '@googleapis/gmail';
 import { startFakeGoogle, type FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { connect, cpythonMessage, failure, GMAIL_METADATA, GMAIL_MODIFY, GMAIL_READONLY, spamAssassin } from './helpers.js';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OAuth2Client, type Credentials } from 'google-auth-library';
-import { google, type gmail_v1 } from 'googleapis';
+import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { DEFAULT_CLIENT, type FakeGoogle } from '../../../src/dev/fake-google/index.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:4999/oauth/callback';
@@ -44,7 +44,7 @@ export async function connect(fake: FakeGoogle, email: string, scopes: string[])
   const code = redirect.searchParams.get('code') ?? '';
   const { tokens } = await auth.getToken({ code, codeVerifier });
   auth.setCredentials(tokens);
-  return { auth, gmail: google.gmail({ version: 'v1', auth, rootUrl: fake.gmailRootUrl }), tokens };
+  return { auth, gmail: gmail({ version: 'v1', auth, rootUrl: fake.gmailRootUrl }), tokens };
 }
 
 const CPYTHON_DIR = '/work/shared/corpora/mail/cpython';
