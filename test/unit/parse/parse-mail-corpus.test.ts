@@ -1,18 +1,18 @@
-// Runs every real message of the shared corpora through parseMail: none may throw, and every
+// Runs every real message of the repository's mail fixtures through parseMail: none may throw, and every
 // result must satisfy the ParsedMessage contract (DESIGN.md promise 4).
 
 import { describe, expect, it } from 'vitest';
 import { parseMail } from '../../../src/ingest/parse/index.js';
-import { CORPUS_ROOT, corpusExists, listCorpusFiles, readCorpusMail } from './support/mail-corpus.js';
+import { EXPECTED_CORPUS_MESSAGES, listCorpusFiles, readCorpusMail } from './support/mail-corpus.js';
 import { expectInvariants } from './support/invariants.js';
 
 const LIMITS = { maxAttachmentBytes: 256 * 1024, maxMessageBytes: 25 * 1024 * 1024 };
 const files = listCorpusFiles();
 
-describe('parseMail() on the shared corpora', () => {
-  it('parseMail(): when the tests start, finds the shared mail corpora', () => {
-    expect(corpusExists(), `mail corpora missing at ${CORPUS_ROOT} (see /work/shared/corpora/README.md)`).toBe(true);
-    for (const folder of ['mailparser/', 'postal-mime/', 'enmime/low-quality/', 'cpython/']) {
+describe('parseMail() on the mail fixtures', () => {
+  it('parseMail(): when the tests start, finds every fixture message in the repository', () => {
+    expect(files).toHaveLength(EXPECTED_CORPUS_MESSAGES);
+    for (const folder of ['mailparser/', 'postal-mime/', 'enmime/low-quality/', 'cpython/', 'spamassassin/']) {
       expect(
         files.some((f) => f.startsWith(folder)),
         `no files under ${folder}`,
@@ -31,6 +31,6 @@ describe('parseMail() on the shared corpora', () => {
       const raw = readCorpusMail(file);
       expectInvariants(await parseMail(raw, { maxAttachmentBytes: 1024, maxMessageBytes: 25 * 1024 * 1024 }), raw);
     }
-    expect(files.length).toBeGreaterThan(100);
+    expect(files).toHaveLength(EXPECTED_CORPUS_MESSAGES);
   });
 });

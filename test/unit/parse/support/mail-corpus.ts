@@ -1,34 +1,43 @@
-// Locates the shared real-mail corpora and this repo's own fixtures, so tests name messages by
-// their path under the corpus instead of building absolute paths themselves.
+// Locates the real-mail fixtures copied into this repository (test/fixtures/mail/<source>/,
+// each with its LICENSE and README), so tests name messages by their path under it instead
+// of building paths themselves. Nothing here reads outside the repository.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-/** The corpora live beside the repo (see /work/shared/corpora/README.md); tests run from the repo root. */
-export const CORPUS_ROOT = path.resolve(process.cwd(), '../shared/corpora/mail');
+/** Tests run from the repository root (vitest's root). */
 export const FIXTURE_ROOT = path.resolve(process.cwd(), 'test/fixtures/mail');
+/** The real-mail corpora the parser and ingest tests walk: every source folder of the fixtures. */
+export const CORPUS_ROOT = FIXTURE_ROOT;
+/** How many messages the copied corpora hold; a lost or emptied folder fails the tests that walk them. */
+export const EXPECTED_CORPUS_MESSAGES = 153;
+
+const NOT_MAIL = /(^|\/)(LICENSE|README\.md)$/;
 
 export function corpusExists(): boolean {
   return existsSync(CORPUS_ROOT) && statSync(CORPUS_ROOT).isDirectory();
 }
 
-/** Every file under the corpus, relative to it, sorted; [] when the corpus is missing. */
+/**
+ * Every message file under the fixtures, relative to the root, sorted. Throws when the folder
+ * is missing, so a lost fixture is a failing test, never an empty `it.each`.
+ */
 export function listCorpusFiles(): string[] {
-  return corpusExists()
-    ? walk(CORPUS_ROOT)
-        .map((p) => path.relative(CORPUS_ROOT, p))
-        .sort()
-    : [];
+  if (!corpusExists()) throw new Error(`mail fixtures missing at ${CORPUS_ROOT}: restore test/fixtures/mail from git`);
+  return walk(CORPUS_ROOT)
+    .map((p) => path.relative(CORPUS_ROOT, p))
+    .filter((p) => !NOT_MAIL.test(p))
+    .sort();
 }
 
 export function readCorpusMail(relativePath: string): Buffer {
   const file = path.join(CORPUS_ROOT, relativePath);
-  if (!existsSync(file)) throw new Error(`corpus message ${relativePath} not found under ${CORPUS_ROOT}`);
+  if (!existsSync(file)) throw new Error(`fixture message ${relativePath} not found under ${CORPUS_ROOT}`);
   return readFileSync(file);
 }
 
 export function readFixtureMail(relativePath: string): Buffer {
-  return readFileSync(path.join(FIXTURE_ROOT, relativePath));
+  return readCorpusMail(relativePath);
 }
 
 function walk(dir: string): string[] {
