@@ -76,7 +76,11 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
 /** A new install starts from the starter model; without its corpus package, from an empty one. */
 async function prepareSpamModel(core: Core): Promise<void> {
   const outcome = await ensureStarterModel(core.spam, core.config.spam);
-  if (outcome.status === 'trained') core.log.info({ spam: outcome.spam, ham: outcome.ham, ms: outcome.ms }, 'starter spam model trained');
+  if (outcome.status === 'trained')
+    core.log.info(
+      { spam: outcome.spam, ham: outcome.ham, ms: outcome.ms, countingPeakRssMb: outcome.countingPeakRssMb },
+      'starter spam model trained',
+    );
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
 }
 
