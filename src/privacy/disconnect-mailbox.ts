@@ -104,8 +104,8 @@ function contactsOf(db: Db, mailboxId: number): number[] {
 
 function deleteOrphanContacts(db: Db, ids: number[]): void {
   const del = db.prepare(
-    `DELETE FROM contacts WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM messages WHERE from_contact_id = ?1)
-     AND NOT EXISTS (SELECT 1 FROM tickets WHERE requester_contact_id = ?1)`,
+    `DELETE FROM contacts WHERE id = @id AND NOT EXISTS (SELECT 1 FROM messages WHERE from_contact_id = @id)
+     AND NOT EXISTS (SELECT 1 FROM tickets WHERE requester_contact_id = @id)`,
   );
-  for (const id of ids) del.run(id);
+  for (const id of ids) del.run({ id });
 }

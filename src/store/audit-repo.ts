@@ -88,11 +88,11 @@ export class AuditRepo {
   /** Newest first; `before` is the id the previous page ended at. */
   page(opts: { limit: number; before?: number; action?: string; subjectRef?: string }): AuditView[] {
     return this.db
-      .prepare<[number, string | null, string | null, number], Row>(
-        `SELECT * FROM audit_log WHERE id < ? AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR subject_ref = ?3)
-         ORDER BY id DESC LIMIT ?4`,
+      .prepare<[{ before: number; action: string | null; subject: string | null; limit: number }], Row>(
+        `SELECT * FROM audit_log WHERE id < @before AND (@action IS NULL OR action = @action)
+         AND (@subject IS NULL OR subject_ref = @subject) ORDER BY id DESC LIMIT @limit`,
       )
-      .all(opts.before ?? Number.MAX_SAFE_INTEGER, opts.action ?? null, opts.subjectRef ?? null, opts.limit)
+      .all({ before: opts.before ?? Number.MAX_SAFE_INTEGER, action: opts.action ?? null, subject: opts.subjectRef ?? null, limit: opts.limit })
       .map(toView);
   }
 

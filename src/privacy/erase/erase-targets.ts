@@ -24,8 +24,8 @@ export function selectTargets(db: Db, email: string, scope: EraseScope): void {
       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.id NOT IN (SELECT id FROM temp.erase_message))`);
   db.prepare(
     `INSERT OR IGNORE INTO temp.erase_quarantine SELECT id FROM quarantine
-     WHERE lower(from_address) = ?1 OR instr(lower(CAST(raw AS TEXT)), ?1) > 0 OR instr(lower(subject), ?1) > 0`,
-  ).run(email);
+     WHERE lower(from_address) = @email OR instr(lower(CAST(raw AS TEXT)), @email) > 0 OR instr(lower(subject), @email) > 0`,
+  ).run({ email });
 }
 
 export function dropTargets(db: Db): void {

@@ -24,13 +24,13 @@ const json = (v: unknown): unknown => (typeof v === 'string' && v ? (JSON.parse(
 function messageRows(db: Db, email: string): Row[] {
   const like = `%"${email.replace(/[%_]/g, (c) => `\\${c}`)}"%`;
   return db
-    .prepare<[string, string], Row>(
-      `SELECT m.* FROM messages m WHERE lower(m.from_address) = ?1
-         OR lower(m.to_json) LIKE ?2 ESCAPE '\\' OR lower(m.cc_json) LIKE ?2 ESCAPE '\\'
-         OR m.ticket_id IN (SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.requester_contact_id WHERE c.email = ?1)
+    .prepare<[{ email: string; like: string }], Row>(
+      `SELECT m.* FROM messages m WHERE lower(m.from_address) = @email
+         OR lower(m.to_json) LIKE @like ESCAPE '\\' OR lower(m.cc_json) LIKE @like ESCAPE '\\'
+         OR m.ticket_id IN (SELECT t.id FROM tickets t JOIN contacts c ON c.id = t.requester_contact_id WHERE c.email = @email)
        ORDER BY m.id`,
     )
-    .all(email, like);
+    .all({ email, like });
 }
 
 function messageView(m: Row, attachments: Row[]) {
@@ -97,11 +97,11 @@ export function exportSubject(deps: ExportDeps, rawEmail: string, now = new Date
       };
     });
     const quarantine = db
-      .prepare<[string], Row>(
-        `SELECT * FROM quarantine WHERE lower(from_address) = ?1 OR instr(lower(CAST(raw AS TEXT)), ?1) > 0 OR instr(lower(subject), ?1) > 0
+      .prepare<[{ email: string }], Row>(
+        `SELECT * FROM quarantine WHERE lower(from_address) = @email OR instr(lower(CAST(raw AS TEXT)), @email) > 0 OR instr(lower(subject), @email) > 0
          ORDER BY id`,
       )
-      .all(email)
+      .all({ email })
       .map((q) => {
         const file = `quarantine/${String(q.id)}.eml`;
         files.push({ name: file, data: q.raw as Buffer, mtime: now });

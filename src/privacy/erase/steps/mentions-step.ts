@@ -11,12 +11,12 @@ function escapeRegExp(s: string): string {
 
 /** Rows in `skip` (the erased ones) are not counted: the dry run must count what the real run changes. */
 function redactTable(ctx: EraseContext, table: string, columns: readonly string[], skip: string, dryRun: boolean): number {
-  const hit = columns.map((c) => `instr(lower(COALESCE(${c}, '')), ?1) > 0`).join(' OR ');
+  const hit = columns.map((c) => `instr(lower(COALESCE(${c}, '')), @email) > 0`).join(' OR ');
   const rows = ctx.db
-    .prepare<[string], Record<string, unknown>>(
+    .prepare<[{ email: string }], Record<string, unknown>>(
       `SELECT id, ${columns.join(', ')} FROM ${table} WHERE (${hit}) AND id NOT IN (SELECT id FROM ${skip})`,
     )
-    .all(ctx.email);
+    .all({ email: ctx.email });
   if (dryRun) return rows.length;
   const pattern = new RegExp(escapeRegExp(ctx.email), 'gi');
   const update = ctx.db.prepare(`UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);

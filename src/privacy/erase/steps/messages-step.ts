@@ -15,12 +15,12 @@ export const messagesStep: EraseStep = {
       .map((r) => r.ticket_id);
     const removed = ctx.db.prepare('DELETE FROM messages WHERE id IN (SELECT id FROM temp.erase_message)').run().changes;
     const refit = ctx.db.prepare(
-      `UPDATE tickets SET message_count = (SELECT COUNT(*) FROM messages WHERE ticket_id = ?1),
-         subject = COALESCE((SELECT subject FROM messages WHERE ticket_id = ?1 ORDER BY received_at, id LIMIT 1), ''),
-         requester_contact_id = (SELECT from_contact_id FROM messages WHERE ticket_id = ?1 ORDER BY received_at, id LIMIT 1)
-       WHERE id = ?1`,
+      `UPDATE tickets SET message_count = (SELECT COUNT(*) FROM messages WHERE ticket_id = @ticket),
+         subject = COALESCE((SELECT subject FROM messages WHERE ticket_id = @ticket ORDER BY received_at, id LIMIT 1), ''),
+         requester_contact_id = (SELECT from_contact_id FROM messages WHERE ticket_id = @ticket ORDER BY received_at, id LIMIT 1)
+       WHERE id = @ticket`,
     );
-    for (const id of touched) refit.run(id);
+    for (const id of touched) refit.run({ ticket: id });
     return removed;
   },
 };
