@@ -10,16 +10,7 @@ import { Transform } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { Db } from '../store/database.js';
 import { IntakeError } from '../errors/intake-error.js';
-import {
-  TAG_BYTES,
-  decodePrelude,
-  encodePrelude,
-  fileKey,
-  keyIdOf,
-  pickKey,
-  type BackupHeader,
-  type BackupKey,
-} from './backup-format.js';
+import { TAG_BYTES, decodePrelude, encodePrelude, fileKey, keyIdOf, pickKey, type BackupHeader, type BackupKey } from './backup-format.js';
 
 export interface BackupSummary {
   file: string;

@@ -48,7 +48,8 @@ export function encodePrelude(header: BackupHeader): Buffer {
 export type PreludeResult = { ok: true; header: BackupHeader; length: number } | { ok: false; problem: string };
 
 export function decodePrelude(head: Buffer): PreludeResult {
-  if (head.length < 12 || !head.subarray(0, 8).equals(MAGIC)) return { ok: false, problem: 'not an Intake backup file (wrong magic bytes)' };
+  if (head.length < 12 || !head.subarray(0, 8).equals(MAGIC))
+    return { ok: false, problem: 'not an Intake backup file (wrong magic bytes)' };
   const len = head.readUInt32BE(8);
   if (len > 64 * 1024 || head.length < 12 + len) return { ok: false, problem: 'the backup header is truncated or malformed' };
   try {

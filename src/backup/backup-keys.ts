@@ -13,7 +13,10 @@ export function backupKeys(config: Config): BackupKey[] {
   if (config.secrets.backupKey) {
     const k = Buffer.from(config.secrets.backupKey.trim(), 'base64');
     if (k.length !== 32) {
-      throw new IntakeError('INTAKE_ERR_BACKUP', 'INTAKE_BACKUP_KEY must be base64 of 32 random bytes; generate one with `openssl rand -base64 32`');
+      throw new IntakeError(
+        'INTAKE_ERR_BACKUP',
+        'INTAKE_BACKUP_KEY must be base64 of 32 random bytes; generate one with `openssl rand -base64 32`',
+      );
     }
     keys.push({ source: 'backup-key', key: k });
   }

@@ -9,7 +9,10 @@ import type { BackupKey } from './backup-format.js';
 const NAME = /^intake-\d{8}T\d{6}Z\.ibak$/;
 
 export function backupFileName(now: Date): string {
-  return `intake-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}.ibak`;
+  return `intake-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')}.ibak`;
 }
 
 /** Backups beyond the newest `keep`, oldest first; files not named by Intake are never chosen. */
@@ -18,7 +21,13 @@ export function backupsToDelete(names: readonly string[], keep: number): string[
   return ours.slice(0, Math.max(0, ours.length - keep));
 }
 
-export async function scheduledBackup(db: Db, dir: string, keep: number, key: BackupKey, now = new Date()): Promise<{ summary: BackupSummary; deleted: string[] }> {
+export async function scheduledBackup(
+  db: Db,
+  dir: string,
+  keep: number,
+  key: BackupKey,
+  now = new Date(),
+): Promise<{ summary: BackupSummary; deleted: string[] }> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const summary = await createBackup(db, join(dir, backupFileName(now)), key, now);
   const deleted = backupsToDelete(readdirSync(dir), keep);

@@ -24,7 +24,10 @@ type Run = (privacy: PrivacyService, args: string[], ctx: CliContext) => number;
 async function withPrivacy(ctx: CliContext, args: string[], run: Run): Promise<number> {
   const config = loadOrExplain(ctx);
   if (!config) return EXIT_USAGE;
-  const core: Core = buildCore(config, createLogger({ level: 'warn', destination: process.stderr, addresses: config.privacy.logAddresses }));
+  const core: Core = buildCore(
+    config,
+    createLogger({ level: 'warn', destination: process.stderr, addresses: config.privacy.logAddresses }),
+  );
   try {
     return run(buildPrivacyService(core), args, ctx);
   } catch (err) {
@@ -46,7 +49,8 @@ const erase: Run = (privacy, args, ctx) => {
   const receipt = privacy.erase({ email, scope, dryRun: hasFlag(args, '--dry-run'), actor: 'cli' });
   ctx.out.write(`${receipt.dryRun ? 'would erase' : 'erased'} (subject ${receipt.subjectRef}, scope ${receipt.scope}):\n`);
   for (const [name, n] of Object.entries(receipt.counts)) ctx.out.write(`  ${name.padEnd(18)} ${String(n).padStart(7)}\n`);
-  if (!receipt.dryRun) ctx.out.write(`receipt: audit entry ${receipt.auditId}${receipt.walTruncated ? '' : '; WAL busy, checkpoint pending'}\n`);
+  if (!receipt.dryRun)
+    ctx.out.write(`receipt: audit entry ${receipt.auditId}${receipt.walTruncated ? '' : '; WAL busy, checkpoint pending'}\n`);
   return EXIT_OK;
 };
 

@@ -42,7 +42,11 @@ export function startBackups(core: Core): void {
   const key = sealingKey(backupKeys(core.config));
   every(core, 'backups', intervalHours, false, async () => {
     const { summary, deleted } = await scheduledBackup(core.db, dir, keep, key);
-    core.audit.record({ actor: 'scheduler', action: 'backup.created', detail: { bytes: summary.bytes, keyId: summary.header.keyId, rotated: deleted.length } });
+    core.audit.record({
+      actor: 'scheduler',
+      action: 'backup.created',
+      detail: { bytes: summary.bytes, keyId: summary.header.keyId, rotated: deleted.length },
+    });
     core.log.info({ file: summary.file, bytes: summary.bytes, rotated: deleted.length }, 'backup written');
   });
 }

@@ -27,7 +27,12 @@ export function registerTokenRoutes(app: FastifyInstance, verifyToken: TokenVeri
     const body = parseOr400(createBody, request.body, reply, 'body');
     if (!body) return reply;
     const { token, info } = tokens.create({ name: body.name, scope: body.scope, createdBy: actorOf(request) });
-    audit.record({ actor: actorOf(request), action: 'api_token.created', subjectRef: `api_token:${info.id}`, detail: { scope: info.scope } });
+    audit.record({
+      actor: actorOf(request),
+      action: 'api_token.created',
+      subjectRef: `api_token:${info.id}`,
+      detail: { scope: info.scope },
+    });
     request.log.info({ tokenId: info.id, scope: info.scope }, 'api token created');
     return reply.code(201).send({ ...info, token });
   });

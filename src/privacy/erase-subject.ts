@@ -76,5 +76,14 @@ export function eraseSubject(deps: EraseDeps, req: EraseRequest): EraseReceipt {
     .immediate();
   const walTruncated = req.dryRun ? true : checkpointTruncate(deps.db);
   if (!req.dryRun) deps.log.info({ subjectRef, scope: req.scope, counts: result.counts, walTruncated }, 'data subject erased');
-  return { subjectRef, scope: req.scope, dryRun: req.dryRun, counts: result.counts, at: at.toISOString(), actor: req.actor, auditId: result.auditId, walTruncated };
+  return {
+    subjectRef,
+    scope: req.scope,
+    dryRun: req.dryRun,
+    counts: result.counts,
+    at: at.toISOString(),
+    actor: req.actor,
+    auditId: result.auditId,
+    walTruncated,
+  };
 }

@@ -92,7 +92,12 @@ export class AuditRepo {
         `SELECT * FROM audit_log WHERE id < @before AND (@action IS NULL OR action = @action)
          AND (@subject IS NULL OR subject_ref = @subject) ORDER BY id DESC LIMIT @limit`,
       )
-      .all({ before: opts.before ?? Number.MAX_SAFE_INTEGER, action: opts.action ?? null, subject: opts.subjectRef ?? null, limit: opts.limit })
+      .all({
+        before: opts.before ?? Number.MAX_SAFE_INTEGER,
+        action: opts.action ?? null,
+        subject: opts.subjectRef ?? null,
+        limit: opts.limit,
+      })
       .map(toView);
   }
 
@@ -138,7 +143,9 @@ export class AuditRepo {
       const firstKept = this.db.prepare<[number], { id: number }>('SELECT MIN(id) AS id FROM audit_log WHERE at >= ?').get(cutoff)?.id;
       const limit = firstKept ?? Number.MAX_SAFE_INTEGER;
       const last = this.db
-        .prepare<[number], { id: number; row_hash: string | null }>('SELECT id, row_hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1')
+        .prepare<[number], { id: number; row_hash: string | null }>(
+          'SELECT id, row_hash FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1',
+        )
         .get(limit);
       if (!last?.row_hash) return 0;
       const removed = this.db.prepare('DELETE FROM audit_log WHERE id <= ?').run(last.id).changes;

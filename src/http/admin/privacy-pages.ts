@@ -102,10 +102,17 @@ export function auditPage(csrf: string, entries: AuditView[], verdict: AuditVerd
 export function inventoryPage(csrf: string): string {
   const cards = DATA_INVENTORY.map((t) => {
     const cols = Object.entries(t.columns)
-      .map(([c, v]) => `<dt>${v.personal === 'yes' ? `<strong>${escapeHtml(c)}</strong>` : escapeHtml(c)}</dt><dd>${escapeHtml(v.what)}</dd>`)
+      .map(
+        ([c, v]) => `<dt>${v.personal === 'yes' ? `<strong>${escapeHtml(c)}</strong>` : escapeHtml(c)}</dt><dd>${escapeHtml(v.what)}</dd>`,
+      )
       .join('');
     return `<details class="card" id="inventory-${escapeHtml(t.table)}"><summary><strong>${escapeHtml(t.table)}</strong>: ${escapeHtml(t.why)}</summary>
 <dl><dt>How long</dt><dd>${escapeHtml(t.howLong)}</dd><dt>How deleted</dt><dd>${escapeHtml(t.howDeleted)}</dd></dl><dl>${cols}</dl></details>`;
   }).join('');
-  return frame('Data inventory', '/admin/inventory', csrf, `<p class="muted">What Intake stores, why, for how long, and how it is deleted. Personal data in bold.</p>${cards}`);
+  return frame(
+    'Data inventory',
+    '/admin/inventory',
+    csrf,
+    `<p class="muted">What Intake stores, why, for how long, and how it is deleted. Personal data in bold.</p>${cards}`,
+  );
 }

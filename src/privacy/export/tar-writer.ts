@@ -60,7 +60,11 @@ export function readTar(archive: Buffer): Map<string, Buffer> {
 
 /** A file name safe inside the archive: no directories, no control characters, bounded length. */
 export function safeEntryName(prefix: string, filename: string): string {
-  const clean = filename.replace(/[\\/\0-\x1f\x7f]/g, '_').replace(/^\.+/, '_') || 'file';
+  const clean =
+    [...filename]
+      .map((ch) => (ch === '/' || ch === '\\' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? '_' : ch))
+      .join('')
+      .replace(/^\.+/, '_') || 'file';
   const room = 100 - Buffer.byteLength(prefix, 'utf8');
   let out = clean;
   while (Buffer.byteLength(out, 'utf8') > room) out = out.slice(0, -1);

@@ -37,10 +37,20 @@ describe('encrypted backups', () => {
     closers.push(() => t.close());
     expect(await t.connect(MAILBOX)).toBe(200);
     const db = t.daemon.db;
-    expect(countMessages(await waitFor(() => db, (d) => countMessages(d) >= 100))).toBeGreaterThanOrEqual(100);
+    expect(
+      countMessages(
+        await waitFor(
+          () => db,
+          (d) => countMessages(d) >= 100,
+        ),
+      ),
+    ).toBeGreaterThanOrEqual(100);
 
     // What was committed before the backup began.
-    const before = db.prepare('SELECT ticket_id AS ticketId, provider_message_id AS pmid FROM messages').all() as { ticketId: number; pmid: string }[];
+    const before = db.prepare('SELECT ticket_id AS ticketId, provider_message_id AS pmid FROM messages').all() as {
+      ticketId: number;
+      pmid: string;
+    }[];
     expect(before.length).toBeLessThan(TOTAL);
     const out = join(mkdtempSync(join(tmpdir(), 'intake-backup-')), 'intake.ibak');
     const backup = await runIntake(['backup', '--out', out], cliEnv(t));
@@ -84,14 +94,24 @@ describe('encrypted backups', () => {
     const check = new Database(file, { readonly: true });
     const snapshot = countMessages(check);
     expect(snapshot).toBeGreaterThanOrEqual(before.length);
-    expect(check.prepare('SELECT COUNT(*) AS n FROM tickets t WHERE message_count != (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)').get()).toEqual({ n: 0 });
-    expect(check.prepare('SELECT COUNT(*) AS n FROM messages m WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id)').get()).toEqual({ n: 0 });
+    expect(
+      check
+        .prepare('SELECT COUNT(*) AS n FROM tickets t WHERE message_count != (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)')
+        .get(),
+    ).toEqual({ n: 0 });
+    expect(
+      check.prepare('SELECT COUNT(*) AS n FROM messages m WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id)').get(),
+    ).toEqual({ n: 0 });
     check.close();
 
     const config: Config = { ...t.config, dataDir: restoredDir, database: { file }, http: { ...t.config.http, port: await freePort() } };
     const d2: Daemon = await startDaemon(config, testLogger('restored'));
     closers.push(() => d2.close());
-    const done = await waitFor(() => countMessages(d2.db), (n) => n >= TOTAL, 120_000);
+    const done = await waitFor(
+      () => countMessages(d2.db),
+      (n) => n >= TOTAL,
+      120_000,
+    );
     expect(done).toBe(TOTAL);
     expect(d2.db.prepare('SELECT COUNT(DISTINCT provider_message_id) AS n FROM messages').get()).toEqual({ n: TOTAL });
     expect(d2.db.prepare('SELECT COUNT(*) AS n FROM tickets').get()).toEqual({ n: TOTAL });

@@ -105,7 +105,15 @@ describe('erasing a data subject', () => {
       body: JSON.stringify({ email: ALICE, dryRun: true }),
     });
     expect(dry.status).toBe(200);
-    expect(dry.body.counts).toMatchObject({ tickets: 2, messages: 2, attachments: 1, quarantined: 1, contacts: 1, spamLearned: 2, mentionsRedacted: 1 });
+    expect(dry.body.counts).toMatchObject({
+      tickets: 2,
+      messages: 2,
+      attachments: 1,
+      quarantined: 1,
+      contacts: 1,
+      spamLearned: 2,
+      mentionsRedacted: 1,
+    });
     expect(rows(t, 'SELECT COUNT(*) AS n FROM messages')[0]).toEqual({ n: 43 });
 
     const res = await t.api<{ counts: Record<string, number>; subjectRef: string; auditId: number; walTruncated: boolean }>(
@@ -192,7 +200,10 @@ describe('erasing a data subject', () => {
     expect(bad.body.error.message).toContain('customer@example.com');
     const unknownScope = await t.api('/api/privacy/erase', { method: 'POST', body: JSON.stringify({ email: ALICE, scope: 'everything' }) });
     expect(unknownScope.status).toBe(400);
-    const agent = await t.api<{ token: string }>('/api/tokens', { method: 'POST', body: JSON.stringify({ name: 'agents', scope: 'agent' }) });
+    const agent = await t.api<{ token: string }>('/api/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'agents', scope: 'agent' }),
+    });
     expect(agent.status).toBe(201);
     const refused = await t.api('/api/privacy/erase', {
       method: 'POST',

@@ -23,7 +23,13 @@ const carol = [
     lines: ['Which porcupine saddle fits a small pony?'],
     attachmentLines: ['Pony measurements: withers ninety-one centimetres'],
   }),
-  seedMail({ n: 22, from: CAROL, to: MAILBOX, subject: 'Refund for marzipan hamper', lines: ['The marzipan hamper was stale on arrival.'] }),
+  seedMail({
+    n: 22,
+    from: CAROL,
+    to: MAILBOX,
+    subject: 'Refund for marzipan hamper',
+    lines: ['The marzipan hamper was stale on arrival.'],
+  }),
 ];
 const dan = seedMail({ n: 23, from: DAN, to: MAILBOX, subject: 'Dan asks about anchovy tins', lines: ['Anchovy tins arrived dented.'] });
 
@@ -67,7 +73,9 @@ describe('exporting what is held about an address', () => {
       raw: held,
     });
     const carolMessage = (db.prepare('SELECT id FROM messages WHERE subject = ?').get(carol[1]!.subject) as { id: number }).id;
-    expect((await t.api(`/api/messages/${carolMessage}/verdict`, { method: 'PUT', body: JSON.stringify({ verdict: 'ham' }) })).status).toBe(200);
+    expect((await t.api(`/api/messages/${carolMessage}/verdict`, { method: 'PUT', body: JSON.stringify({ verdict: 'ham' }) })).status).toBe(
+      200,
+    );
 
     const res = await fetch(`${t.daemon.url}/api/privacy/export?email=${encodeURIComponent(CAROL.toUpperCase())}`, {
       headers: { authorization: `Bearer ${t.apiToken}` },

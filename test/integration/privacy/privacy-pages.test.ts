@@ -18,7 +18,10 @@ describe('the privacy admin pages', () => {
 
   it('pages: erase shows the counts, refuses a mismatched confirmation, erases on a matching one; retention, audit and inventory render', async () => {
     fake = await startTestFake();
-    fake.deliver(MAILBOX, seedMail({ n: 31, from: ERIN, to: MAILBOX, subject: 'Erin asks about a lost parcel', lines: ['Where is it?'] }).raw);
+    fake.deliver(
+      MAILBOX,
+      seedMail({ n: 31, from: ERIN, to: MAILBOX, subject: 'Erin asks about a lost parcel', lines: ['Where is it?'] }).raw,
+    );
     t = await startTestDaemon(fake);
     expect(await t.connect(MAILBOX)).toBe(200);
     const db = t.daemon.db;

@@ -18,8 +18,9 @@ const policy = { quarantineDays: 30, closedTicketDays: 90, suppressedDays: 30, a
 
 function mailbox(db: Db, email: string, state: string, updatedAt: number): number {
   return Number(
-    db.prepare("INSERT INTO mailboxes (email, state, scopes, created_at, updated_at) VALUES (?, ?, '', ?, ?)").run(email, state, updatedAt, updatedAt)
-      .lastInsertRowid,
+    db
+      .prepare("INSERT INTO mailboxes (email, state, scopes, created_at, updated_at) VALUES (?, ?, '', ?, ?)")
+      .run(email, state, updatedAt, updatedAt).lastInsertRowid,
   );
 }
 
@@ -125,10 +126,16 @@ describe('retention with a fake clock', () => {
     const real = privacy.retention({ dryRun: false, actor: 'cli', now: NOW });
     expect({ ...real, dryRun: true }).toEqual(dry);
 
-    const left = db.prepare('SELECT id FROM tickets ORDER BY id').all().map((r) => (r as { id: number }).id);
+    const left = db
+      .prepare('SELECT id FROM tickets ORDER BY id')
+      .all()
+      .map((r) => (r as { id: number }).id);
     expect(left).toEqual([recentClosed, oldOpen, left[2]]);
     expect(left).not.toContain(expiredClosed);
-    expect(db.prepare('SELECT email FROM mailboxes ORDER BY id').all()).toEqual([{ email: 'live@example.com' }, { email: 'grace@example.com' }]);
+    expect(db.prepare('SELECT email FROM mailboxes ORDER BY id').all()).toEqual([
+      { email: 'live@example.com' },
+      { email: 'grace@example.com' },
+    ]);
     expect(db.prepare('SELECT provider_message_id AS p FROM quarantine').all()).toEqual([{ p: 'q2' }]);
     expect(count(db, "SELECT COUNT(*) AS n FROM contacts WHERE email IN ('person1@customer.example', 'person4@customer.example')")).toBe(0);
     expect(count(db, 'SELECT COUNT(*) AS n FROM contacts')).toBe(3);

@@ -13,7 +13,14 @@ function chain(n: number): { rows: ChainRow[]; head: ChainHead } {
     prev = hash;
   }
   const last = rows.at(-1) as ChainRow;
-  const head = { headId: last.id, headHash: last.rowHash as string, headMac: pointMac(KEY, 'head', last.id, last.rowHash as string), anchorId: 0, anchorHash: '', anchorMac: '' };
+  const head = {
+    headId: last.id,
+    headHash: last.rowHash as string,
+    headMac: pointMac(KEY, 'head', last.id, last.rowHash as string),
+    anchorId: 0,
+    anchorHash: '',
+    anchorMac: '',
+  };
   return { rows, head };
 }
 
@@ -52,7 +59,12 @@ describe('verifyChain()', () => {
     const { rows, head } = chain(5);
     const purged = rows.splice(0, 2);
     const last = purged.at(-1) as ChainRow;
-    const anchored = { ...head, anchorId: last.id, anchorHash: last.rowHash as string, anchorMac: pointMac(KEY, 'anchor', last.id, last.rowHash as string) };
+    const anchored = {
+      ...head,
+      anchorId: last.id,
+      anchorHash: last.rowHash as string,
+      anchorMac: pointMac(KEY, 'anchor', last.id, last.rowHash as string),
+    };
     expect(verifyChain(KEY, rows, anchored)).toEqual([]);
     expect(verifyChain(KEY, rows, head)).toEqual([{ kind: 'missing_before', id: 3 }]);
   });

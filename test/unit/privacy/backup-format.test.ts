@@ -22,7 +22,10 @@ describe('backup file format', () => {
   });
 
   it('decodePrelude(): when the file is not a backup, says so', () => {
-    expect(decodePrelude(Buffer.from('SQLite format 3\0 and more bytes'))).toEqual({ ok: false, problem: 'not an Intake backup file (wrong magic bytes)' });
+    expect(decodePrelude(Buffer.from('SQLite format 3\0 and more bytes'))).toEqual({
+      ok: false,
+      problem: 'not an Intake backup file (wrong magic bytes)',
+    });
   });
 
   it('pickKey(): when only the secret key is configured for a backup-key file, finds none', () => {
@@ -39,7 +42,13 @@ describe('backup rotation', () => {
   });
 
   it('backupsToDelete(): keeps the newest N of its own files and never touches others', () => {
-    const names = ['intake-20270103T000000Z.ibak', 'notes.txt', 'intake-20270101T000000Z.ibak', 'intake-20270102T000000Z.ibak', 'intake-x.ibak'];
+    const names = [
+      'intake-20270103T000000Z.ibak',
+      'notes.txt',
+      'intake-20270101T000000Z.ibak',
+      'intake-20270102T000000Z.ibak',
+      'intake-x.ibak',
+    ];
     expect(backupsToDelete(names, 2)).toEqual(['intake-20270101T000000Z.ibak']);
     expect(backupsToDelete(names, 5)).toEqual([]);
   });

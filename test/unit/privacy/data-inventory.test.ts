@@ -8,10 +8,12 @@ import { DATA_INVENTORY, inventoryMarkdown } from '../../../src/privacy/data-inv
 function schema(): Map<string, string[]> {
   const db = new Database(':memory:');
   migrate(db, readMigrations('src/store/migrations'));
-  const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[];
-  const out = new Map(tables.map((t) => [t.name, (db.prepare(`PRAGMA table_info("${t.name}")`).all() as { name: string }[]).map((c) => c.name)]));
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
+    name: string;
+  }[];
+  const out = new Map(
+    tables.map((t) => [t.name, (db.prepare(`PRAGMA table_info("${t.name}")`).all() as { name: string }[]).map((c) => c.name)]),
+  );
   db.close();
   return out;
 }
@@ -25,7 +27,11 @@ describe('the data inventory', () => {
       for (const c of columns) if (!entry || !(c in entry.columns)) missing.push(`${table}.${c}`);
     }
     expect(missing, 'add these to src/privacy/data-inventory.ts (what, why, how long, how deleted)').toEqual([]);
-    const stale = DATA_INVENTORY.flatMap((t) => Object.keys(t.columns).filter((c) => !actual.get(t.table)?.includes(c)).map((c) => `${t.table}.${c}`));
+    const stale = DATA_INVENTORY.flatMap((t) =>
+      Object.keys(t.columns)
+        .filter((c) => !actual.get(t.table)?.includes(c))
+        .map((c) => `${t.table}.${c}`),
+    );
     expect(stale, 'the inventory names columns no migration creates').toEqual([]);
   });
 

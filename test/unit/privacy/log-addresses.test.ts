@@ -13,7 +13,8 @@ describe('addresses in log lines', () => {
     log.info({ email: 'Ann@Example.com', to: [{ address: 'bo@example.org', name: 'Bo' }], mailboxId: 3 }, 'mail for cy@example.net');
     log.error({ err: new Error('cannot deliver to dee@example.com') }, 'failed');
     const out = text();
-    for (const a of ['ann@example.com', 'Ann@Example.com', 'bo@example.org', 'cy@example.net', 'dee@example.com']) expect(out).not.toContain(a);
+    for (const a of ['ann@example.com', 'Ann@Example.com', 'bo@example.org', 'cy@example.net', 'dee@example.com'])
+      expect(out).not.toContain(a);
     expect(out).toMatch(/"email":"addr~[0-9a-f]{24}"/);
     expect(out).toContain('"mailboxId":3');
     expect(out).toContain('"name":"Bo"');

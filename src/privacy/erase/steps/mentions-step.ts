@@ -22,7 +22,10 @@ function redactTable(ctx: EraseContext, table: string, columns: readonly string[
   const update = ctx.db.prepare(`UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
   for (const row of rows) {
     const next: Record<string, unknown> = { id: row.id };
-    for (const c of columns) next[c] = typeof row[c] === 'string' ? (row[c] as string).replace(pattern, '[erased]') : row[c];
+    for (const c of columns) {
+      const value = row[c];
+      next[c] = typeof value === 'string' ? value.replace(pattern, '[erased]') : value;
+    }
     update.run(next);
   }
   return rows.length;
