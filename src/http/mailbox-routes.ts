@@ -32,7 +32,11 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
   app.post('/api/mailboxes/connect', { preHandler: admin }, async (request, reply) => {
     const body = parseOr400(connectBody, request.body, reply, 'body');
     if (!body) return reply;
-    const authUrl = await deps.connector.begin({ source: body.source, loginHint: body.loginHint });
+    const authUrl = await deps.connector.begin({
+      source: body.source,
+      loginHint: body.loginHint,
+      actor: apiActor(request, deps.tokenActor),
+    });
     return { authUrl, expiresInSeconds: 600 };
   });
 

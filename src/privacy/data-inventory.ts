@@ -227,6 +227,7 @@ export const DATA_INVENTORY: readonly TableInventory[] = [
       nonce: no('state nonce'),
       verifier_cipher: no('sealed PKCE verifier'),
       session_ref: pseudo('admin session that started it'),
+      actor: pseudo('admin:<id> or api_token:<id> that started it (named in the audit entry)'),
       source: no('gmail or imap'),
       scopes: no('scopes asked for'),
       created_at: no('started at'),

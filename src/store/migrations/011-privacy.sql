@@ -27,6 +27,10 @@ CREATE TABLE audit_chain (
   updated_at   INTEGER NOT NULL DEFAULT 0
 );
 
+-- Who started a consent (admin:<id>, api_token:<id>), so the audit entry of the connection
+-- it completes names them.
+ALTER TABLE oauth_states ADD COLUMN actor TEXT;
+
 -- Events about no ticket (privacy.erased) say what they are about here, as JSON without
 -- personal data (ticket ids, counts, the keyed subject hash).
 ALTER TABLE outbox ADD COLUMN detail TEXT;

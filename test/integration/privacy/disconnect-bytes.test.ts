@@ -54,5 +54,10 @@ describe('deleting a mailbox with its tickets', () => {
     expect(findInFiles(db.name, [keptMail.subject]).length).toBeGreaterThan(0);
     const audit = db.prepare("SELECT actor FROM audit_log WHERE action = 'mailbox.deleted'").all();
     expect(audit).toEqual([{ actor: 'api_token:bootstrap' }]);
+    // The connections are audited under the token that started the consent.
+    expect(db.prepare("SELECT actor FROM audit_log WHERE action = 'mailbox.connected'").all()).toEqual([
+      { actor: 'api_token:bootstrap' },
+      { actor: 'api_token:bootstrap' },
+    ]);
   });
 });
