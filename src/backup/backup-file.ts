@@ -3,7 +3,7 @@
 // streams it back, and only a file whose tag checks and whose SQLite passes
 // integrity_check is accepted.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -29,6 +29,8 @@ export async function createBackup(db: Db, out: string, key: BackupKey, now = ne
   const plain = `${out}.plain-${randomBytes(4).toString('hex')}`;
   const partial = `${out}.partial`;
   try {
+    // The plaintext copy exists only for the moment it takes to encrypt it, readable by us alone.
+    writeFileSync(plain, '', { mode: 0o600 });
     // One big step: the copy finishes in one read transaction, so a busy writer cannot make it restart forever.
     await db.backup(plain, { progress: ({ totalPages }) => Math.max(totalPages, 1000) });
     const salt = randomBytes(16);
