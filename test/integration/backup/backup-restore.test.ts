@@ -124,5 +124,6 @@ describe('encrypted backups', () => {
       const view = (await res.json()) as TicketView;
       expect(view.messages.map((m) => m.providerMessageId).sort()).toEqual(pmids.sort());
     }
-  });
+    // Two daemons ingest 1,000 messages between them on a shared two-core machine.
+  }, 300_000);
 });
