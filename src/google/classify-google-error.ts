@@ -100,17 +100,8 @@ const LIMIT_REASONS = new Set([
   'variableTermLimitExceeded',
   'variableTermExpiredDailyExceeded',
 ]);
-// 403s that an operator or Workspace admin has to lift (enable the API, allow the app).
-// The `...Unreg` limits mean the call carried no registered project: configuration, not load.
-const FORBIDDEN_REASONS = new Set([
-  'accessNotConfigured',
-  'domainPolicy',
-  'forbidden',
-  'accountDisabled',
-  'dailyLimitExceededUnreg',
-  'rateLimitExceededUnreg',
-  'userRateLimitExceededUnreg',
-]);
+// Every other 403 (accessNotConfigured, domainPolicy, forbidden, the `...Unreg` limits that
+// mean no registered project) needs an operator or Workspace admin: INTAKE_ERR_GOOGLE_FORBIDDEN.
 const OAUTH_CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'deleted_client']);
 
 export function classifyGoogleError(err: unknown): IntakeError {
