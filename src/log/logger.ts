@@ -1,6 +1,7 @@
 // The one root pino logger. All redaction happens here, so no module can leak a token,
 // secret, cookie or mail body into a log line by passing the wrong object.
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { redactUrl } from './redact-url.js';
 
 export type { Logger } from 'pino';
 
@@ -63,11 +64,31 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { service: 'intake' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { err: serializeError },
+      // fastify merges these over its own: every request line carries the redacted URL.
+      serializers: { err: serializeError, req: serializeRequest },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination ?? pino.destination({ sync: false }),
   );
+}
+
+interface RequestLike {
+  method?: string;
+  url?: string;
+  hostname?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** fastify's request fields, with the secret-bearing query parameters of the URL redacted. */
+function serializeRequest(req: RequestLike): Record<string, unknown> {
+  return {
+    method: req.method,
+    url: typeof req.url === 'string' ? redactUrl(req.url) : req.url,
+    host: req.hostname,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }
 
 /**
