@@ -95,7 +95,7 @@ beforeAll(async () => {
       spamInputFromRaw(rawMessage({ from: `Customer ${i} <c${i}@customer${i}.example>`, subject, body })),
     ),
   );
-}, 120_000);
+}, 300_000);
 afterAll(() => t.close());
 
 let testSplitHam: SpamInput[] = [];
@@ -107,7 +107,7 @@ beforeAll(async () => {
   const hamFiles = test.filter((e) => e.label === 'ham');
   expect(hamFiles.length).toBeGreaterThan(700);
   testSplitHam = await Promise.all(hamFiles.map(async (e) => spamInputFromRaw(await readFile(e.file))));
-}, 120_000);
+}, 300_000);
 
 describe('agent feedback on a new campaign', () => {
   it('before any mark, the starter model catches almost none of the campaign, and business mail is not spam', () => {

@@ -64,7 +64,7 @@ beforeAll(async () => {
   filter = new SpamFilter(t.db, defaultSpamOptions());
   expect((await ensureStarterModel(filter, { starterModel: true })).status).toBe('trained');
   ham = await Promise.all(Array.from({ length: HAM_COUNT }, (_, i) => spamInputFromRaw(hamMessage(i))));
-}, 120_000);
+}, 300_000);
 afterAll(() => t.close());
 
 describe('one mark without collateral', () => {
