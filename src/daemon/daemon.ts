@@ -14,6 +14,8 @@ import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
 import { syncMailbox } from '../sync/sync-mailbox.js';
 import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
+import { htmlPresenter } from '../ingest/body/present-html.js';
+import { mailHttpDeps } from './mail-wiring.js';
 import { ingestMessage, type IngestDeps, type IngestResult } from '../ingest/ingest-message.js';
 import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
 import { buildServer } from '../http/build-server.js';
@@ -100,6 +102,7 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
     spam: new FilterSpamCheck(core.spam, core.config.ingest.maxMessageBytes),
     limits: core.config.ingest,
     log: core.log.child({ module: 'ingest' }),
+    mail: core.mail,
   };
   const recovered = core.queue.recoverInterrupted();
   if (recovered > 0) core.log.warn({ recovered }, 'jobs interrupted by the previous run will run again');
@@ -171,7 +174,8 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isS
       db: core.db,
       metrics,
       mailboxes: core.mailboxes,
-      tickets: new TicketQuery(core.db),
+      tickets: new TicketQuery(core.db, htmlPresenter(config.html)),
+      mail: mailHttpDeps(core),
       queue: core.queue,
       connector,
       verifyToken: buildTokenVerifier(core, admin),
