@@ -8,6 +8,9 @@ export const GMAIL_UNITS = {
   messagesGet: 5,
   historyList: 2,
   messagesModify: 5,
+  messagesBatchModify: 50,
+  labelsList: 1,
+  labelsCreate: 5,
 } as const;
 
 export class QuotaLimiter {
