@@ -36,11 +36,15 @@ function quoteStart(lines: string[]): number | null {
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
     if (line === '') continue;
-    if (SEPARATOR.some((r) => r.test(line))) return i;
-    if (ATTRIBUTION.some((r) => r.test(line))) return i;
+    // Cheap first-character and last-character tests keep the regexes off ordinary lines.
+    const c = line.charCodeAt(0) | 0x20;
+    if ((c === 0x2d || c === 0x7f || c === 0x62) && SEPARATOR.some((r) => r.test(line))) return i;
+    if (line.endsWith(':') && ATTRIBUTION.some((r) => r.test(line))) return i;
     // Gmail wraps a long attribution over two lines.
-    const joined = `${line} ${(lines[i + 1] ?? '').trim()}`;
-    if (/^(on|am|le|el)\b/i.test(line) && ATTRIBUTION.some((r) => r.test(joined))) return i;
+    if (/^(on|am|le|el)\b/i.test(line)) {
+      const joined = `${line} ${(lines[i + 1] ?? '').trim()}`;
+      if (joined.endsWith(':') && ATTRIBUTION.some((r) => r.test(joined))) return i;
+    }
     if (HEADER_FROM.test(line) && lines.slice(i + 1, i + 4).some((l) => HEADER_SENT.test(l.trim()))) return i;
   }
   return trailingQuoteBlock(lines);
