@@ -123,7 +123,7 @@ describe('classifyMachineMail()', () => {
 
   it('classifyMachineMail(): when the fixture bounces from Fastmail and SES arrive, finds bounce', async () => {
     for (const file of ['postal-mime/bounce.eml', 'mailparser/delivery-status.eml']) {
-      expect((await classifyMachineMail(await parseMail(readFixtureMail(file), LIMITS), MAILBOX, defaults()))?.class).toBe('bounce');
+      expect(classifyMachineMail(await parseMail(readFixtureMail(file), LIMITS), MAILBOX, defaults())?.class).toBe('bounce');
     }
   });
 
