@@ -20,9 +20,7 @@ export class ImportLabeler {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly deps: { sourceFor: (m: Mailbox) => MailSource; labelName: string; flushMs: number; log: Logger },
-  ) {}
+  constructor(private readonly deps: { sourceFor: (m: Mailbox) => MailSource; labelName: string; flushMs: number; log: Logger }) {}
 
   /** Only mailboxes that granted gmail.modify (or full mail) can be labelled. */
   static canLabel(mailbox: Mailbox): boolean {

@@ -76,7 +76,10 @@ export function registerMailRoutes(app: FastifyInstance, deps: HttpDeps, mail: M
         summary: 'Delete a ticket; its messages are tombstoned so no resync or reconnect imports them again',
         params: idParams,
         response: {
-          200: { type: 'object', properties: { deleted: { type: 'boolean' }, ticketId: { type: 'integer' }, messages: { type: 'integer' } } },
+          200: {
+            type: 'object',
+            properties: { deleted: { type: 'boolean' }, ticketId: { type: 'integer' }, messages: { type: 'integer' } },
+          },
           404: errorBody,
         },
       },
@@ -84,7 +87,12 @@ export function registerMailRoutes(app: FastifyInstance, deps: HttpDeps, mail: M
     async (request, reply) => {
       const done = mail.tombstones.deleteTicket(request.params.id, 'ticket deleted by an agent');
       if (!done) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no ticket with id ${request.params.id}`);
-      mail.audit.record({ actor: actorOf(request), action: 'ticket.deleted', subjectRef: `ticket:${done.ticketId}`, detail: { messages: done.messages } });
+      mail.audit.record({
+        actor: actorOf(request),
+        action: 'ticket.deleted',
+        subjectRef: `ticket:${done.ticketId}`,
+        detail: { messages: done.messages },
+      });
       return { deleted: true, ticketId: done.ticketId, messages: done.messages };
     },
   );
@@ -98,7 +106,10 @@ export function registerMailRoutes(app: FastifyInstance, deps: HttpDeps, mail: M
         summary: 'Delete one message (tombstoned); the ticket goes too when it was its last message',
         params: idParams,
         response: {
-          200: { type: 'object', properties: { deleted: { type: 'boolean' }, ticketId: { type: 'integer' }, ticketDeleted: { type: 'boolean' } } },
+          200: {
+            type: 'object',
+            properties: { deleted: { type: 'boolean' }, ticketId: { type: 'integer' }, ticketDeleted: { type: 'boolean' } },
+          },
           404: errorBody,
         },
       },
@@ -135,7 +146,11 @@ function registerSuppressedRoutes(app: FastifyInstance, agent: ReturnType<typeof
       },
     },
     async (request) => ({
-      suppressed: mail.suppressed.list({ limit: request.query.limit, includeReleased: request.query.released, guardClass: request.query.class }),
+      suppressed: mail.suppressed.list({
+        limit: request.query.limit,
+        includeReleased: request.query.released,
+        guardClass: request.query.class,
+      }),
     }),
   );
 

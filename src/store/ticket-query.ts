@@ -130,20 +130,18 @@ export class TicketQuery {
           inline FROM attachments WHERE message_id = ? ORDER BY id`,
       )
       .all(m.id as number)
-      .map(
-        (a): AttachmentView => ({
-          id: a.id as number,
-          filename: a.filename as string,
-          contentType: a.content_type as string,
-          size: a.size_bytes as number,
-          sha256: a.sha256 as string,
-          stored: a.stored === 1,
-          omittedReason: (a.omitted_reason as string | null) ?? null,
-          contentId: (a.content_id as string | null) ?? null,
-          inline: a.inline === 1,
-          url: a.stored === 1 ? `/api/attachments/${a.id as number}` : null,
-        }),
-      );
+      .map((a): AttachmentView => ({
+        id: a.id as number,
+        filename: a.filename as string,
+        contentType: a.content_type as string,
+        size: a.size_bytes as number,
+        sha256: a.sha256 as string,
+        stored: a.stored === 1,
+        omittedReason: (a.omitted_reason as string | null) ?? null,
+        contentId: (a.content_id as string | null) ?? null,
+        inline: a.inline === 1,
+        url: a.stored === 1 ? `/api/attachments/${a.id as number}` : null,
+      }));
     const html = m.html_body as string | null;
     const rule = (m.thread_rule as string | null) ?? null;
     return {

@@ -48,7 +48,8 @@ export class TombstoneRepo {
       if (!m) return undefined;
       this.bury('id = ?', messageId, reason);
       this.db.prepare('DELETE FROM messages WHERE id = ?').run(messageId);
-      const left = this.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE ticket_id = ?').get(m.ticket_id)?.n ?? 0;
+      const left =
+        this.db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE ticket_id = ?').get(m.ticket_id)?.n ?? 0;
       if (left === 0) this.db.prepare('DELETE FROM tickets WHERE id = ?').run(m.ticket_id);
       else this.db.prepare('UPDATE tickets SET message_count = ?, updated_at = ? WHERE id = ?').run(left, Date.now(), m.ticket_id);
       return { ticketId: m.ticket_id, ticketDeleted: left === 0 };

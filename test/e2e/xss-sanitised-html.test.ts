@@ -36,8 +36,13 @@ const PROVOKE = `(() => {
 
 async function launch(): Promise<Browser> {
   // Never skipped: without Chromium (always so under CI=true) this test fails, saying why.
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (CI=${process.env.CI ?? 'unset'})`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (CI=${process.env.CI ?? 'unset'})`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 /**
@@ -124,9 +129,13 @@ describe('sanitised message HTML in Chromium', () => {
 
   it('xss: the sanitised HTML holds no script, handler, frame, form, style or script URL', () => {
     for (const [n, html] of htmlOf) {
-      expect({ n, html }).not.toMatchObject({ html: expect.stringMatching(/<(script|iframe|frame|object|embed|form|input|style|meta|base|svg|math)\b/i) });
+      expect({ n, html }).not.toMatchObject({
+        html: expect.stringMatching(/<(script|iframe|frame|object|embed|form|input|style|meta|base|svg|math)\b/i),
+      });
       expect({ n, html }).not.toMatchObject({ html: expect.stringMatching(/\son[a-z]+\s*=/i) });
-      expect({ n, html }).not.toMatchObject({ html: expect.stringMatching(/(href|src)\s*=\s*"(?!https?:|mailto:|\/api\/attachments\/)[^"]+"/i) });
+      expect({ n, html }).not.toMatchObject({
+        html: expect.stringMatching(/(href|src)\s*=\s*"(?!https?:|mailto:|\/api\/attachments\/)[^"]+"/i),
+      });
     }
   });
 });

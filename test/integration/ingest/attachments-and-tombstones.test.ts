@@ -93,8 +93,7 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
 
   const messageRow = (mb: number, mid: string) =>
     t.daemon.db.prepare('SELECT id, ticket_id FROM messages WHERE mailbox_id = ? AND message_id_header = ?').get(mb, mid) as
-      | { id: number; ticket_id: number }
-      | undefined;
+      { id: number; ticket_id: number } | undefined;
 
   it('attachments: stored once per SHA-256, served as downloads with nosniff and a CSP sandbox, cid: images resolved', async () => {
     const box = 'files@intake.test';
@@ -104,8 +103,13 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
     fake.deliver(box, richMail(box, 'f1@customer.test', big));
     fake.deliver(box, richMail(box, 'f2@customer.test', big));
     const mb = mailboxId(t.daemon.db, box);
-    await waitFor(() => count(t.daemon.db, 'SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ?', mb), (n) => n === 2);
-    const pdfSha = (t.daemon.db.prepare("SELECT sha256 FROM attachments WHERE content_type = 'application/pdf' LIMIT 1").get() as { sha256: string }).sha256;
+    await waitFor(
+      () => count(t.daemon.db, 'SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ?', mb),
+      (n) => n === 2,
+    );
+    const pdfSha = (
+      t.daemon.db.prepare("SELECT sha256 FROM attachments WHERE content_type = 'application/pdf' LIMIT 1").get() as { sha256: string }
+    ).sha256;
     expect(t.daemon.db.prepare('SELECT ref_count FROM attachment_blobs WHERE sha256 = ?').get(pdfSha)).toEqual({ ref_count: 2 });
     expect(count(t.daemon.db, 'SELECT COUNT(*) AS n FROM attachments WHERE sha256 = ?', pdfSha)).toBe(2);
 
@@ -126,7 +130,9 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
     const res = await fetch(`${t.daemon.url}${pdf?.url}`, { headers: { authorization: `Bearer ${t.apiToken}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="Rechnung M_rz.pdf"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf`);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="Rechnung M_rz.pdf"; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf`,
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toMatch(/^sandbox/);
     expect(Buffer.from(await res.arrayBuffer()).equals(PDF)).toBe(true);
@@ -149,7 +155,10 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
     await t.connect(box);
     const mb = mailboxId(t.daemon.db, box);
     const gmail = fake.deliver(box, rawMail({ from: 'eve@customer.test', to: box, subject: 'Delete me', messageId: 'd1@customer.test' }));
-    const first = await waitFor(() => messageRow(mb, 'd1@customer.test'), (r) => r !== undefined);
+    const first = await waitFor(
+      () => messageRow(mb, 'd1@customer.test'),
+      (r) => r !== undefined,
+    );
     const del = await t.api<{ deleted: boolean; messages: number }>(`/api/tickets/${first?.ticket_id}`, { method: 'DELETE' });
     expect(del.body).toMatchObject({ deleted: true, messages: 1 });
     expect((await t.api(`/api/tickets/${first?.ticket_id}`)).status).toBe(404);
@@ -166,9 +175,14 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
       return row?.state;
     };
     expect(await waitFor(jobState, (s) => s === 'completed')).toBe('completed');
-    await waitFor(() => messageRow(mb, 'd2@customer.test'), (r) => r !== undefined);
+    await waitFor(
+      () => messageRow(mb, 'd2@customer.test'),
+      (r) => r !== undefined,
+    );
     expect(messageRow(mb, 'd1@customer.test')).toBeUndefined();
-    expect(count(t.daemon.db, 'SELECT COUNT(*) AS n FROM tombstones WHERE mailbox_id = ? AND message_id_header = ?', mb, 'd1@customer.test')).toBe(1);
+    expect(
+      count(t.daemon.db, 'SELECT COUNT(*) AS n FROM tombstones WHERE mailbox_id = ? AND message_id_header = ?', mb, 'd1@customer.test'),
+    ).toBe(1);
   });
 
   it('tombstones: a deleted message is not imported again after a reconnect, even under a new provider id', async () => {
@@ -178,18 +192,45 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
     const mb = mailboxId(t.daemon.db, box);
     const raw = rawMail({ from: 'gus@customer.test', to: box, subject: 'Question', messageId: 'g1@customer.test' });
     fake.deliver(box, raw);
-    fake.deliver(box, rawMail({ from: 'gus@customer.test', to: box, subject: 'Re: Question', messageId: 'g2@customer.test', inReplyTo: 'g1@customer.test' }));
-    const reply = await waitFor(() => messageRow(mb, 'g2@customer.test'), (r) => r !== undefined);
+    fake.deliver(
+      box,
+      rawMail({
+        from: 'gus@customer.test',
+        to: box,
+        subject: 'Re: Question',
+        messageId: 'g2@customer.test',
+        inReplyTo: 'g1@customer.test',
+      }),
+    );
+    const reply = await waitFor(
+      () => messageRow(mb, 'g2@customer.test'),
+      (r) => r !== undefined,
+    );
     const del = await t.api<{ deleted: boolean; ticketDeleted: boolean }>(`/api/messages/${reply?.id}`, { method: 'DELETE' });
     expect(del.body).toMatchObject({ deleted: true, ticketDeleted: false });
     expect((await t.api(`/api/mailboxes/${mb}`, { method: 'DELETE' })).status).toBe(200);
     expect(await t.connect(box)).toBe(200);
     fake.expireHistory(box);
     // The same message arrives again under a new Gmail id (as after a re-import): refused by its Message-ID.
-    fake.deliver(box, rawMail({ from: 'gus@customer.test', to: box, subject: 'Re: Question', messageId: 'g2@customer.test', inReplyTo: 'g1@customer.test' }));
+    fake.deliver(
+      box,
+      rawMail({
+        from: 'gus@customer.test',
+        to: box,
+        subject: 'Re: Question',
+        messageId: 'g2@customer.test',
+        inReplyTo: 'g1@customer.test',
+      }),
+    );
     fake.deliver(box, rawMail({ from: 'hal@customer.test', to: box, subject: 'Marker after reconnect', messageId: 'g3@customer.test' }));
-    await waitFor(() => messageRow(mb, 'g3@customer.test'), (r) => r !== undefined);
-    await waitFor(() => count(t.daemon.db, "SELECT COUNT(*) AS n FROM jobs WHERE mailbox_id = ? AND state IN ('waiting', 'active')", mb), (n) => n === 0);
+    await waitFor(
+      () => messageRow(mb, 'g3@customer.test'),
+      (r) => r !== undefined,
+    );
+    await waitFor(
+      () => count(t.daemon.db, "SELECT COUNT(*) AS n FROM jobs WHERE mailbox_id = ? AND state IN ('waiting', 'active')", mb),
+      (n) => n === 0,
+    );
     expect(messageRow(mb, 'g2@customer.test')).toBeUndefined();
     expect(messageRow(mb, 'g1@customer.test')).toBeDefined();
   });

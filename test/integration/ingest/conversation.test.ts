@@ -65,7 +65,11 @@ describe('threading, outbound mail and machine mail, end to end', () => {
         .prepare('SELECT ticket_id FROM messages WHERE mailbox_id = ? AND message_id_header = ?')
         .get(mailboxId(t.daemon.db, email), messageId) as { ticket_id: number } | undefined
     )?.ticket_id;
-  const waitTicketOf = (email: string, messageId: string) => waitFor(() => ticketOf(email, messageId), (v) => v !== undefined);
+  const waitTicketOf = (email: string, messageId: string) =>
+    waitFor(
+      () => ticketOf(email, messageId),
+      (v) => v !== undefined,
+    );
   const ticket = async (id: number) => (await t.api<TicketView>(`/api/tickets/${id}`)).body;
 
   it('threading: each rule places its message on the ticket and the API names the rule and the direction', async () => {
@@ -77,14 +81,50 @@ describe('threading, outbound mail and machine mail, end to end', () => {
     // The team's reply, sent from Gmail itself: Gmail files it in the same thread.
     fake.deliver(
       box,
-      rawMail({ from: box, to: 'ann@customer.test', subject: 'Re: Printer broken', messageId: 'r1@intake.test', inReplyTo: 'c1@customer.test', body: 'Did you try turning it off and on?' }),
+      rawMail({
+        from: box,
+        to: 'ann@customer.test',
+        subject: 'Re: Printer broken',
+        messageId: 'r1@intake.test',
+        inReplyTo: 'c1@customer.test',
+        body: 'Did you try turning it off and on?',
+      }),
       { labelIds: ['SENT'] },
     );
     // Ann changes the subject: Gmail starts a new thread, the headers still name our reply.
-    fake.deliver(box, rawMail({ from: 'ann@customer.test', to: box, subject: 'Still broken!', messageId: 'c2@customer.test', inReplyTo: 'r1@intake.test', body: 'No luck.\n\nOn Mon, 10 Oct 2022 at 10:00, Support <thread@intake.test> wrote:\n> Did you try' }));
-    fake.deliver(box, rawMail({ from: 'bob@customer.test', to: box, subject: `About [#${id}]`, messageId: 'c3@customer.test', body: 'I am Ann’s colleague.' }));
-    fake.deliver(box, rawMail({ from: 'ann@customer.test', to: box, subject: 'RE: AW: printer BROKEN', messageId: 'c4@customer.test', body: 'One more thing.' }));
-    for (const mid of ['r1@intake.test', 'c2@customer.test', 'c3@customer.test', 'c4@customer.test']) expect(await waitTicketOf(box, mid)).toBe(id);
+    fake.deliver(
+      box,
+      rawMail({
+        from: 'ann@customer.test',
+        to: box,
+        subject: 'Still broken!',
+        messageId: 'c2@customer.test',
+        inReplyTo: 'r1@intake.test',
+        body: 'No luck.\n\nOn Mon, 10 Oct 2022 at 10:00, Support <thread@intake.test> wrote:\n> Did you try',
+      }),
+    );
+    fake.deliver(
+      box,
+      rawMail({
+        from: 'bob@customer.test',
+        to: box,
+        subject: `About [#${id}]`,
+        messageId: 'c3@customer.test',
+        body: 'I am Ann’s colleague.',
+      }),
+    );
+    fake.deliver(
+      box,
+      rawMail({
+        from: 'ann@customer.test',
+        to: box,
+        subject: 'RE: AW: printer BROKEN',
+        messageId: 'c4@customer.test',
+        body: 'One more thing.',
+      }),
+    );
+    for (const mid of ['r1@intake.test', 'c2@customer.test', 'c3@customer.test', 'c4@customer.test'])
+      expect(await waitTicketOf(box, mid)).toBe(id);
     const view = await ticket(id);
     const byRule = Object.fromEntries(view.messages.map((m) => [m.subject, m]));
     expect(byRule['Printer broken']).toMatchObject({ threadRule: 'new', verdict: 'new_ticket', direction: 'inbound' });
@@ -101,7 +141,9 @@ describe('threading, outbound mail and machine mail, end to end', () => {
     const box = 'sent@intake.test';
     fake.addUser(box);
     await t.connect(box);
-    fake.deliver(box, rawMail({ from: box, to: 'x@customer.test', subject: 'Newsletter draft', messageId: 's1@intake.test' }), { labelIds: ['SENT'] });
+    fake.deliver(box, rawMail({ from: box, to: 'x@customer.test', subject: 'Newsletter draft', messageId: 's1@intake.test' }), {
+      labelIds: ['SENT'],
+    });
     const mb = mailboxId(t.daemon.db, box);
     const held = await waitFor(
       () => t.daemon.db.prepare('SELECT guard_class FROM suppressed WHERE mailbox_id = ?').all(mb) as { guard_class: string }[],
@@ -117,7 +159,17 @@ describe('threading, outbound mail and machine mail, end to end', () => {
     await t.connect(box);
     fake.deliver(box, rawMail({ from: 'gone@customer.test', to: box, subject: 'My order', messageId: 'b1@customer.test' }));
     const id = (await waitTicketOf(box, 'b1@customer.test')) as number;
-    fake.deliver(box, rawMail({ from: box, to: 'gone@customer.test', subject: 'Re: My order', messageId: 'b-reply@intake.test', inReplyTo: 'b1@customer.test' }), { labelIds: ['SENT'] });
+    fake.deliver(
+      box,
+      rawMail({
+        from: box,
+        to: 'gone@customer.test',
+        subject: 'Re: My order',
+        messageId: 'b-reply@intake.test',
+        inReplyTo: 'b1@customer.test',
+      }),
+      { labelIds: ['SENT'] },
+    );
     await waitTicketOf(box, 'b-reply@intake.test');
     fake.deliver(box, dsnFor(box, 'b-reply@intake.test'));
     expect(await waitTicketOf(box, 'dsn-b-reply@intake.test')).toBe(id);
@@ -133,7 +185,11 @@ describe('threading, outbound mail and machine mail, end to end', () => {
     fake.deliver(box, dsnFor(box, 'unknown@intake.test'));
     const mb = mailboxId(t.daemon.db, box);
     const rows = await waitFor(
-      () => t.daemon.db.prepare('SELECT guard_class, reason FROM suppressed WHERE mailbox_id = ?').all(mb) as { guard_class: string; reason: string }[],
+      () =>
+        t.daemon.db.prepare('SELECT guard_class, reason FROM suppressed WHERE mailbox_id = ?').all(mb) as {
+          guard_class: string;
+          reason: string;
+        }[],
       (r) => r.length > 0,
     );
     expect(rows[0]?.guard_class).toBe('bounce');
@@ -166,9 +222,15 @@ describe('threading, outbound mail and machine mail, end to end', () => {
     const box = 'ooo@intake.test';
     fake.addUser(box);
     await t.connect(box);
-    fake.deliver(box, rawMail({ from: 'carl@customer.test', to: box, subject: 'Abwesenheitsnotiz: Ihre Anfrage', messageId: 'ooo1@customer.test' }));
+    fake.deliver(
+      box,
+      rawMail({ from: 'carl@customer.test', to: box, subject: 'Abwesenheitsnotiz: Ihre Anfrage', messageId: 'ooo1@customer.test' }),
+    );
     const mb = mailboxId(t.daemon.db, box);
-    await waitFor(() => count(t.daemon.db, 'SELECT COUNT(*) AS n FROM suppressed WHERE mailbox_id = ?', mb), (n) => n === 1);
+    await waitFor(
+      () => count(t.daemon.db, 'SELECT COUNT(*) AS n FROM suppressed WHERE mailbox_id = ?', mb),
+      (n) => n === 1,
+    );
     const list = await t.api<{ suppressed: { id: number; guardClass: string; mailboxId: number }[] }>('/api/suppressed');
     const entry = list.body.suppressed.find((s) => s.mailboxId === mb);
     expect(entry?.guardClass).toBe('out_of_office');

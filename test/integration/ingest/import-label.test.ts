@@ -27,7 +27,16 @@ describe('google.labelImported', () => {
     expect(await t.connect(BOX)).toBe(200);
     const a = fake.deliver(BOX, rawMail({ from: 'ann@customer.test', to: BOX, subject: 'First', messageId: 'l1@customer.test' }));
     const b = fake.deliver(BOX, rawMail({ from: 'bob@customer.test', to: BOX, subject: 'Second', messageId: 'l2@customer.test' }));
-    const ooo = fake.deliver(BOX, rawMail({ from: 'cat@customer.test', to: BOX, subject: 'Out of office', messageId: 'l3@customer.test', headers: ['Auto-Submitted: auto-replied'] }));
+    const ooo = fake.deliver(
+      BOX,
+      rawMail({
+        from: 'cat@customer.test',
+        to: BOX,
+        subject: 'Out of office',
+        messageId: 'l3@customer.test',
+        headers: ['Auto-Submitted: auto-replied'],
+      }),
+    );
     const labelled = () => [a, b].every((m) => fake.labelNamesOf(BOX, m.id).includes(LABEL));
     expect(await waitFor(labelled, (v) => v)).toBe(true);
     for (const m of [a, b]) expect(fake.labelNamesOf(BOX, m.id)).toEqual(expect.arrayContaining(['INBOX', 'UNREAD', LABEL]));

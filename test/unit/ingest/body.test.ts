@@ -69,7 +69,10 @@ describe('splitQuote()', () => {
   });
 
   it('splitQuote(): when nothing is quoted, keeps all text as new', () => {
-    expect(splitQuote('Just a question, I wrote it myself:\nhelp')).toEqual({ text: 'Just a question, I wrote it myself:\nhelp', quotedText: '' });
+    expect(splitQuote('Just a question, I wrote it myself:\nhelp')).toEqual({
+      text: 'Just a question, I wrote it myself:\nhelp',
+      quotedText: '',
+    });
   });
 });
 

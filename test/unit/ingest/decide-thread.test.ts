@@ -5,9 +5,18 @@ import { ticketTagPattern } from '../../../src/ingest/threading/ticket-tag.js';
 /** An in-memory store of two mailboxes, each with the tickets that the lookups can find. */
 function lookup(): ThreadLookup & { subjectQueries: { from: number; to: number }[] } {
   const subjectQueries: { from: number; to: number }[] = [];
-  const threads = new Map([['1:T1', 10], ['2:T1', 20]]);
-  const ids = new Map([['1:orig@x', 11], ['2:orig@x', 21]]);
-  const tickets = new Map([[1, [10, 11, 12, 13]], [2, [20, 21]]]);
+  const threads = new Map([
+    ['1:T1', 10],
+    ['2:T1', 20],
+  ]);
+  const ids = new Map([
+    ['1:orig@x', 11],
+    ['2:orig@x', 21],
+  ]);
+  const tickets = new Map([
+    [1, [10, 11, 12, 13]],
+    [2, [20, 21]],
+  ]);
   const subjects = [{ mailbox: 1, from: 'ann@x.test', key: 'printer broken', at: 1_000_000, ticket: 13 }];
   return {
     subjectQueries,
@@ -56,17 +65,28 @@ describe('decideThread()', () => {
   });
 
   it('decideThread(): when the tag format is configured differently, reads that format', () => {
-    const d = decideThread(msg({ subject: 'Ticket-12: follow-up' }), lookup(), { ...settings, tagPattern: ticketTagPattern('Ticket-{id}:') });
+    const d = decideThread(msg({ subject: 'Ticket-12: follow-up' }), lookup(), {
+      ...settings,
+      tagPattern: ticketTagPattern('Ticket-{id}:'),
+    });
     expect(d).toMatchObject({ ticketId: 12, rule: 'ticket_tag' });
   });
 
   it('decideThread(): when the same sender writes the same normalised subject within the window, joins by subject', () => {
-    const d = decideThread(msg({ fromAddress: 'ann@x.test', subject: 'AW: RE[2]: Fwd: Printer  BROKEN', receivedAt: 1_000_000 + 1_800_000 }), lookup(), settings);
+    const d = decideThread(
+      msg({ fromAddress: 'ann@x.test', subject: 'AW: RE[2]: Fwd: Printer  BROKEN', receivedAt: 1_000_000 + 1_800_000 }),
+      lookup(),
+      settings,
+    );
     expect(d).toMatchObject({ ticketId: 13, rule: 'subject', subjectKey: 'printer broken' });
   });
 
   it('decideThread(): when the same subject comes after the window, opens a new ticket', () => {
-    const d = decideThread(msg({ fromAddress: 'ann@x.test', subject: 'Printer broken', receivedAt: 1_000_000 + 3 * 3_600_000 }), lookup(), settings);
+    const d = decideThread(
+      msg({ fromAddress: 'ann@x.test', subject: 'Printer broken', receivedAt: 1_000_000 + 3 * 3_600_000 }),
+      lookup(),
+      settings,
+    );
     expect(d).toMatchObject({ ticketId: null, rule: 'new' });
   });
 
@@ -75,7 +95,11 @@ describe('decideThread()', () => {
   });
 
   it('decideThread(): never across mailboxes: thread, Message-ID and tag of mailbox 1 do not place mail of mailbox 3', () => {
-    const d = decideThread(msg({ mailboxId: 3, providerThreadId: 'T1', inReplyTo: 'orig@x', subject: '[#12] Printer broken', fromAddress: 'ann@x.test' }), lookup(), settings);
+    const d = decideThread(
+      msg({ mailboxId: 3, providerThreadId: 'T1', inReplyTo: 'orig@x', subject: '[#12] Printer broken', fromAddress: 'ann@x.test' }),
+      lookup(),
+      settings,
+    );
     expect(d).toMatchObject({ ticketId: null, rule: 'new' });
   });
 

@@ -97,7 +97,7 @@ describe('classifyMachineMail()', () => {
     'Abwesenheitsnotiz: My order',
     'Automatische Antwort: Ihre Bestellung',
     'Réponse automatique : Ma commande',
-    "Absence du bureau",
+    'Absence du bureau',
     'Fuera de la oficina: Mi pedido',
     'Respuesta automática: Mi pedido',
     'AW: Abwesenheitsnotiz',
@@ -128,14 +128,20 @@ describe('classifyMachineMail()', () => {
   });
 
   it('classifyMachineMail(): when an ARF feedback report arrives, finds complaint', async () => {
-    const raw = mail(['Content-Type: multipart/report; report-type=feedback-report; boundary="b"'], '--b\r\nContent-Type: text/plain\r\n\r\nabuse\r\n--b--');
+    const raw = mail(
+      ['Content-Type: multipart/report; report-type=feedback-report; boundary="b"'],
+      '--b\r\nContent-Type: text/plain\r\n\r\nabuse\r\n--b--',
+    );
     expect((await classify(raw))?.class).toBe('complaint');
   });
 
-  it.each(['MAILER-DAEMON@mx.test', 'postmaster@mx.test'])('classifyMachineMail(): when the sender is %s, finds system_sender', async (from) => {
-    const raw = Buffer.from(mail([]).toString().replace('Ann <ann@customer.test>', from));
-    expect((await classify(raw))?.class).toBe('system_sender');
-  });
+  it.each(['MAILER-DAEMON@mx.test', 'postmaster@mx.test'])(
+    'classifyMachineMail(): when the sender is %s, finds system_sender',
+    async (from) => {
+      const raw = Buffer.from(mail([]).toString().replace('Ann <ann@customer.test>', from));
+      expect((await classify(raw))?.class).toBe('system_sender');
+    },
+  );
 
   it("classifyMachineMail(): when the mail comes from the mailbox's own address, finds own_address", async () => {
     const raw = Buffer.from(mail([]).toString().replace('Ann <ann@customer.test>', `Support <${MAILBOX.toUpperCase()}>`));
