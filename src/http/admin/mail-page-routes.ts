@@ -24,7 +24,12 @@ export function registerMailPageRoutes(app: FastifyInstance, mail: MailHttpDeps,
   app.get('/admin/suppressed', { preHandler: guard }, async (request, reply) =>
     sendPage(
       reply,
-      suppressedPage(mail.suppressed.list({ limit: SHOWN }), mail.suppressed.count(), currentSession(request).csrfToken, queryParam(request.query, 'done')),
+      suppressedPage(
+        mail.suppressed.list({ limit: SHOWN }),
+        mail.suppressed.count(),
+        currentSession(request).csrfToken,
+        queryParam(request.query, 'done'),
+      ),
     ),
   );
 

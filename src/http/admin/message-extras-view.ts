@@ -33,7 +33,8 @@ export function attachmentList(m: TicketMessageView): string {
   const items = m.attachments.map((a) => {
     const name = escapeHtml(a.filename || '(no name)');
     const meta = `<span class="muted">${escapeHtml(a.contentType)} · ${kb(a.size)}</span>`;
-    if (!a.stored) return `<li class="attachment omitted">${name} ${meta} <span class="badge">not kept: ${escapeHtml(a.omittedReason ?? 'no content')}</span></li>`;
+    if (!a.stored)
+      return `<li class="attachment omitted">${name} ${meta} <span class="badge">not kept: ${escapeHtml(a.omittedReason ?? 'no content')}</span></li>`;
     return `<li class="attachment"><a href="/admin/attachments/${a.id}" download>${name}</a> ${meta}</li>`;
   });
   return `<section class="attachments"><h3>Attachments</h3><ul>${items.join('')}</ul></section>`;

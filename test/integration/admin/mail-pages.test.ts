@@ -44,7 +44,10 @@ describe('admin pages for attachments and machine mail', () => {
     fake.deliver(BOX, rawMail({ from: 'jo@customer.test', to: BOX, subject: 'Automatic reply: Contract', messageId: 'p2@customer.test' }));
     t = await startTestDaemon(fake);
     await t.connect(BOX);
-    await waitFor(() => n('SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM suppressed) AS n'), (v) => v >= 2);
+    await waitFor(
+      () => n('SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM suppressed) AS n'),
+      (v) => v >= 2,
+    );
     const admin = await createTestAdmin(t.daemon.db, t.config);
     browser = new AdminClient(t.daemon.url);
     expect((await browser.signIn('admin', TEST_PASSWORD, await totpCode(admin.totpSecret))).status).toBe(303);
