@@ -186,7 +186,7 @@ export class TicketRepo {
       const prior = this.existing.get(m.mailboxId, m.providerMessageId);
       if (prior) return { duplicate: true, ticketId: prior.ticket_id, messageId: prior.id, createdTicket: false };
       // Decided here, inside the transaction, so two workers cannot both open a ticket for one thread.
-      const choice = place ? place() : { ticketId: this.findTicket(m) ?? null, rule: 'legacy', subjectKey: '' };
+      const choice = place ? place() : this.legacyChoice(m);
       if (choice === null) return { duplicate: false, ticketId: 0, messageId: 0, createdTicket: false, refused: true };
       const now = Date.now();
       const fromContact = m.from?.address ? this.contact(m.from.address, m.from.name, now) : null;
@@ -205,6 +205,12 @@ export class TicketRepo {
       this.insertOutbox.run(createdTicket ? 'ticket.created' : 'ticket.message_added', ticketId, messageId, now);
       return { duplicate: false, ticketId, messageId, createdTicket };
     })();
+  }
+
+  /** Without a placement (release from the spam quarantine): Gmail's thread or reply headers, as before issue 15. */
+  private legacyChoice(m: NewTicketMessage): ThreadChoice {
+    const found = this.findTicket(m);
+    return { ticketId: found ?? null, rule: found === undefined ? 'new' : 'legacy', subjectKey: '' };
   }
 
   /** Gmail's threadId when the source has one (Gmail decides, as the user sees it); reply headers otherwise. */
