@@ -12,6 +12,7 @@ import type { IngestJobData } from './ingest-job.js';
 import { skipReason } from './skip-rules.js';
 import type { MailHandling, MessageContext, Plan } from './mail-handling.js';
 import { adoptPendingOutbound, suppressedResult } from './placed-write.js';
+import { fetchThroughGate } from './mailbox-gate.js';
 
 export interface IngestDeps {
   mailboxes: MailboxRepo;
@@ -34,7 +35,8 @@ export type IngestOutcome =
   | 'suppressed'
   | 'tombstoned'
   | 'skipped'
-  | 'mailbox_gone';
+  | 'mailbox_gone'
+  | 'message_gone';
 
 export interface IngestResult {
   outcome: IngestOutcome;
@@ -56,7 +58,8 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
   }
   const held = deps.mail.alreadyHandled(mailbox.id, job.providerMessageId);
   if (held) return { outcome: held === 'tombstoned' ? 'tombstoned' : 'duplicate' };
-  const fetched = await deps.sourceFor(mailbox).fetchRaw(job.providerMessageId);
+  const fetched = await fetchThroughGate(deps, mailbox, job.providerMessageId);
+  if (fetched === 'gone') return { outcome: 'message_gone' };
   const skip = skipReason(fetched.labelIds);
   if (skip) {
     deps.log.debug({ mailboxId: mailbox.id, reason: skip }, 'message skipped');
