@@ -49,6 +49,8 @@ export const configSchema = z.strictObject({
     maxBackoffMs: positiveInt,
     leaseSeconds: positiveInt,
     pollMs: positiveInt,
+    keepCompletedSeconds: positiveInt,
+    pruneIntervalSeconds: positiveInt,
   }),
   ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),

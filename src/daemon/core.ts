@@ -68,7 +68,10 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     pageSize: config.sync.pageSize,
     quotaUnitsPerSecond: config.google.quotaUnitsPerSecond,
   });
-  const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), config.queue);
+  const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), {
+    ...config.queue,
+    gate: (mailboxId, active) => sources.fetchWaitMs(mailboxId, active),
+  });
   steps.add('queue', () => queue.close());
   const macRoot = loadInstanceSecret(db, box);
   const subjectRef = subjectRefFn(macRoot);
