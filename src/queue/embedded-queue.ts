@@ -6,15 +6,10 @@ import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
 import { isIntakeError } from '../errors/intake-error.js';
 import { decideRetry } from './retry-policy.js';
-import { type Job, type JobHandler, type JobQueue, type JobSpec, type JobWorker, type QueueCounts } from './job-queue.js';
+import { type Job, type JobHandler, type JobQueue, type JobSpec, type JobWorker, type MailboxGate, type QueueCounts } from './job-queue.js';
 import { MailboxRotation, type LaneKey } from './mailbox-rotation.js';
 
-/**
- * Milliseconds until a mailbox may start one more job (0: now), given how many of its jobs
- * are running. The daemon answers from the mailbox's Google quota limiter, so a mailbox that
- * would only wait for quota is skipped and its worker serves another mailbox meanwhile.
- */
-export type MailboxGate = (mailboxId: number, active: number) => number;
+export type { MailboxGate } from './job-queue.js';
 
 export interface EmbeddedQueueOptions {
   maxAttempts: number;
