@@ -42,7 +42,7 @@ export const configSchema = z.strictObject({
     enqueueTimeoutMs: positiveInt,
   }),
   queue: z.strictObject({
-    driver: z.enum(['embedded']),
+    driver: z.enum(['embedded', 'bullmq']),
     concurrency: positiveInt,
     maxAttempts: positiveInt,
     backoffMs: positiveInt,
@@ -51,6 +51,14 @@ export const configSchema = z.strictObject({
     pollMs: positiveInt,
     keepCompletedSeconds: positiveInt,
     pruneIntervalSeconds: positiveInt,
+    // bullmq driver (issue 17): where Redis is, its key prefix, how many completed jobs it keeps,
+    // how long one Redis command may take, the scheduler lock's lease and the worker role's port.
+    redisUrl: z.string(),
+    redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+    keepCompletedCount: positiveInt,
+    redisCommandTimeoutMs: positiveInt,
+    schedulerLeaseSeconds: positiveInt,
+    workerPort: z.number().int().min(0).max(65535),
   }),
   ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),
@@ -69,6 +77,7 @@ export const configSchema = z.strictObject({
     googleClientSecret: z.string().optional(),
     apiToken: z.string().optional(),
     adminPassword: z.string().optional(),
+    redisPassword: z.string().optional(),
   }),
 });
 
@@ -80,4 +89,5 @@ export const SECRET_ENV = {
   INTAKE_GOOGLE_CLIENT_SECRET: 'googleClientSecret',
   INTAKE_API_TOKEN: 'apiToken',
   INTAKE_ADMIN_PASSWORD: 'adminPassword',
+  INTAKE_REDIS_PASSWORD: 'redisPassword',
 } as const satisfies Record<string, keyof Config['secrets']>;

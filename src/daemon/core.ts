@@ -11,7 +11,7 @@ import { loadKeys } from '../crypto/key-source.js';
 import { subjectRefFn, type SubjectRefFn } from '../crypto/subject-ref.js';
 import { loadInstanceSecret } from '../crypto/instance-secret.js';
 import { GoogleOAuth } from '../google/oauth-client.js';
-import { EmbeddedQueue } from '../queue/embedded-queue.js';
+import { createQueue } from '../queue/create-queue.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { RevocationRepo } from '../privacy/revocation-repo.js';
 import { MailboxSources } from '../mailboxes/mailbox-sources.js';
@@ -39,7 +39,7 @@ export interface Core {
   spam: SpamFilter;
   revocations: RevocationRepo;
   oauth: GoogleOAuth;
-  queue: JobQueue & EmbeddedQueue;
+  queue: JobQueue;
   sources: MailboxSources;
   disconnectDeps: DisconnectDeps;
 }
@@ -68,10 +68,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     pageSize: config.sync.pageSize,
     quotaUnitsPerSecond: config.google.quotaUnitsPerSecond,
   });
-  const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), {
-    ...config.queue,
-    gate: (mailboxId, active) => sources.fetchWaitMs(mailboxId, active),
-  });
+  const queue = createQueue(config, db, log.child({ module: 'queue' }), (mailboxId, active) => sources.fetchWaitMs(mailboxId, active));
   steps.add('queue', () => queue.close());
   const macRoot = loadInstanceSecret(db, box);
   const subjectRef = subjectRefFn(macRoot);

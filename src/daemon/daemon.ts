@@ -19,6 +19,11 @@ import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailb
 import { buildServer } from '../http/build-server.js';
 import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectListener } from './admin-wiring.js';
 import { Scheduler } from './scheduler.js';
+import { ElectedScheduler } from './elected-scheduler.js';
+import { claimEmbeddedOwnership } from '../queue/embedded-owner.js';
+import { BullmqQueue } from '../queue/bullmq-queue.js';
+import { registerQueueMetrics } from '../metrics/queue-metrics.js';
+import { relistAfterQueueLoss } from './queue-loss.js';
 import { ShutdownSteps } from './shutdown.js';
 import { buildCore, type Core } from './core.js';
 
@@ -38,20 +43,33 @@ export interface Daemon {
   close(): Promise<void>;
 }
 
-export async function startDaemon(config: Config, log: Logger, hooks: DaemonHooks = {}): Promise<Daemon> {
+/** `all`: everything in one process; `scheduler`: everything but ingest workers (they run as `intake worker`). */
+export type DaemonRole = 'all' | 'scheduler';
+
+export async function startDaemon(
+  config: Config,
+  log: Logger,
+  hooks: DaemonHooks = {},
+  options: { role?: DaemonRole } = {},
+): Promise<Daemon> {
   const steps = new ShutdownSteps(log);
   try {
     const core = buildCore(config, log, steps);
+    if (config.queue.driver === 'embedded') {
+      const ownership = claimEmbeddedOwnership(core.db);
+      steps.add('queue owner', () => ownership.release());
+    }
     const metrics = createMetrics();
     let started = false;
     startRetention(core);
     startRevocationRetries(core);
     const scheduler = buildScheduler(core, metrics);
+    if (core.queue instanceof BullmqQueue) core.queue.onDataLoss(() => relistAfterQueueLoss(core.db, core.log, scheduler));
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const server = await startHttp(core, metrics, scheduler, () => !started);
     await prepareSpamModel(core);
-    startIngestWorkers(core, metrics, hooks);
+    if (options.role !== 'scheduler') startIngestWorkers(core, metrics, hooks);
     scheduler.start();
     // Registered last so it runs first: no new sync pass while workers drain.
     steps.add('scheduler', () => scheduler.stop());
@@ -91,7 +109,7 @@ function startRetention(core: Core): void {
   core.steps.add('retention', () => clearInterval(timer));
 }
 
-function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): void {
+export function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): void {
   const deps: IngestDeps = {
     mailboxes: core.mailboxes,
     tickets: core.tickets,
@@ -101,23 +119,24 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
     limits: core.config.ingest,
     log: core.log.child({ module: 'ingest' }),
   };
-  const recovered = core.queue.recoverInterrupted();
+  const recovered = core.queue.recoverInterrupted?.() ?? 0;
   if (recovered > 0) core.log.warn({ recovered }, 'jobs interrupted by the previous run will run again');
+  const queueMetrics = registerQueueMetrics(metrics.registry, core.queue, core.config.queue.driver, [INGEST_QUEUE]);
   const worker = core.queue.process<IngestJobData>(
     INGEST_QUEUE,
-    async (job) => {
+    queueMetrics.instrument(INGEST_QUEUE, async (job) => {
       const end = metrics.ingestSeconds.startTimer();
       const result = await ingestMessage(deps, job.data);
       end();
       metrics.messagesIngested.inc({ outcome: result.outcome });
       hooks.onIngested?.(result, job.data);
-    },
+    }),
     { concurrency: core.config.queue.concurrency },
   );
   core.steps.add('ingest workers', () => worker.close());
 }
 
-function buildScheduler(core: Core, metrics: Metrics): Scheduler {
+function buildScheduler(core: Core, metrics: Metrics): ElectedScheduler {
   const log = core.log.child({ module: 'sync' });
   const deps = {
     mailboxes: core.mailboxes,
@@ -128,17 +147,23 @@ function buildScheduler(core: Core, metrics: Metrics): Scheduler {
     enqueueTimeoutMs: core.config.sync.enqueueTimeoutMs,
     maxPagesPerPass: 20,
   };
-  const scheduler = new Scheduler(
-    core.mailboxes,
-    (m) => syncMailbox(deps, m),
-    {
-      pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
-      concurrency: core.config.sync.concurrency,
-      backfillDelayMs: 200,
-    },
-    log,
-  );
-  return scheduler;
+  const make = () =>
+    new Scheduler(
+      core.mailboxes,
+      (m) => syncMailbox(deps, m),
+      {
+        pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
+        concurrency: core.config.sync.concurrency,
+        backfillDelayMs: 200,
+      },
+      log,
+    );
+  const q = core.queue;
+  const election =
+    q instanceof BullmqQueue
+      ? { redis: q.redis, key: `${core.config.queue.redisPrefix}:scheduler-lock`, leaseMs: core.config.queue.schedulerLeaseSeconds * 1000 }
+      : undefined;
+  return new ElectedScheduler(make, election, log);
 }
 
 function startRevocationRetries(core: Core): void {
@@ -149,7 +174,7 @@ function startRevocationRetries(core: Core): void {
   core.steps.add('revocation retries', () => clearInterval(timer));
 }
 
-async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isStarting: () => boolean): Promise<FastifyInstance> {
+async function startHttp(core: Core, metrics: Metrics, scheduler: ElectedScheduler, isStarting: () => boolean): Promise<FastifyInstance> {
   const { config } = core;
   const connector = new MailboxConnector({
     oauth: core.oauth,

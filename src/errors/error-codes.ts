@@ -29,6 +29,8 @@ export const ERROR_CODES = {
     'The client address is outside http.allowlist. Add its range to http.allowlist (and set http.trustProxy behind a proxy).',
   INTAKE_ERR_LOGIN_LOCKED: 'Too many failed sign-ins for this account or address. Wait auth.lockoutMinutes; the lock lifts on its own.',
   INTAKE_ERR_QUEUE: 'The job queue is unavailable. For the bullmq driver check Redis; jobs are retried once it is back.',
+  INTAKE_ERR_QUEUE_OWNED:
+    'Another Intake process already runs the embedded queue on this database. Stop it, or use queue.driver = "bullmq" to run several processes.',
   INTAKE_ERR_SHUTTING_DOWN: 'Intake is shutting down and refuses new work. Retry against another instance or after restart.',
   INTAKE_ERR_INTERNAL: 'An unexpected error. Report it with the log line (it carries the job or request id).',
 } as const;

@@ -4,8 +4,9 @@
 // delay, and attempts are otherwise unbounded so an outage never uses them up.
 import { Queue, Worker, UnrecoverableError, DelayedError, type Job as BullJob, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
-import { isIntakeError } from '../errors/intake-error.js';
+import { IntakeError, isIntakeError } from '../errors/intake-error.js';
 import { decideRetry, type RetryOptions } from './retry-policy.js';
 import type { Job, JobHandler, JobQueue, JobSpec, JobWorker, MailboxGate, QueueCounts } from './job-queue.js';
 import { redisClientOptions, type RedisSettings } from './redis-options.js';
@@ -43,6 +44,19 @@ class RetryLater extends Error {
 
 const UNBOUNDED_ATTEMPTS = 1_000_000;
 
+/** Redis commands wait in ioredis' offline queue while Redis is down: bound every call a caller waits on. */
+async function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IntakeError('INTAKE_ERR_QUEUE', `Redis did not answer ${what} within ${ms} ms`, true)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** BullMQ job ids may not contain ':' (it separates Redis key parts). */
 export const bullJobId = (id: string): string => id.replaceAll(':', '.');
 
@@ -52,6 +66,9 @@ export class BullmqQueue implements JobQueue {
   private readonly active = new Map<number, number>();
   private readonly client: Redis;
   private readonly connection;
+  /** The Redis dataset's identity: a random value kept in Redis; when it changes, Redis lost its data. */
+  private epoch: string | undefined;
+  private readonly lossHandlers: (() => void)[] = [];
 
   constructor(
     private readonly log: Logger,
@@ -60,6 +77,33 @@ export class BullmqQueue implements JobQueue {
     this.connection = redisClientOptions(options.redis, options.role ?? 'queue');
     this.client = new Redis(this.connection.url, { ...this.connection, lazyConnect: false });
     this.client.on('error', (err: Error) => this.log.warn({ code: 'INTAKE_ERR_QUEUE', reason: err.message }, 'redis connection error'));
+    this.client.on('ready', () => {
+      this.checkEpoch().catch((err: unknown) => this.log.warn({ reason: (err as Error).message }, 'could not check the Redis epoch'));
+    });
+  }
+
+  /**
+   * Called when Redis comes up without the jobs it held (restarted without persistence, or
+   * a new, empty Redis): the store's side then re-lists every mailbox, and dedupe in the
+   * ticket rows keeps what was already ingested from doubling. Also called at the first
+   * connection to an empty Redis, since nobody can tell that from a loss.
+   */
+  onDataLoss(handler: () => void): void {
+    this.lossHandlers.push(handler);
+  }
+
+  private async checkEpoch(): Promise<void> {
+    const key = `${this.options.prefix}:epoch`;
+    const created = (await this.client.set(key, randomBytes(8).toString('hex'), 'NX')) === 'OK';
+    const current = (await this.client.get(key)) ?? undefined;
+    const lost = this.epoch === undefined ? created : current !== this.epoch;
+    this.epoch = current;
+    if (!lost) return;
+    this.log.warn(
+      { code: 'INTAKE_ERR_QUEUE' },
+      'Redis holds none of the queued jobs (new, or restarted without persistence); every mailbox is re-listed',
+    );
+    for (const handler of this.lossHandlers) handler();
   }
 
   /** The raw connection, for the scheduler lock and the model snapshot (one connection, not one per use). */
@@ -96,8 +140,12 @@ export class BullmqQueue implements JobQueue {
    * is removed first and added again: a resync or replay runs it again, and ingest finds the
    * message already stored if it was.
    */
-  async addBulk<T>(queue: string, jobs: JobSpec<T>[]): Promise<void> {
-    if (jobs.length === 0) return;
+  addBulk<T>(queue: string, jobs: JobSpec<T>[]): Promise<void> {
+    if (jobs.length === 0) return Promise.resolve();
+    return bounded(this.store(queue, jobs), this.options.redis.commandTimeoutMs, 'adding jobs');
+  }
+
+  private async store<T>(queue: string, jobs: JobSpec<T>[]): Promise<void> {
     const q = this.queue(queue);
     const ids = jobs.map((j) => bullJobId(j.id));
     const finished = await this.finishedIds(queue, ids);
@@ -122,7 +170,9 @@ export class BullmqQueue implements JobQueue {
   }
 
   process<T>(queue: string, handler: JobHandler<T>, options: { concurrency: number }): JobWorker {
-    const leaseMs = this.options.leaseSeconds * 1000;
+    // BullMQ renews a live worker's lock every half lock, so a short lock costs nothing and a
+    // crashed worker's job (or one whose completion Redis missed while restarting) returns soon.
+    const leaseMs = Math.min(this.options.leaseSeconds, 30) * 1000;
     const worker = new Worker<Envelope>(queue, (job, token) => this.run(job, token, handler as JobHandler), {
       connection: { ...this.connection },
       prefix: this.options.prefix,
@@ -208,7 +258,11 @@ export class BullmqQueue implements JobQueue {
   }
 
   async counts(queue: string): Promise<QueueCounts & { delayed: number }> {
-    const c = await this.queue(queue).getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized');
+    const c = await bounded(
+      this.queue(queue).getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'),
+      this.options.redis.commandTimeoutMs,
+      'counting jobs',
+    );
     const delayed = c.delayed ?? 0;
     return {
       waiting: (c.waiting ?? 0) + delayed + (c.prioritized ?? 0),
@@ -219,8 +273,19 @@ export class BullmqQueue implements JobQueue {
     };
   }
 
+  async oldestWaitingMs(queue: string): Promise<number> {
+    const [oldest] = (await bounded(
+      this.queue(queue).getJobs(['waiting'], 0, 0, true),
+      this.options.redis.commandTimeoutMs,
+      'oldest job',
+    )) as (BullJob | undefined)[];
+    return oldest ? Math.max(0, Date.now() - oldest.timestamp) : 0;
+  }
+
+  /** Fails at once while the connection is down (for /readyz), else within the command timeout. */
   async ping(): Promise<void> {
-    await this.client.ping();
+    if (this.client.status !== 'ready') throw new IntakeError('INTAKE_ERR_QUEUE', `Redis is not connected (${this.client.status})`, true);
+    await bounded(this.client.ping(), this.options.redis.commandTimeoutMs, 'PING');
   }
 
   async close(): Promise<void> {

@@ -98,6 +98,9 @@ export class EmbeddedQueue implements JobQueue {
       retryLater: db.prepare<[string, number, string]>(
         "UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, run_at = ? WHERE id = ?",
       ),
+      oldestReady: db.prepare<[string, number], { run_at: number | null }>(
+        "SELECT MIN(run_at) AS run_at FROM jobs WHERE queue = ? AND state = 'waiting' AND run_at <= ?",
+      ),
       prune: db.prepare<[number, number]>(
         "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'completed' AND finished_at < ? LIMIT ?)",
       ),
@@ -243,6 +246,12 @@ export class EmbeddedQueue implements JobQueue {
       .all(queue);
     for (const r of rows) counts[r.state] = r.n;
     return Promise.resolve(counts);
+  }
+
+  oldestWaitingMs(queue: string): Promise<number> {
+    const now = Date.now();
+    const at = this.stmt.oldestReady.get(queue, now)?.run_at;
+    return Promise.resolve(at === null || at === undefined ? 0 : now - at);
   }
 
   ping(): Promise<void> {
