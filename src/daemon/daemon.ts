@@ -30,6 +30,11 @@ import { buildCore, type Core } from './core.js';
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
   onIngested?: (result: IngestResult, job: IngestJobData) => void;
+  /**
+   * Awaited once HTTP listens and before the spam model is prepared, while /readyz says
+   * "starting": lets an embedding (a test) observe that state without racing the start-up.
+   */
+  whileStarting?: () => Promise<void>;
 }
 
 export interface Daemon {
@@ -68,6 +73,7 @@ export async function startDaemon(
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const server = await startHttp(core, metrics, scheduler, () => !started);
+    await hooks.whileStarting?.();
     await prepareSpamModel(core);
     if (options.role !== 'scheduler') startIngestWorkers(core, metrics, hooks);
     scheduler.start();
@@ -94,7 +100,11 @@ export async function startDaemon(
 /** A new install starts from the starter model; without its corpus package, from an empty one. */
 async function prepareSpamModel(core: Core): Promise<void> {
   const outcome = await ensureStarterModel(core.spam, core.config.spam);
-  if (outcome.status === 'trained') core.log.info({ spam: outcome.spam, ham: outcome.ham, ms: outcome.ms }, 'starter spam model trained');
+  if (outcome.status === 'trained')
+    core.log.info(
+      { spam: outcome.spam, ham: outcome.ham, ms: outcome.ms, countingPeakRssMb: outcome.countingPeakRssMb },
+      'starter spam model trained',
+    );
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
 }
 

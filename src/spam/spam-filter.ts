@@ -32,7 +32,8 @@ export interface SpamStats {
 }
 
 /** Per-feature deltas of a starter-corpus batch: hash -> [spam, ham] message counts. */
-export type StarterCounts = ReadonlyMap<number, readonly [number, number]>;
+/** Per feature hash: [spam messages, ham messages]. A Map, or a stream of pairs from a worker. */
+export type StarterCounts = Iterable<readonly [number, readonly [number, number]]>;
 
 export class SpamFilter {
   readonly #db: Database.Database;

@@ -1,7 +1,12 @@
 // Gives a new install a working model: when the model is empty and the starter is on, count
 // the SpamAssassin public corpus into the starter columns (one transaction, no per-message
 // memory). Down-weighted by spam.starterWeight, so it cannot quarantine what it never saw.
+// The counting runs in a child process (starter-worker.ts), so none of the corpus stays in
+// the daemon's memory afterwards.
+import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { StarterWorkerResult } from './starter-worker.js';
 import { extractFeatures } from './features.js';
 import { hashFeature } from './feature-hash.js';
 import type { SpamFilter } from './spam-filter.js';
@@ -12,7 +17,7 @@ import type { CorpusEntry } from './spamassassin-corpus.js';
 import type { SpamLabel } from './spam-verdict.js';
 
 export type StarterOutcome =
-  | { status: 'trained'; spam: number; ham: number; ms: number }
+  | { status: 'trained'; spam: number; ham: number; ms: number; countingPeakRssMb: number }
   | { status: 'skipped'; reason: 'disabled' | 'model-not-empty' }
   | { status: 'unavailable'; reason: string };
 
@@ -34,10 +39,39 @@ export async function ensureStarterModel(
     };
   }
   const started = performance.now();
-  const batch = new StarterBatch();
-  await countEntries(entries, batch, onProgress);
-  filter.addStarterCounts(batch.counts, batch.messages);
-  return { status: 'trained', ...batch.messages, ms: Math.round(performance.now() - started) };
+  const counted = await countInWorker(entries);
+  onProgress?.(entries.length, entries.length);
+  filter.addStarterCounts(starterCounts(counted), counted.messages);
+  return { status: 'trained', ...counted.messages, ms: Math.round(performance.now() - started), countingPeakRssMb: counted.peakRssMb };
+}
+
+/**
+ * Runs starter-worker as a child process. From source (tests, tsx) the worker is a .ts file and
+ * needs the tsx loader that the built daemon does not have; from dist it is plain .js.
+ */
+function countInWorker(entries: readonly CorpusEntry[]): Promise<StarterWorkerResult> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const file = fileURLToPath(new URL(fromSource ? './starter-worker.ts' : './starter-worker.js', import.meta.url));
+  const child = fork(file, [], {
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let result: StarterWorkerResult | undefined;
+    child.once('message', (m) => (result = m as StarterWorkerResult));
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      result
+        ? resolve(result)
+        : reject(new Error(`the starter model's counting process ended (${signal ?? `exit ${code}`}) before it finished`)),
+    );
+    child.send(entries);
+  });
+}
+
+function* starterCounts(r: StarterWorkerResult): Generator<[number, [number, number]]> {
+  for (let i = 0; i < r.hashes.length; i++) yield [r.hashes[i]!, [r.spam[i]!, r.ham[i]!]];
 }
 
 /** Reads, parses and counts corpus files, a few at a time so disk reads overlap parsing. */
