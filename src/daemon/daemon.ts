@@ -69,7 +69,9 @@ export async function startDaemon(
     startRetention(core);
     startRevocationRetries(core);
     const scheduler = buildScheduler(core, metrics);
-    if (core.queue instanceof BullmqQueue) core.queue.onDataLoss(() => relistAfterQueueLoss(core.db, core.log, scheduler));
+    if (core.queue instanceof BullmqQueue) {
+      core.queue.onDataLoss(() => void scheduler.pauseWhile(() => relistAfterQueueLoss(core.db, core.log)));
+    }
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const server = await startHttp(core, metrics, scheduler, () => !started);

@@ -44,6 +44,18 @@ export class ElectedScheduler {
     this.current?.syncNow(mailboxId);
   }
 
+  /**
+   * Runs `fn` with no sync pass in flight in this process (the scheduler is stopped, its
+   * passes finish and save their cursors first), then schedules again if this process leads.
+   * A cursor reset done while a pass runs would be overwritten by that pass's save.
+   */
+  async pauseWhile(fn: () => void): Promise<void> {
+    this.end();
+    await this.stopping;
+    fn();
+    if (this.lock ? this.lock.isLeader : true) this.begin();
+  }
+
   private begin(): void {
     void this.stopping.then(() => {
       if (this.current) return;

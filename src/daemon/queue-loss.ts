@@ -4,9 +4,8 @@
 import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
 
-export function relistAfterQueueLoss(db: Db, log: Logger, scheduler: { syncNow(id: number): void }): void {
-  const ids = db.prepare<[], { mailbox_id: number }>('SELECT mailbox_id FROM sync_state').all();
-  db.prepare('UPDATE sync_state SET history_id = NULL, backfill_page_token = NULL, backfill_history_id = NULL').run();
-  log.warn({ mailboxes: ids.length }, 'queue lost its jobs; every mailbox will be re-listed');
-  for (const { mailbox_id } of ids) scheduler.syncNow(mailbox_id);
+/** Call with no sync pass in flight (ElectedScheduler.pauseWhile), or a pass's cursor save undoes the reset. */
+export function relistAfterQueueLoss(db: Db, log: Logger): void {
+  const reset = db.prepare('UPDATE sync_state SET history_id = NULL, backfill_page_token = NULL, backfill_history_id = NULL').run();
+  log.warn({ mailboxes: reset.changes }, 'queue lost its jobs; every mailbox will be re-listed');
 }

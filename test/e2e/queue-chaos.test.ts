@@ -97,7 +97,11 @@ describe.each(['embedded', 'bullmq'] as const)('chaos: %s driver', (driver) => {
     const extra: NodeJS.ProcessEnv = {};
     if (driver === 'bullmq') {
       redis = await startTestRedis({ appendOnly: false });
-      Object.assign(extra, { INTAKE_QUEUE_DRIVER: 'bullmq', INTAKE_QUEUE_REDIS_URL: redis.url, INTAKE_QUEUE_REDIS_COMMAND_TIMEOUT_MS: '1000' });
+      Object.assign(extra, {
+        INTAKE_QUEUE_DRIVER: 'bullmq',
+        INTAKE_QUEUE_REDIS_URL: redis.url,
+        INTAKE_QUEUE_REDIS_COMMAND_TIMEOUT_MS: '1000',
+      });
     }
     const dataDir = mkdtempSync(join(tmpdir(), 'intake-chaos-'));
     const port = await freePort();
