@@ -104,6 +104,7 @@ async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }>
   child.once('error', () => undefined);
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+  probe.on('error', () => undefined); // refused until redis-server listens: waited for below
   await waitUntil(
     () =>
       probe.ping().then(
