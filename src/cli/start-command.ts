@@ -23,7 +23,7 @@ export async function runStart(ctx: CliContext, args: string[] = []): Promise<nu
   }
   const config = loadOrExplain(ctx);
   if (!config) return EXIT_USAGE;
-  const log = createLogger({ level: config.log.level });
+  const log = createLogger({ level: config.log.level, addresses: config.privacy.logAddresses });
   let daemon;
   try {
     daemon =

@@ -10,6 +10,7 @@ import type { Db } from '../store/database.js';
 import type { TokenVerifier } from './api-auth.js';
 import type { AdminDeps } from './admin/admin-deps.js';
 import type { ReviewHttpDeps } from './review-deps.js';
+import type { PrivacyService } from '../privacy/privacy-service.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -31,4 +32,8 @@ export interface HttpDeps {
   admin?: AdminDeps;
   /** Spam verdicts and the quarantine; without it those routes are not served. */
   review?: ReviewHttpDeps;
+  /** Erase, export, retention and the audit trail; without it those routes are not served. */
+  privacy?: PrivacyService;
+  /** Names the API token behind a request for the audit log (api_token:<id>). */
+  tokenActor?: (token: string) => string;
 }

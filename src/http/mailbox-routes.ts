@@ -7,6 +7,7 @@ import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
 import { mailboxHealth } from './mailbox-health.js';
+import { apiActor } from './api-actor.js';
 
 const connectBody = z.strictObject({
   source: z.enum(['gmail', 'imap']).default('gmail'),
@@ -31,7 +32,11 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
   app.post('/api/mailboxes/connect', { preHandler: admin }, async (request, reply) => {
     const body = parseOr400(connectBody, request.body, reply, 'body');
     if (!body) return reply;
-    const authUrl = await deps.connector.begin({ source: body.source, loginHint: body.loginHint });
+    const authUrl = await deps.connector.begin({
+      source: body.source,
+      loginHint: body.loginHint,
+      actor: apiActor(request, deps.tokenActor),
+    });
     return { authUrl, expiresInSeconds: 600 };
   });
 
@@ -40,7 +45,7 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
     const q = parseOr400(deleteQuery, request.query, reply, 'query');
     if (!p || !q) return reply;
     if (!deps.mailboxes.get(p.id)) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no mailbox with id ${p.id}`);
-    const result = await deps.disconnect(p.id, { deleteTickets: q.deleteTickets === 'true', actor: 'api' });
+    const result = await deps.disconnect(p.id, { deleteTickets: q.deleteTickets === 'true', actor: apiActor(request, deps.tokenActor) });
     return { deleted: true, revokedAtGoogle: result.revoked };
   });
 }

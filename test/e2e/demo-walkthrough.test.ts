@@ -55,12 +55,13 @@ describe('npm run demo, walked through in a browser', () => {
   it('demo: prints an admin sign-in that a browser uses to see the mailbox, its tickets and the quarantine', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
     const [googlePort, httpPort] = [await freePort(), await freePort()];
-    demo = spawnIntake(
+    const proc = spawnIntake(
       ['demo'],
       { INTAKE_DEMO_GOOGLE_PORT: String(googlePort), INTAKE_HTTP_PORT: String(httpPort) },
       { consoleOnly: true },
     );
-    const out = demo.stdout;
+    demo = proc;
+    const out = (): string => proc.stdout();
     // Every message of the demo mailbox has landed: one line per ticket or reply, one per held spam.
     await waitFor(
       () => out(),
@@ -96,7 +97,7 @@ describe('npm run demo, walked through in a browser', () => {
     await page.click('header >> text=Quarantine');
     expect(await page.locator('.held').count()).toBe(DEMO_SPAM);
 
-    demo.child.kill('SIGINT');
-    expect(await demo.exited).toBe(0);
+    proc.child.kill('SIGINT');
+    expect(await proc.exited).toBe(0);
   }, 300_000);
 });

@@ -35,6 +35,7 @@ export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, 
       source: 'gmail',
       loginHint: hint.success ? hint.data : undefined,
       sessionRef: currentSession(request).ref,
+      actor: `admin:${currentSession(request).adminId}`,
     });
     return reply.redirect(url, 303);
   });

@@ -98,7 +98,7 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
         (n) => n === 5,
       ),
     ).toBe(5);
-    await untilSettled(t.daemon.db, () => t?.daemon.syncNow(mailbox(t as TestDaemon, A)!.id));
+    await untilSettled(t.daemon.db, () => t?.daemon.syncNow(mailbox(t, A)?.id ?? 0));
     expect(messageCount(t, A)).toBe(5);
     expect(distinctMessages(t)).toBe(9);
     expect(mailbox(t, A)?.state).toBe('syncing');
