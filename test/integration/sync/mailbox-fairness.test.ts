@@ -51,7 +51,7 @@ describe('ingest fairness across mailboxes (real daemon, fake Google at its per-
     // The backfill was still running: the new mail did not queue behind it.
     expect(counts.get(big)).toBeLessThan(2000);
     expect(mailboxState(t, big)).not.toBe('error');
-  });
+  }, 180_000);
 
   it('ten mailboxes backfilling at once all progress together, and each ends with exactly its own messages', async () => {
     fake = await startTestFake();
@@ -76,5 +76,5 @@ describe('ingest fairness across mailboxes (real daemon, fake Google at its per-
       120_000,
     );
     expect(emails.map((e) => final.get(e))).toEqual(emails.map(() => 120));
-  });
+  }, 300_000);
 });
