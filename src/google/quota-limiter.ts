@@ -42,6 +42,14 @@ export class QuotaLimiter {
     return this.tokens >= units ? 0 : Math.ceil((units - this.tokens) / this.ratePerMs);
   }
 
+  /**
+   * Milliseconds until `units` could be spent at once, never more than a full bucket takes
+   * (so a caller asking for several calls' worth is not told "never"). Spends nothing.
+   */
+  readyIn(units: number): number {
+    return this.delayFor(Math.min(units, this.burst));
+  }
+
   private async wait(units: number): Promise<void> {
     // A call dearer than the bucket holds (batchModify: 50) waits for a full bucket and leaves
     // it in debt, which the calls after it wait out; otherwise it would wait forever.
