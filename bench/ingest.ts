@@ -14,6 +14,8 @@ import { defaultSpamOptions } from '../src/spam/spam-options.js';
 import { ensureStarterModel } from '../src/spam/starter-model.js';
 import { spamAssassinEntries } from '../src/spam/spamassassin-corpus.js';
 import { FilterSpamCheck } from '../src/ingest/filter-spam-check.js';
+import { inlineAnalyse } from '../src/ingest/analyse.js';
+import { PoisonRepo } from '../src/store/poison-repo.js';
 import { ingestMessage, type IngestDeps } from '../src/ingest/ingest-message.js';
 import { createLogger } from '../src/log/logger.js';
 import { formatTable } from './lib/table.js';
@@ -80,8 +82,8 @@ async function preparePipeline(): Promise<Pipeline> {
     tickets: new TicketRepo(db),
     quarantine: new QuarantineRepo(db),
     sourceFor: () => source,
-    spam: new FilterSpamCheck(filter, LIMITS.maxMessageBytes),
-    limits: LIMITS,
+    poison: new PoisonRepo(db),
+    analyse: inlineAnalyse(LIMITS, new FilterSpamCheck(filter)),
     log: createLogger({ level: 'silent' }),
   };
   return { deps, mailboxId: mailbox.id, messages };

@@ -50,7 +50,14 @@ export const configSchema = z.strictObject({
     leaseSeconds: positiveInt,
     pollMs: positiveInt,
   }),
-  ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
+  ingest: z.strictObject({
+    maxMessageBytes: positiveInt,
+    maxAttachmentBytes: positiveInt,
+    // i13-ingest: parse + classify off the event loop (0: on the main thread)
+    workerThreads: z.number().int().min(0).max(64),
+    workerMaxHeapMb: positiveInt,
+    parseTimeoutMs: positiveInt,
+  }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),
   spam: spamConfigSchema.strict(),
   retention: z.strictObject({ quarantineDays: z.number().positive() }),

@@ -19,6 +19,7 @@ import { CALLBACK_PATH } from '../http/oauth-routes.js';
 import type { DisconnectDeps } from '../privacy/disconnect-mailbox.js';
 import { TicketRepo } from '../store/ticket-repo.js';
 import { QuarantineRepo } from '../store/quarantine-repo.js';
+import { PoisonRepo } from '../store/poison-repo.js';
 import { SpamFilter } from '../spam/spam-filter.js';
 import { forgetMailboxLearning } from '../review/forget-mailbox-learning.js';
 import { ShutdownSteps } from './shutdown.js';
@@ -36,6 +37,7 @@ export interface Core {
   audit: AuditRepo;
   tickets: TicketRepo;
   quarantine: QuarantineRepo;
+  poison: PoisonRepo;
   spam: SpamFilter;
   revocations: RevocationRepo;
   oauth: GoogleOAuth;
@@ -98,6 +100,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     audit,
     tickets: new TicketRepo(db),
     quarantine: new QuarantineRepo(db),
+    poison: new PoisonRepo(db),
     spam,
     revocations,
     oauth,

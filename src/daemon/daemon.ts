@@ -6,7 +6,7 @@ import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../store/database.js';
 import { TicketQuery } from '../store/ticket-query.js';
-import { FilterSpamCheck } from '../ingest/filter-spam-check.js';
+import { buildAnalyse } from './analyse-wiring.js';
 import { ensureStarterModel } from '../spam/starter-model.js';
 import { purgeExpiredQuarantine } from '../privacy/retention.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -97,8 +97,8 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
     tickets: core.tickets,
     quarantine: core.quarantine,
     sourceFor: (m) => core.sources.sourceFor(m),
-    spam: new FilterSpamCheck(core.spam, core.config.ingest.maxMessageBytes),
-    limits: core.config.ingest,
+    poison: core.poison,
+    analyse: buildAnalyse(core),
     log: core.log.child({ module: 'ingest' }),
   };
   const recovered = core.queue.recoverInterrupted();

@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   INTAKE_ERR_LOGIN_LOCKED: 'Too many failed sign-ins for this account or address. Wait auth.lockoutMinutes; the lock lifts on its own.',
   INTAKE_ERR_QUEUE: 'The job queue is unavailable. For the bullmq driver check Redis; jobs are retried once it is back.',
   INTAKE_ERR_SHUTTING_DOWN: 'Intake is shutting down and refuses new work. Retry against another instance or after restart.',
+  INTAKE_ERR_PARSE_FAILED:
+    'A message could not be parsed (the parser worker crashed, ran out of memory or time). The ticket keeps what its headers say and records the problem; nothing to do.',
+  INTAKE_ERR_MESSAGE_UNREADABLE:
+    'A message could not become a ticket or quarantine entry at all. It is kept as a poison entry with its raw bytes: see `intake jobs failed`, fix the cause, then `intake jobs retry`.',
   INTAKE_ERR_INTERNAL: 'An unexpected error. Report it with the log line (it carries the job or request id).',
 } as const;
 

@@ -1,34 +1,31 @@
-// The ingest pipeline for one message: fetch raw, parse, classify, then either quarantine
-// it or write ticket + message + attachments + outbox event in one transaction.
+// The ingest pipeline for one message: fetch raw, parse + classify (analyse pool), then either
+// quarantine it or write ticket + message + attachments + outbox event in one transaction;
+// land-message.ts makes sure it lands somewhere (ticket, quarantine or poison entry).
 import type { Mailbox, MailboxRepo } from '../store/mailbox-repo.js';
 import type { TicketRepo } from '../store/ticket-repo.js';
 import type { QuarantineRepo } from '../store/quarantine-repo.js';
 import type { MailSource, FetchedMessage } from '../sources/mail-source.js';
 import type { Logger } from '../log/logger.js';
-import { parseMail } from './parse/parse-mail.js';
+import type { PoisonRepo } from '../store/poison-repo.js';
 import type { ParsedMessage } from './parse/parsed-message.js';
-import type { SpamCheck, SpamJudgement } from './spam-check.js';
+import type { SpamJudgement } from './spam-check.js';
 import type { IngestJobData } from './ingest-job.js';
+import type { Analyse } from './analyse.js';
+import type { IngestResult } from './ingest-result.js';
+import { landMessage } from './land-message.js';
 import { skipReason } from './skip-rules.js';
+
+export type { IngestOutcome, IngestResult } from './ingest-result.js';
 
 export interface IngestDeps {
   mailboxes: MailboxRepo;
   tickets: TicketRepo;
   quarantine: QuarantineRepo;
+  poison: PoisonRepo;
   sourceFor: (mailbox: Mailbox) => MailSource;
-  spam: SpamCheck | null;
-  limits: { maxMessageBytes: number; maxAttachmentBytes: number };
+  /** parse + classify: the worker pool, or inlineAnalyse() on this thread */
+  analyse: Analyse;
   log: Logger;
-}
-
-export type IngestOutcome = 'ticket_created' | 'message_added' | 'duplicate' | 'quarantined' | 'skipped' | 'mailbox_gone';
-
-export interface IngestResult {
-  outcome: IngestOutcome;
-  ticketId?: number;
-  messageId?: number;
-  subject?: string;
-  fromAddress?: string;
 }
 
 export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promise<IngestResult> {
@@ -36,18 +33,27 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
   if (!mailbox) return { outcome: 'mailbox_gone' };
   // Cheap check first: a re-enqueued message costs no Gmail quota.
   if (deps.tickets.hasMessage(mailbox.id, job.providerMessageId) || deps.quarantine.has(mailbox.id, job.providerMessageId)) {
+    if (job.replay) deps.poison.remove(mailbox.id, job.providerMessageId);
     return { outcome: 'duplicate' };
   }
-  const fetched = await deps.sourceFor(mailbox).fetchRaw(job.providerMessageId);
+  // A poison entry has landed too; only a replay runs it again, from the bytes it keeps.
+  const kept = deps.poison.findByMessage(mailbox.id, job.providerMessageId);
+  if (kept && !job.replay) return { outcome: 'duplicate' };
+  const fetched: FetchedMessage = kept
+    ? { raw: kept.raw, threadId: kept.providerThreadId, labelIds: kept.labelIds, internalDate: kept.internalDate }
+    : await deps.sourceFor(mailbox).fetchRaw(job.providerMessageId);
   const skip = skipReason(fetched.labelIds);
   if (skip) {
     deps.log.debug({ mailboxId: mailbox.id, reason: skip }, 'message skipped');
     return { outcome: 'skipped' };
   }
-  const parsed = await parseMail(fetched.raw, deps.limits);
-  const judgement = deps.spam ? await deps.spam.judge(fetched.raw, fetched.labelIds) : null;
-  if (judgement?.verdict === 'spam') return quarantine(deps, mailbox.id, job, fetched, parsed, judgement);
-  return writeTicket(deps, mailbox.id, job, fetched, parsed, judgement);
+  const result = await landMessage(deps, mailbox.id, job, fetched, ({ message, judgement }) =>
+    judgement?.verdict === 'spam'
+      ? quarantine(deps, mailbox.id, job, fetched, message, judgement)
+      : writeTicket(deps, mailbox.id, job, fetched, message, judgement),
+  );
+  if (kept && result.outcome !== 'poisoned') deps.poison.remove(mailbox.id, job.providerMessageId);
+  return result;
 }
 
 export function writeTicket(

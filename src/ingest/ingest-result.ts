@@ -1,0 +1,18 @@
+// What ingesting one message came to; shared by the pipeline, its landing step and callers.
+export type IngestOutcome =
+  | 'ticket_created'
+  | 'message_added'
+  | 'duplicate'
+  | 'quarantined'
+  | 'skipped'
+  | 'mailbox_gone'
+  /** kept as a poison entry (raw bytes + error), replayable */
+  | 'poisoned';
+
+export interface IngestResult {
+  outcome: IngestOutcome;
+  ticketId?: number;
+  messageId?: number;
+  subject?: string;
+  fromAddress?: string;
+}
