@@ -189,6 +189,7 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isS
           limits: config.ingest,
         },
       },
+      deadLetters: { queue: core.queue, poison: core.poison },
       pollIntervalSeconds: config.sync.pollIntervalSeconds,
       isShuttingDown: () => core.steps.isClosing,
       isStarting,

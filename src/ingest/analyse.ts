@@ -14,7 +14,12 @@ export interface Analysis {
 /** Parse + classify one raw message; rejects only on a bug (the caller still lands the message). */
 export type Analyse = (raw: Buffer, labelIds: readonly string[]) => Promise<Analysis>;
 
-export async function analyseMessage(raw: Buffer, labelIds: readonly string[], limits: ParseLimits, spam: SpamCheck | null): Promise<Analysis> {
+export async function analyseMessage(
+  raw: Buffer,
+  labelIds: readonly string[],
+  limits: ParseLimits,
+  spam: SpamCheck | null,
+): Promise<Analysis> {
   const { message, spamInput } = await parseMessage(raw, limits, labelIds);
   if (!spam) return { message, judgement: null };
   return { message, judgement: spamInput ? spam.judge(spamInput) : { ...UNREAD_JUDGEMENT, evidence: [] } };

@@ -4,7 +4,16 @@ import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
 import { isIntakeError } from '../errors/intake-error.js';
 import { decideRetry } from './retry-policy.js';
-import { type Job, type JobHandler, type JobQueue, type JobSpec, type JobWorker, type QueueCounts } from './job-queue.js';
+import { jobErrorFields, listFailedJobs, retryFailedJob } from './failed-jobs.js';
+import {
+  type FailedJob,
+  type Job,
+  type JobHandler,
+  type JobQueue,
+  type JobSpec,
+  type JobWorker,
+  type QueueCounts,
+} from './job-queue.js';
 
 export interface EmbeddedQueueOptions {
   maxAttempts: number;
@@ -28,6 +37,7 @@ export class EmbeddedQueue implements JobQueue {
   private readonly options: EmbeddedQueueOptions;
   private readonly workers = new Set<EmbeddedWorker>();
   private readonly insert;
+  private readonly revive;
   private readonly claimStmt;
 
   constructor(db: Db, log: Logger, options: EmbeddedQueueOptions) {
@@ -37,6 +47,10 @@ export class EmbeddedQueue implements JobQueue {
     this.insert = db.prepare(
       `INSERT INTO jobs (id, queue, name, payload, mailbox_id, state, max_attempts, run_at, created_at)
        VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    );
+    this.revive = db.prepare(
+      `UPDATE jobs SET state = 'waiting', payload = ?, attempts = 0, run_at = ?, lease_until = NULL, last_error = NULL,
+         last_error_message = NULL, finished_at = NULL WHERE id = ? AND queue = ? AND state IN ('completed', 'failed')`,
     );
     this.claimStmt = db.prepare<[{ leaseUntil: number; queue: string; now: number }], JobRow>(
       `UPDATE jobs SET state = 'active', attempts = attempts + 1, lease_until = @leaseUntil
@@ -63,7 +77,9 @@ export class EmbeddedQueue implements JobQueue {
     // One transaction: with WAL + synchronous=NORMAL the commit survives a process crash.
     this.db.transaction(() => {
       for (const j of jobs) {
-        this.insert.run(j.id, queue, j.name, JSON.stringify(j.data), j.mailboxId ?? null, this.options.maxAttempts, now, now);
+        const payload = JSON.stringify(j.data);
+        const added = this.insert.run(j.id, queue, j.name, payload, j.mailboxId ?? null, this.options.maxAttempts, now, now).changes;
+        if (added === 0 && j.replaceFinished) this.revive.run(payload, now, j.id, queue);
       }
     })();
     for (const w of this.workers) w.wake(queue);
@@ -87,19 +103,19 @@ export class EmbeddedQueue implements JobQueue {
     const row = this.db.prepare<[string], { max_attempts: number }>('SELECT max_attempts FROM jobs WHERE id = ?').get(job.id);
     if (!row) return; // removed while running (mailbox disconnected)
     const decision = decideRetry(err, job.attempt, { ...this.options, maxAttempts: row.max_attempts });
-    const code = isIntakeError(err) ? err.code : (err as Error).name;
+    const { code, message } = jobErrorFields(err);
     if (decision.action === 'fail') {
       this.db
-        .prepare("UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?")
-        .run(code, Date.now(), job.id);
-      this.log.warn({ jobId: job.id, code, attempt: job.attempt }, 'job failed for good');
+        .prepare("UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, last_error_message = ?, finished_at = ? WHERE id = ?")
+        .run(code, message, Date.now(), job.id);
+      this.log.warn({ jobId: job.id, code, message, attempt: job.attempt }, 'job failed for good');
       return;
     }
     const runAt = Date.now() + decision.delayMs;
     this.db
-      .prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, run_at = ? WHERE id = ?")
-      .run(code, runAt, job.id);
-    this.log.info({ jobId: job.id, code, attempt: job.attempt, retryInMs: runAt - Date.now() }, 'job will retry');
+      .prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, last_error_message = ?, run_at = ? WHERE id = ?")
+      .run(code, message, runAt, job.id);
+    this.log.info({ jobId: job.id, code, message, attempt: job.attempt, retryInMs: runAt - Date.now() }, 'job will retry');
   }
 
   process<T>(queue: string, handler: JobHandler<T>, options: { concurrency: number }): JobWorker {
@@ -135,6 +151,16 @@ export class EmbeddedQueue implements JobQueue {
       .all(queue);
     for (const r of rows) counts[r.state] = r.n;
     return Promise.resolve(counts);
+  }
+
+  listFailed(queue: string, options: { limit: number; after?: string }): Promise<FailedJob[]> {
+    return Promise.resolve(listFailedJobs(this.db, queue, options));
+  }
+
+  retryFailed(id: string): Promise<boolean> {
+    const queue = retryFailedJob(this.db, id);
+    if (queue !== null) for (const w of this.workers) w.wake(queue);
+    return Promise.resolve(queue !== null);
   }
 
   ping(): Promise<void> {

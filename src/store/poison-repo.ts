@@ -77,7 +77,9 @@ export class PoisonRepo {
       'SELECT id FROM poison_messages WHERE mailbox_id = ? AND provider_message_id = ?',
     );
     this.#remove = db.prepare('DELETE FROM poison_messages WHERE mailbox_id = ? AND provider_message_id = ?');
-    this.#count = db.prepare<[], { mailbox_id: number; n: number }>('SELECT mailbox_id, COUNT(*) AS n FROM poison_messages GROUP BY mailbox_id');
+    this.#count = db.prepare<[], { mailbox_id: number; n: number }>(
+      'SELECT mailbox_id, COUNT(*) AS n FROM poison_messages GROUP BY mailbox_id',
+    );
   }
 
   has(mailboxId: number, providerMessageId: string): boolean {

@@ -116,7 +116,9 @@ export class AnalysePool {
     const task = slot.task;
     if (!task) return;
     slot.task = null;
-    task.reject(new IntakeError('INTAKE_ERR_PARSE_FAILED', `parsing took longer than ingest.parseTimeoutMs (${this.#options.timeoutMs} ms)`));
+    task.reject(
+      new IntakeError('INTAKE_ERR_PARSE_FAILED', `parsing took longer than ingest.parseTimeoutMs (${this.#options.timeoutMs} ms)`),
+    );
     this.#log.warn({ code: 'INTAKE_ERR_PARSE_FAILED', reason: 'timeout' }, 'analyse worker stopped; replacing it');
     void this.#replace(slot);
   }
