@@ -25,6 +25,8 @@ import { buildCore, type Core } from './core.js';
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
   onIngested?: (result: IngestResult, job: IngestJobData) => void;
+  /** Aborting it during start-up (SIGTERM while the starter model trains) stops start-up cleanly. */
+  startSignal?: AbortSignal;
 }
 
 export interface Daemon {
@@ -50,7 +52,8 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const server = await startHttp(core, metrics, scheduler, () => !started);
-    await prepareSpamModel(core);
+    await prepareSpamModel(core, hooks.startSignal);
+    hooks.startSignal?.throwIfAborted();
     startIngestWorkers(core, metrics, hooks);
     scheduler.start();
     // Registered last so it runs first: no new sync pass while workers drain.
@@ -74,8 +77,8 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
 }
 
 /** A new install starts from the starter model; without its corpus package, from an empty one. */
-async function prepareSpamModel(core: Core): Promise<void> {
-  const outcome = await ensureStarterModel(core.spam, core.config.spam);
+async function prepareSpamModel(core: Core, signal?: AbortSignal): Promise<void> {
+  const outcome = await ensureStarterModel(core.spam, core.config.spam, undefined, signal);
   if (outcome.status === 'trained') core.log.info({ spam: outcome.spam, ham: outcome.ham, ms: outcome.ms }, 'starter spam model trained');
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
 }

@@ -22,6 +22,7 @@ export async function ensureStarterModel(
   filter: SpamFilter,
   opts: Pick<SpamOptions, 'starterModel'>,
   onProgress?: StarterProgress,
+  signal?: AbortSignal,
 ): Promise<StarterOutcome> {
   if (!opts.starterModel) return { status: 'skipped', reason: 'disabled' };
   const s = filter.stats();
@@ -35,16 +36,23 @@ export async function ensureStarterModel(
   }
   const started = performance.now();
   const batch = new StarterBatch();
-  await countEntries(entries, batch, onProgress);
+  await countEntries(entries, batch, onProgress, signal);
   filter.addStarterCounts(batch.counts, batch.messages);
   return { status: 'trained', ...batch.messages, ms: Math.round(performance.now() - started) };
 }
 
 /** Reads, parses and counts corpus files, a few at a time so disk reads overlap parsing. */
-export async function countEntries(entries: readonly CorpusEntry[], batch: StarterBatch, onProgress?: StarterProgress): Promise<void> {
+export async function countEntries(
+  entries: readonly CorpusEntry[],
+  batch: StarterBatch,
+  onProgress?: StarterProgress,
+  signal?: AbortSignal,
+): Promise<void> {
   const AHEAD = 8;
   const reads = entries.slice(0, AHEAD).map((e) => readFile(e.file));
   for (let i = 0; i < entries.length; i++) {
+    // A stop asked for during start-up (SIGTERM) ends training here; nothing was written yet.
+    signal?.throwIfAborted();
     const raw = await reads.shift()!;
     const next = entries[i + AHEAD];
     if (next) reads.push(readFile(next.file));
