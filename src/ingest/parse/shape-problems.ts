@@ -42,16 +42,27 @@ function controlRatio(raw: Buffer): number {
 
 /** A declared multipart boundary whose close delimiter (`--boundary--`) never appears. */
 function hasUnclosedMultipart(raw: Buffer): boolean {
-  const text = raw.toString('latin1');
   const boundaries = new Set<string>();
-  for (const match of text.matchAll(CONTENT_TYPE_FIELD)) {
-    const value = match[1] ?? '';
-    if (!/^\s*multipart\//i.test(value)) continue;
-    const param = BOUNDARY_PARAM.exec(value);
-    const boundary = param?.[1] ?? param?.[2];
-    if (boundary) boundaries.add(boundary);
-    if (boundaries.size >= MAX_BOUNDARIES) break;
-  }
-  for (const boundary of boundaries) if (!text.includes(`--${boundary}--`)) return true;
+  forEachLatin1Chunk(raw, (text) => {
+    for (const match of text.matchAll(CONTENT_TYPE_FIELD)) {
+      const value = match[1] ?? '';
+      if (!/^\s*multipart\//i.test(value)) continue;
+      const param = BOUNDARY_PARAM.exec(value);
+      const boundary = param?.[1] ?? param?.[2];
+      if (boundary && boundaries.size < MAX_BOUNDARIES) boundaries.add(boundary);
+    }
+  });
+  for (const boundary of boundaries) if (raw.indexOf(`--${boundary}--`, 0, 'latin1') < 0) return true;
   return false;
+}
+
+const CHUNK = 1024 * 1024;
+/** Longer than any header field worth reading: a field cut by a chunk edge is read whole in the next. */
+const OVERLAP = 16 * 1024;
+
+/** Calls `fn` on overlapping latin1 windows of the message, so a 30 MB message never becomes one 30 MB string. */
+export function forEachLatin1Chunk(raw: Buffer, fn: (text: string) => void): void {
+  for (let start = 0; start < raw.length; start += CHUNK) {
+    fn(raw.toString('latin1', start, Math.min(raw.length, start + CHUNK + OVERLAP)));
+  }
 }

@@ -21,6 +21,7 @@ function openSpamCheck(): SpamCheck | null {
 }
 
 const spam = openSpamCheck();
+port.postMessage({ id: 0, ready: true } satisfies AnalyseResponse);
 
 port.on('message', (request: AnalyseRequest) => {
   const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);

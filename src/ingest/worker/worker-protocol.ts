@@ -16,7 +16,11 @@ export interface AnalyseRequest {
   labelIds: readonly string[];
 }
 
-export type AnalyseResponse = { id: number; ok: true; analysis: Analysis } | { id: number; ok: false; name: string; message: string };
+export type AnalyseResponse =
+  | { id: number; ok: true; analysis: Analysis }
+  | { id: number; ok: false; name: string; message: string }
+  /** Sent once the worker has loaded its code and opened the model. */
+  | { id: 0; ready: true };
 
 /** Attachment bytes come back as Uint8Array views; the rest of ingest expects Buffers. */
 export function reviveAnalysis(analysis: Analysis): Analysis {
