@@ -12,12 +12,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HttpDeps): void
   app.get('/readyz', async (_request, reply) => {
     const checks = { store: await check(() => deps.db.prepare('SELECT 1').get()), queue: await check(() => deps.queue.ping()) };
     const dead = await deadLetterSummary(deps);
-    const mailboxes = deps.mailboxes
-      .list()
-      .map((m) => ({
-        ...mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds),
-        deadLetters: dead.byMailbox.get(m.id) ?? 0,
-      }));
+    const mailboxes = deps.mailboxes.list().map((m) => ({
+      ...mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds),
+      deadLetters: dead.byMailbox.get(m.id) ?? 0,
+    }));
     // A mailbox that needs re-consent is reported, not fatal: the other mailboxes still sync.
     const healthy = checks.store === 'ok' && checks.queue === 'ok';
     const status = deps.isShuttingDown() ? 'shutting_down' : !healthy ? 'not_ready' : deps.isStarting() ? 'starting' : 'ready';

@@ -14,4 +14,4 @@ export interface SpamCheck {
 }
 
 /** A message not read whole (over the size cap, MIME unreadable) is not judged on its headers alone: a human looks. */
-export const UNREAD_JUDGEMENT: SpamJudgement = Object.freeze({ verdict: 'unsure', score: 0.5, evidence: [] }) as SpamJudgement;
+export const UNREAD_JUDGEMENT: Readonly<SpamJudgement> = Object.freeze({ verdict: 'unsure', score: 0.5, evidence: [] });

@@ -71,10 +71,10 @@ export async function retryAllDeadLetters(deps: DeadLetterDeps): Promise<{ jobs:
     jobs += retried;
     if (retried === 0) break;
   }
-  let after = 0;
-  for (let entries = deps.poison.list({ limit: 500 }); entries.length > 0; entries = deps.poison.list({ limit: 500, after })) {
+  // Poison entries stay until their replay lands, so page through them by id.
+  for (let entries = deps.poison.list({ limit: 500 }); entries.length > 0; ) {
     for (const e of entries) if ((await retryDeadLetter(deps, poisonRef(e.id))) === 'retried') poison++;
-    after = entries[entries.length - 1]!.id;
+    entries = deps.poison.list({ limit: 500, after: entries[entries.length - 1]!.id });
   }
   return { jobs, poison };
 }

@@ -2,18 +2,9 @@
 // process needs no other server. A job whose lease ran out (a killed worker) runs again.
 import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
-import { isIntakeError } from '../errors/intake-error.js';
 import { decideRetry } from './retry-policy.js';
 import { jobErrorFields, listFailedJobs, retryFailedJob } from './failed-jobs.js';
-import {
-  type FailedJob,
-  type Job,
-  type JobHandler,
-  type JobQueue,
-  type JobSpec,
-  type JobWorker,
-  type QueueCounts,
-} from './job-queue.js';
+import { type FailedJob, type Job, type JobHandler, type JobQueue, type JobSpec, type JobWorker, type QueueCounts } from './job-queue.js';
 
 export interface EmbeddedQueueOptions {
   maxAttempts: number;
@@ -106,7 +97,9 @@ export class EmbeddedQueue implements JobQueue {
     const { code, message } = jobErrorFields(err);
     if (decision.action === 'fail') {
       this.db
-        .prepare("UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, last_error_message = ?, finished_at = ? WHERE id = ?")
+        .prepare(
+          "UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, last_error_message = ?, finished_at = ? WHERE id = ?",
+        )
         .run(code, message, Date.now(), job.id);
       this.log.warn({ jobId: job.id, code, message, attempt: job.attempt }, 'job failed for good');
       return;

@@ -25,7 +25,9 @@ if (mode === 'build') {
   const harness = openHarness({ workerThreads: 2 });
   await harness.ready();
   out({ baselineMaxRssMb: rssMb() });
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.eml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort()) {
     const meta = JSON.parse(readFileSync(join(dir, file.replace(/\.eml$/, '.json')), 'utf8')) as { class: string; index: number };
     const id = `${meta.class}#${meta.index}`;
     const raw = readFileSync(join(dir, file));

@@ -87,7 +87,11 @@ export function openHarness(options: { workerThreads: number; maxHeapMb?: number
       return null;
     },
     problemsOf(id) {
-      const row = one<{ p: string | null }>('SELECT parse_problems AS p FROM messages WHERE mailbox_id = ? AND provider_message_id = ?', mailbox.id, id);
+      const row = one<{ p: string | null }>(
+        'SELECT parse_problems AS p FROM messages WHERE mailbox_id = ? AND provider_message_id = ?',
+        mailbox.id,
+        id,
+      );
       return row?.p ? (JSON.parse(row.p) as string[]) : [];
     },
     ready: async () => {

@@ -32,6 +32,8 @@ interface Slot {
   task: Task | null;
   timer: NodeJS.Timeout | undefined;
   ready: Promise<void>;
+  /** Messages go only to a worker that has loaded: its start-up does not count against the time limit. */
+  isReady: boolean;
 }
 
 /** The worker's entry: the built .js, or the .ts source when running from source (tests, benches). */
@@ -94,9 +96,14 @@ export class AnalysePool {
     });
     let markReady = () => undefined as void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
-    const slot: Slot = { worker, task: null, timer: undefined, ready };
+    const slot: Slot = { worker, task: null, timer: undefined, ready, isReady: false };
     this.#slots.add(slot);
-    worker.on('message', (response: AnalyseResponse) => ('ready' in response ? markReady() : this.#settle(slot, response)));
+    worker.on('message', (response: AnalyseResponse) => {
+      if (!('ready' in response)) return this.#settle(slot, response);
+      slot.isReady = true;
+      markReady();
+      this.#dispatch();
+    });
     worker.on('error', (err: Error & { code?: string }) => this.#lose(slot, err.code ?? err.name));
     worker.on('exit', (code) => this.#lose(slot, `exit ${code}`));
     this.#dispatch();
@@ -104,7 +111,7 @@ export class AnalysePool {
 
   #dispatch(): void {
     for (const slot of this.#slots) {
-      if (slot.task !== null) continue;
+      if (slot.task !== null || !slot.isReady) continue;
       const task = this.#waiting.shift();
       if (!task) return;
       slot.task = task;

@@ -33,9 +33,7 @@ describe('ingest of generated MIME variants', () => {
     expect(thrown).toEqual([]);
     expect(unlanded).toEqual([]);
     const counted = h.db
-      .prepare(
-        `SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM quarantine) + (SELECT COUNT(*) FROM poison_messages) AS n`,
-      )
+      .prepare(`SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM quarantine) + (SELECT COUNT(*) FROM poison_messages) AS n`)
       .get() as { n: number };
     expect(counted.n).toBe(VARIANTS);
   }, 600_000);
