@@ -2,7 +2,7 @@
 // with the problem recorded), a quarantine entry, or, when nothing could be stored, a poison
 // entry with its raw bytes and the error. Only a failure of the store itself (busy, disk full,
 // shutting down) is left to the queue to retry, since it is no fault of the message.
-import { isIntakeError } from '../errors/intake-error.js';
+import { IntakeError, isIntakeError } from '../errors/intake-error.js';
 import type { FetchedMessage } from '../sources/mail-source.js';
 import type { Analysis } from './analyse.js';
 import type { IngestJobData } from './ingest-job.js';
@@ -34,7 +34,15 @@ export async function landMessage(
   commit: Commit,
 ): Promise<IngestResult> {
   const analysis = await analyseOrFallback(deps, mailboxId, fetched);
-  if (analysis === null) return poison(deps, mailboxId, job, fetched, new Error('not even the header block could be read'));
+  if (analysis === null) {
+    return poison(
+      deps,
+      mailboxId,
+      job,
+      fetched,
+      new IntakeError('INTAKE_ERR_MESSAGE_UNREADABLE', 'not even the header block could be read'),
+    );
+  }
   try {
     return commit(analysis);
   } catch (err) {

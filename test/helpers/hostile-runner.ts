@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOSTILE_CLASSES } from './hostile-mail.js';
 import { openHarness } from './ingest-harness.js';
+import { readShared } from '../../bench/ingest/read-shared.js';
 
 const [mode, dir, which] = process.argv.slice(2);
 if (!dir) throw new Error('usage: hostile-runner.ts build DIR --heavy|--light | ingest DIR');
@@ -30,7 +31,7 @@ if (mode === 'build') {
     .sort()) {
     const meta = JSON.parse(readFileSync(join(dir, file.replace(/\.eml$/, '.json')), 'utf8')) as { class: string; index: number };
     const id = `${meta.class}#${meta.index}`;
-    const raw = readFileSync(join(dir, file));
+    const raw = readShared(join(dir, file));
     let outcome: string;
     try {
       outcome = (await harness.ingest(id, raw)).outcome;

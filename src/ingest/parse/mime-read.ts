@@ -1,8 +1,15 @@
 // The one mailparser pass over a raw message. The ticket and the spam filter read the same
 // MIME tree: the ticket's text (HTML left to our own converter) and the text the spam filter
 // has always been trained on (mailparser's HTML-to-text) both come out of this single pass.
+import { createHash } from 'node:crypto';
 import { MailParser } from 'mailparser';
 import type { Attachment, MailParserOptions, ParsedMail } from 'mailparser';
+
+/** An attachment over the cap keeps only these: its bytes are hashed as they stream by, never held. */
+export interface OmittedContent {
+  size: number;
+  sha256: string;
+}
 
 /** What one pass yields: the message as simpleParser would give it, and the ticket's text. */
 export interface MimeRead {
@@ -10,6 +17,8 @@ export interface MimeRead {
   mail: ParsedMail;
   /** `text` as it reads with `skipHtmlToText` (HTML parts contribute nothing). */
   ticketText: string | undefined;
+  /** Attachments whose content was over `maxAttachmentBytes`: `content` is empty, size and hash are here. */
+  omitted: Map<Attachment, OmittedContent>;
 }
 
 /** The spam filter's options (spam/spam-input.ts), without attachment checksums: we hash ourselves. */
@@ -26,10 +35,11 @@ interface TextAssembler {
 }
 
 /** Rejects when mailparser does (limits, broken input); the caller turns that into a recorded problem. */
-export function readMime(raw: Buffer): Promise<MimeRead> {
+export function readMime(raw: Buffer, maxAttachmentBytes = Infinity): Promise<MimeRead> {
   return new Promise<MimeRead>((resolve, reject) => {
     const parser = new MailParser({ ...OPTIONS });
     let ticketText: string | undefined;
+    const omitted = new Map<Attachment, OmittedContent>();
     assembleBothTexts(parser as unknown as TextAssembler, (text) => (ticketText = text));
     const mail = { attachments: [] as Attachment[] } as unknown as ParsedMail & Record<string, unknown>;
     let settled = false;
@@ -49,16 +59,43 @@ export function readMime(raw: Buffer): Promise<MimeRead> {
         for (const key of ['text', 'html', 'textAsHtml', 'textConversionError']) if (key in data) mail[key] = data[key];
         return;
       }
-      if (data.type === 'attachment') collectAttachment(mail, data as unknown as StreamedAttachment, fail);
+      if (data.type === 'attachment') collectAttachment(mail, data as unknown as StreamedAttachment, { maxAttachmentBytes, omitted, fail });
     });
     parser.on('end', () => {
       if (settled) return;
       settled = true;
       copyTopHeaders(mail);
-      resolve({ mail, ticketText });
+      resolve({ mail, ticketText, omitted });
     });
-    parser.end(raw);
+    feed(parser, raw, fail);
   });
+}
+
+/**
+ * The message goes in 64 KiB at a time, with backpressure: handed over whole, each MIME part
+ * reaches the decoders as one chunk, and a 30 MB base64 attachment becomes several
+ * message-sized strings at once (hundreds of MB of peak memory).
+ */
+const FEED_BYTES = 64 * 1024;
+
+function feed(parser: MailParser, raw: Buffer, fail: (err: unknown) => void): void {
+  let offset = 0;
+  const pump = () => {
+    try {
+      while (offset < raw.length) {
+        const chunk = raw.subarray(offset, offset + FEED_BYTES);
+        offset += chunk.length;
+        if (!parser.write(chunk)) {
+          parser.once('drain', pump);
+          return;
+        }
+      }
+      parser.end();
+    } catch (err) {
+      fail(err);
+    }
+  };
+  pump();
 }
 
 /**
@@ -78,18 +115,33 @@ function assembleBothTexts(parser: TextAssembler, onTicketText: (text: string | 
 /** An attachment while mailparser streams it: `content` is a stream until it ends. */
 type StreamedAttachment = Omit<Attachment, 'release'> & { release: () => void };
 
-function collectAttachment(mail: ParsedMail, attachment: StreamedAttachment, fail: (err: unknown) => void): void {
+interface Collect {
+  maxAttachmentBytes: number;
+  omitted: Map<Attachment, OmittedContent>;
+  fail: (err: unknown) => void;
+}
+
+/** Buffers an attachment up to the cap; past it, only counts and hashes what streams by. */
+function collectAttachment(mail: ParsedMail, attachment: StreamedAttachment, c: Collect): void {
   mail.attachments.push(attachment as unknown as Attachment);
   const stream = attachment.content as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
+  let chunks: Buffer[] | null = [];
   let length = 0;
+  const hash = createHash('sha256');
   stream.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
+    hash.update(chunk);
     length += chunk.length;
+    if (chunks && length <= c.maxAttachmentBytes) chunks.push(chunk);
+    else chunks = null;
   });
-  stream.on('error', fail);
+  stream.on('error', c.fail);
   stream.on('end', () => {
-    attachment.content = Buffer.concat(chunks, length);
+    if (chunks) {
+      attachment.content = Buffer.concat(chunks, length);
+    } else {
+      attachment.content = Buffer.alloc(0);
+      c.omitted.set(attachment as unknown as Attachment, { size: length, sha256: hash.digest('hex') });
+    }
     attachment.release();
   });
 }

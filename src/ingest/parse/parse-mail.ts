@@ -11,7 +11,7 @@ import type { HeaderFields } from './header-fields.js';
 import { htmlToText } from '../../text/html-to-text.js';
 import type { ParsedMessage } from './parsed-message.js';
 import { stripNul } from './text-clean.js';
-import { readMime } from './mime-read.js';
+import { readMime, type MimeRead } from './mime-read.js';
 import { findShapeProblems } from './shape-problems.js';
 import { spamInputFromMail, type SpamInput } from '../../spam/spam-input.js';
 
@@ -38,11 +38,11 @@ export async function parseMessage(raw: Buffer, limits: ParseLimits, labelIds: r
     if (raw.length > limits.maxMessageBytes) return { message: headersOnly(raw, MESSAGE_OVER_CAP), spamInput: null };
     let read;
     try {
-      read = await readMime(raw);
+      read = await readMime(raw, limits.maxAttachmentBytes);
     } catch {
       return { message: headersOnly(raw, MIME_UNREADABLE), spamInput: null };
     }
-    const message = fromParsedMail(raw, read.mail, read.ticketText, limits);
+    const message = fromParsedMail(raw, read, limits);
     return { message, spamInput: spamInputFromMail(read.mail, { labelIds }) };
   } catch {
     // Only a bug of ours gets here; the header reading below is the least that can still be done.
@@ -54,7 +54,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
   return (await parseMessage(raw, limits)).message;
 }
 
-function fromParsedMail(raw: Buffer, mail: ParsedMail, ticketText: string | undefined, limits: ParseLimits): ParsedMessage {
+function fromParsedMail(raw: Buffer, { mail, ticketText, omitted }: MimeRead, limits: ParseLimits): ParsedMessage {
   const lines = mail.headerLines && mail.headerLines.length > 0 ? mail.headerLines : splitHeaderLines(raw);
   const fields = readHeaderFields(lines);
   const html = typeof mail.html === 'string' ? stripNul(mail.html) : null;
@@ -63,19 +63,19 @@ function fromParsedMail(raw: Buffer, mail: ParsedMail, ticketText: string | unde
     ...fields,
     text: stripNul(text),
     html,
-    attachments: mail.attachments.map((a) => toParsedAttachment(a, limits.maxAttachmentBytes)),
+    attachments: mail.attachments.map((a) => toParsedAttachment(a, limits.maxAttachmentBytes, omitted.get(a))),
     sizeBytes: raw.length,
     problems: [
       ...findShapeProblems(raw, lines.length),
       ...fields.problems,
       ...findCharsetProblems(raw),
-      ...attachmentProblems(mail, limits),
+      ...attachmentProblems(mail, omitted, limits),
     ],
   };
 }
 
-function attachmentProblems(mail: ParsedMail, limits: ParseLimits): string[] {
-  const over = mail.attachments.filter((a) => a.content.length > limits.maxAttachmentBytes).length;
+function attachmentProblems(mail: ParsedMail, omitted: MimeRead['omitted'], limits: ParseLimits): string[] {
+  const over = mail.attachments.filter((a) => omitted.has(a) || a.content.length > limits.maxAttachmentBytes).length;
   return over === 0 ? [] : [`${over} attachment(s) exceed ingest.maxAttachmentBytes; content not kept`];
 }
 

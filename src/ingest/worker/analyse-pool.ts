@@ -116,10 +116,14 @@ export class AnalysePool {
       if (!task) return;
       slot.task = task;
       slot.timer = setTimeout(() => this.#timeout(slot), this.#options.timeoutMs);
-      // A copy the worker owns outright: the fetched Buffer may share a pooled ArrayBuffer.
-      const raw = new Uint8Array(task.raw);
-      const request: AnalyseRequest = { id: task.id, raw, labelIds: task.labelIds };
-      slot.worker.postMessage(request, [raw.buffer]);
+      if (task.raw.buffer instanceof SharedArrayBuffer) {
+        // Fetched into shared memory (google/gmail-api.ts): the worker reads the same bytes.
+        slot.worker.postMessage({ id: task.id, raw: task.raw, labelIds: task.labelIds } satisfies AnalyseRequest);
+      } else {
+        // A copy the worker owns outright: the Buffer may share a pooled ArrayBuffer.
+        const raw = new Uint8Array(task.raw);
+        slot.worker.postMessage({ id: task.id, raw, labelIds: task.labelIds } satisfies AnalyseRequest, [raw.buffer]);
+      }
     }
   }
 
