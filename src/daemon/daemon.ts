@@ -25,6 +25,11 @@ import { buildCore, type Core } from './core.js';
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
   onIngested?: (result: IngestResult, job: IngestJobData) => void;
+  /**
+   * Awaited once HTTP listens and before the spam model is prepared, while /readyz says
+   * "starting": lets an embedding (a test) observe that state without racing the start-up.
+   */
+  whileStarting?: () => Promise<void>;
   /** Aborting it during start-up (SIGTERM while the starter model trains) stops start-up cleanly. */
   startSignal?: AbortSignal;
 }
@@ -52,6 +57,7 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const server = await startHttp(core, metrics, scheduler, () => !started);
+    await hooks.whileStarting?.();
     await prepareSpamModel(core, hooks.startSignal);
     hooks.startSignal?.throwIfAborted();
     startIngestWorkers(core, metrics, hooks);
@@ -79,7 +85,11 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
 /** A new install starts from the starter model; without its corpus package, from an empty one. */
 async function prepareSpamModel(core: Core, signal?: AbortSignal): Promise<void> {
   const outcome = await ensureStarterModel(core.spam, core.config.spam, undefined, signal);
-  if (outcome.status === 'trained') core.log.info({ spam: outcome.spam, ham: outcome.ham, ms: outcome.ms }, 'starter spam model trained');
+  if (outcome.status === 'trained')
+    core.log.info(
+      { spam: outcome.spam, ham: outcome.ham, ms: outcome.ms, countingPeakRssMb: outcome.countingPeakRssMb },
+      'starter spam model trained',
+    );
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
 }
 
