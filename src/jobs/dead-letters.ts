@@ -72,7 +72,7 @@ export async function retryAllDeadLetters(deps: DeadLetterDeps): Promise<{ jobs:
     if (retried === 0) break;
   }
   // Poison entries stay until their replay lands, so page through them by id.
-  for (let entries = deps.poison.list({ limit: 500 }); entries.length > 0; ) {
+  for (let entries = deps.poison.list({ limit: 500 }); entries.length > 0;) {
     for (const e of entries) if ((await retryDeadLetter(deps, poisonRef(e.id))) === 'retried') poison++;
     entries = deps.poison.list({ limit: 500, after: entries[entries.length - 1]!.id });
   }
