@@ -8,7 +8,7 @@ import { loadOrExplain } from './load-or-explain.js';
 export async function runStart(ctx: CliContext): Promise<number> {
   const config = loadOrExplain(ctx);
   if (!config) return EXIT_USAGE;
-  const log = createLogger({ level: config.log.level });
+  const log = createLogger({ level: config.log.level, addresses: config.privacy.logAddresses });
   // Signals are heard from the first moment: a stop during start-up (the starter model trains
   // for seconds) aborts start-up, runs the close steps registered so far and exits 0.
   const starting = new AbortController();

@@ -11,6 +11,7 @@ import type { TokenVerifier } from './api-auth.js';
 import type { AdminDeps } from './admin/admin-deps.js';
 import type { ReviewHttpDeps } from './review-deps.js';
 import type { DeadLetterDeps } from '../jobs/dead-letters.js';
+import type { PrivacyService } from '../privacy/privacy-service.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -34,4 +35,8 @@ export interface HttpDeps {
   review?: ReviewHttpDeps;
   /** Failed jobs and poison entries (GET /api/jobs/failed, replay); without it those routes are not served. */
   deadLetters?: DeadLetterDeps;
+  /** Erase, export, retention and the audit trail; without it those routes are not served. */
+  privacy?: PrivacyService;
+  /** Names the API token behind a request for the audit log (api_token:<id>). */
+  tokenActor?: (token: string) => string;
 }

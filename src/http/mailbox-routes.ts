@@ -6,8 +6,10 @@ import type { HttpDeps } from './http-deps.js';
 import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
+import { idParamsSchema } from './strict-int.js';
 import { mailboxHealth } from './mailbox-health.js';
 import { deadLetterSummary } from './dead-letter-summary.js';
+import { apiActor } from './api-actor.js';
 
 const connectBody = z.strictObject({
   source: z.enum(['gmail', 'imap']).default('gmail'),
@@ -19,7 +21,7 @@ const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).de
 export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const admin = requireApiToken(deps.verifyToken, 'admin');
 
-  app.get('/api/mailboxes', { preHandler: admin }, async () => {
+  app.get('/api/mailboxes', { onRequest: admin }, async () => {
     const dead = await deadLetterSummary(deps);
     return {
       mailboxes: deps.mailboxes.list().map((m) => ({
@@ -33,19 +35,23 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
     };
   });
 
-  app.post('/api/mailboxes/connect', { preHandler: admin }, async (request, reply) => {
+  app.post('/api/mailboxes/connect', { onRequest: admin }, async (request, reply) => {
     const body = parseOr400(connectBody, request.body, reply, 'body');
     if (!body) return reply;
-    const authUrl = await deps.connector.begin({ source: body.source, loginHint: body.loginHint });
+    const authUrl = await deps.connector.begin({
+      source: body.source,
+      loginHint: body.loginHint,
+      actor: apiActor(request, deps.tokenActor),
+    });
     return { authUrl, expiresInSeconds: 600 };
   });
 
-  app.delete('/api/mailboxes/:id', { preHandler: admin }, async (request, reply) => {
+  app.delete('/api/mailboxes/:id', { schema: { params: idParamsSchema }, onRequest: admin }, async (request, reply) => {
     const p = parseOr400(idParams, request.params, reply, 'path');
     const q = parseOr400(deleteQuery, request.query, reply, 'query');
     if (!p || !q) return reply;
     if (!deps.mailboxes.get(p.id)) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no mailbox with id ${p.id}`);
-    const result = await deps.disconnect(p.id, { deleteTickets: q.deleteTickets === 'true', actor: 'api' });
+    const result = await deps.disconnect(p.id, { deleteTickets: q.deleteTickets === 'true', actor: apiActor(request, deps.tokenActor) });
     return { deleted: true, revokedAtGoogle: result.revoked };
   });
 }

@@ -14,6 +14,7 @@ import type { Analyse } from './analyse.js';
 import type { IngestResult } from './ingest-result.js';
 import { landMessage } from './land-message.js';
 import { skipReason } from './skip-rules.js';
+import { fetchThroughGate } from './mailbox-gate.js';
 
 export type { IngestOutcome, IngestResult } from './ingest-result.js';
 
@@ -39,9 +40,10 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
   // A poison entry has landed too; only a replay runs it again, from the bytes it keeps.
   const kept = deps.poison.findByMessage(mailbox.id, job.providerMessageId);
   if (kept && !job.replay) return { outcome: 'duplicate' };
-  const fetched: FetchedMessage = kept
+  const fetched = kept
     ? { raw: kept.raw, threadId: kept.providerThreadId, labelIds: kept.labelIds, internalDate: kept.internalDate }
-    : await deps.sourceFor(mailbox).fetchRaw(job.providerMessageId);
+    : await fetchThroughGate(deps, mailbox, job.providerMessageId);
+  if (fetched === 'gone') return { outcome: 'message_gone' };
   const skip = skipReason(fetched.labelIds);
   if (skip) {
     deps.log.debug({ mailboxId: mailbox.id, reason: skip }, 'message skipped');

@@ -6,6 +6,8 @@ export type IngestOutcome =
   | 'quarantined'
   | 'skipped'
   | 'mailbox_gone'
+  /** deleted from Gmail before it could be fetched */
+  | 'message_gone'
   /** kept as a poison entry (raw bytes + error), replayable */
   | 'poisoned';
 
