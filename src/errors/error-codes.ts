@@ -47,6 +47,10 @@ export const ERROR_CODES = {
   INTAKE_ERR_QUEUE_OWNED:
     'Another Intake process already runs the embedded queue on this database. Stop it, or use queue.driver = "bullmq" to run several processes.',
   INTAKE_ERR_SHUTTING_DOWN: 'Intake is shutting down and refuses new work. Retry against another instance or after restart.',
+  INTAKE_ERR_PARSE_FAILED:
+    'A message could not be parsed (the parser worker crashed, ran out of memory or time). The ticket keeps what its headers say and records the problem; nothing to do.',
+  INTAKE_ERR_MESSAGE_UNREADABLE:
+    'A message could not become a ticket or quarantine entry at all. It is kept as a poison entry with its raw bytes: see `intake jobs failed`, fix the cause, then `intake jobs retry`.',
   INTAKE_ERR_BACKUP:
     'A backup could not be written, opened or restored: the message says why (wrong or missing key, a changed file, a non-empty data dir). Nothing was overwritten.',
   INTAKE_ERR_INTERNAL: 'An unexpected error. Report it with the log line (it carries the job or request id).',
