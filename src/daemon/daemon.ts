@@ -12,6 +12,7 @@ import { purgeExpiredQuarantine } from '../privacy/retention.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
+import { PendingBackfills } from '../mailboxes/pending-backfills.js';
 import { syncMailbox } from '../sync/sync-mailbox.js';
 import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
 import { ingestMessage, type IngestDeps, type IngestResult } from '../ingest/ingest-message.js';
@@ -19,6 +20,7 @@ import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailb
 import { buildServer } from '../http/build-server.js';
 import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectListener } from './admin-wiring.js';
 import { Scheduler } from './scheduler.js';
+import { buildSyncHttpDeps } from './sync-wiring.js';
 import { ShutdownSteps } from './shutdown.js';
 import { buildCore, type Core } from './core.js';
 
@@ -108,6 +110,7 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
     async (job) => {
       const end = metrics.ingestSeconds.startTimer();
       const result = await ingestMessage(deps, job.data);
+      if (job.data.backfill) core.mailboxes.countImported(job.data.mailboxId);
       end();
       metrics.messagesIngested.inc({ outcome: result.outcome });
       hooks.onIngested?.(result, job.data);
@@ -160,6 +163,11 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isS
     log: core.log.child({ module: 'connect' }),
     labelImported: config.google.labelImported,
     subjectRef: core.subjectRef,
+    backfills: {
+      pending: new PendingBackfills(core.db),
+      defaultChoice: config.sync.backfill,
+      previewFirst: config.sync.previewFirst,
+    },
   });
   const admin = buildAdminDeps(core);
   const tls = config.http.tls.certFile
@@ -194,6 +202,7 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isS
       isStarting,
       syncNow: (id) => scheduler.syncNow(id),
       disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
+      sync: buildSyncHttpDeps(core),
     },
     { trustProxy: config.http.trustProxy, allowlist: config.http.allowlist, formActionOrigins: formActionOrigins(core), ...tls },
   );

@@ -7,10 +7,16 @@ import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
 import { mailboxHealth } from './mailbox-health.js';
+import { backfillField } from './backfill-field.js';
+import { formatBackfillChoice } from '../sync/backfill-choice.js';
 
 const connectBody = z.strictObject({
   source: z.enum(['gmail', 'imap']).default('gmail'),
   loginHint: z.email().optional(),
+  // 'all' | 'none' | 'days:N' | { days: N }: what the first sync imports (default sync.backfill).
+  backfill: backfillField.optional(),
+  // Hold the first import until POST /api/mailboxes/:id/backfill confirms it (default sync.previewFirst).
+  preview: z.boolean().optional(),
 });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).default('false') });
@@ -31,7 +37,12 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
   app.post('/api/mailboxes/connect', { preHandler: admin }, async (request, reply) => {
     const body = parseOr400(connectBody, request.body, reply, 'body');
     if (!body) return reply;
-    const authUrl = await deps.connector.begin({ source: body.source, loginHint: body.loginHint });
+    const authUrl = await deps.connector.begin({
+      source: body.source,
+      loginHint: body.loginHint,
+      ...(body.backfill ? { backfill: formatBackfillChoice(body.backfill) } : {}),
+      ...(body.preview === undefined ? {} : { preview: body.preview }),
+    });
     return { authUrl, expiresInSeconds: 600 };
   });
 

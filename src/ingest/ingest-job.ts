@@ -6,6 +6,8 @@ export interface IngestJobData {
   mailboxId: number;
   providerMessageId: string;
   threadId: string | null;
+  /** Set on jobs a full sync enqueued, so backfill progress counts them once through. */
+  backfill?: true;
 }
 
 export function ingestJobId(mailboxId: number, providerMessageId: string): string {

@@ -3,10 +3,11 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleOAuth } from '../google/oauth-client.js';
 import { GmailApi } from '../google/gmail-api.js';
-import { QuotaLimiter } from '../google/quota-limiter.js';
+import { ProjectQuota, type MailboxQuota, type QuotaOptions } from '../google/quota-limiter.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Mailbox } from '../store/mailbox-repo.js';
 import { GmailSource } from '../sources/gmail-source.js';
+import type { FetchScope } from '../sources/gmail-scope.js';
 import type { MailSource } from '../sources/mail-source.js';
 import { IntakeError } from '../errors/intake-error.js';
 
@@ -14,6 +15,8 @@ interface Entry {
   cipher: string;
   client: OAuth2Client;
   source: MailSource;
+  quota: MailboxQuota;
+  api: GmailApi;
 }
 
 export class MailboxSources {
@@ -21,13 +24,16 @@ export class MailboxSources {
   private readonly oauth: GoogleOAuth;
   private readonly box: SecretBox;
   private readonly pageSize: number;
-  private readonly quotaUnitsPerSecond: number;
+  private readonly scope: FetchScope;
+  /** One budget for the whole Cloud project: every mailbox (and worker) spends from it. */
+  readonly project: ProjectQuota;
 
-  constructor(oauth: GoogleOAuth, box: SecretBox, options: { pageSize: number; quotaUnitsPerSecond: number }) {
+  constructor(oauth: GoogleOAuth, box: SecretBox, options: { pageSize: number; quota: QuotaOptions; scope: FetchScope }) {
     this.oauth = oauth;
     this.box = box;
     this.pageSize = options.pageSize;
-    this.quotaUnitsPerSecond = options.quotaUnitsPerSecond;
+    this.scope = options.scope;
+    this.project = new ProjectQuota(options.quota);
   }
 
   sourceFor(mailbox: Mailbox): MailSource {
@@ -36,11 +42,18 @@ export class MailboxSources {
     const cached = this.cache.get(mailbox.id);
     if (cached && cached.cipher === cipher) return cached.source;
     const client = this.oauth.clientFor(this.box.open(cipher));
-    const quota = new QuotaLimiter(this.quotaUnitsPerSecond);
+    // The per-user quota outlives a token change: Google counts the user, not the token.
+    const quota = this.cache.get(mailbox.id)?.quota ?? this.project.forMailbox();
     const api = new GmailApi(client, this.oauth.settings.endpoints.gmailRootUrl, this.oauth.settings.requestTimeoutMs, quota);
-    const source = new GmailSource(api, this.pageSize);
-    this.cache.set(mailbox.id, { cipher, client, source });
+    const source = new GmailSource(api, this.pageSize, this.scope);
+    this.cache.set(mailbox.id, { cipher, client, source, quota, api });
     return source;
+  }
+
+  /** The mailbox's Gmail API client (preview and push use calls sync does not). */
+  apiFor(mailbox: Mailbox): GmailApi {
+    this.sourceFor(mailbox);
+    return (this.cache.get(mailbox.id) as Entry).api;
   }
 
   /** Drops the in-memory access token too: after a disconnect nothing of the grant is left. */
