@@ -16,7 +16,7 @@ export interface QuotaOptions {
 }
 
 /** Both windows count a little longer than Google's, so network delay cannot push a spend into its next window. */
-const marginOf = (windowMs: number): number => Math.max(5, Math.ceil(windowMs / 50));
+const marginOf = (windowMs: number): number => Math.max(10, Math.ceil(windowMs / 50));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function jittered(baseMs: number, attempt: number, maxMs: number, random: () => number): number {

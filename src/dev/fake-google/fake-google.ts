@@ -86,12 +86,18 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
       if (!mailboxFor(s, email)?.deleteMessage(id)) throw new Error(`deleteMessage: no message ${id} for ${email}`);
     },
     revokeUserGrant: (email) => s.store.revokeAllForUser(email),
+    modifyLabels(email, id, add, remove) {
+      const result = mailboxFor(s, email)?.modify(id, add, remove);
+      if (result === undefined || typeof result === 'string') throw new Error(`modifyLabels: ${result ?? `no message ${id}`}`);
+    },
     isRefreshTokenActive: (token) => s.store.liveRefreshToken(token) !== undefined,
     revokedTokens: () => s.store.revokedTokens(),
     issuedSecrets: () => s.store.issuedSecrets(),
     injectFault: (f) => s.faults.inject(f),
     setRevokeEndpointDown: (down) => void (s.revokeDown = down),
     requestCount: (path) => s.faults.count(path),
+    requests: (path) => s.faults.requests(path),
+    quotaRefusals: () => ({ ...s.faults.refusals }),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -33,7 +33,10 @@ export function authorizeGmail(
   if (!allows(rec.scopes, cls)) return insufficientPermissions();
   const clientId = rec.grant.clientId;
   const refusal = s.quota.charge(clientId, email.toLowerCase(), op);
-  if (refusal) return quotaExceeded(s.quotaExceededStatus, refusal);
+  if (refusal) {
+    s.faults.refusals[refusal.kind]++;
+    return quotaExceeded(s.quotaExceededStatus, refusal);
+  }
   return { email, clientId, scopes: rec.scopes, box: ensureUser(s, email) };
 }
 

@@ -107,6 +107,7 @@ export async function routeGmail(s: FakeState, req: IncomingMessage, res: Server
   }
   const user = caller.email.toLowerCase();
   if (!s.quota.enter(caller.clientId, user)) {
+    s.faults.refusals.concurrency++;
     send(res, quotaExceeded(429, { kind: 'concurrency', waitMs: 0 }));
     return true;
   }

@@ -78,11 +78,17 @@ export interface FakeGoogle {
   /** Extra: the message disappears (messageDeleted history), so a later messages.get 404s. */
   deleteMessage(email: string, id: string): void;
   revokeUserGrant(email: string): void;
+  /** The user moves a message (e.g. from SPAM or the archive into INBOX): labelAdded/labelRemoved history. */
+  modifyLabels(email: string, id: string, add: string[], remove: string[]): void;
   isRefreshTokenActive(refreshToken: string): boolean;
   revokedTokens(): string[];
   issuedSecrets(): string[];
   injectFault(f: FakeFault): void;
   setRevokeEndpointDown(down: boolean): void;
   requestCount(path?: RegExp): number;
+  /** Path + query of recent requests (the last 10,000 or more), optionally filtered. */
+  requests(path?: RegExp): string[];
+  /** Calls refused by each quota limit since start. */
+  quotaRefusals(): { user: number; project: number; daily: number; concurrency: number };
   close(): Promise<void>;
 }
