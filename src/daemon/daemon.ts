@@ -203,6 +203,7 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isS
       syncNow: (id) => scheduler.syncNow(id),
       disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
       sync: buildSyncHttpDeps(core),
+      backfillDefaults: { defaultChoice: config.sync.backfill, previewFirst: config.sync.previewFirst },
     },
     { trustProxy: config.http.trustProxy, allowlist: config.http.allowlist, formActionOrigins: formActionOrigins(core), ...tls },
   );

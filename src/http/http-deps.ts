@@ -34,4 +34,6 @@ export interface HttpDeps {
   review?: ReviewHttpDeps;
   /** Backfill preview (reaches Gmail); without it the preview routes are not served. */
   sync?: SyncHttpDeps;
+  /** sync.backfill and sync.previewFirst, shown as the connect form's defaults. */
+  backfillDefaults?: { defaultChoice: string; previewFirst: boolean };
 }

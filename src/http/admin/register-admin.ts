@@ -10,6 +10,7 @@ import { registerMailboxPageRoutes } from './mailbox-page-routes.js';
 import { registerTicketPageRoutes } from './ticket-page-routes.js';
 import { registerQuarantinePageRoutes } from './quarantine-page-routes.js';
 import { registerTokenRoutes } from '../token-routes.js';
+import { registerBackfillPageRoutes } from './backfill-page-routes.js';
 
 export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
   app.get(ADMIN_CSS_PATH, async (_request, reply) =>
@@ -17,6 +18,7 @@ export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: Admin
   );
   registerLoginRoutes(app, admin);
   registerMailboxPageRoutes(app, deps, admin);
+  registerBackfillPageRoutes(app, deps, admin);
   registerTicketPageRoutes(app, deps, admin, deps.review);
   if (deps.review) registerQuarantinePageRoutes(app, deps.review, admin);
   registerTokenRoutes(app, deps.verifyToken, admin.tokens, admin.audit);
