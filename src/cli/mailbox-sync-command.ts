@@ -45,7 +45,7 @@ export async function runMailboxSync(core: Core, args: string[], ctx: CliContext
     );
     return EXIT_FAILURE;
   }
-  if (result !== 'ok') {
+  if (result !== 'ok' && result !== 'changed') {
     const code = core.mailboxes.syncState(mailbox.id)?.lastErrorCode ?? result;
     ctx.err.write(`mailbox ${mailbox.id}: sync failed (${code}); see \`intake mailbox list\`\n`);
     return EXIT_FAILURE;

@@ -20,7 +20,8 @@ export interface SyncDeps {
   maxPagesPerPass: number;
 }
 
-export type SyncResult = 'ok' | 'needs_reconsent' | 'failed' | 'awaiting_confirm';
+/** 'changed': the pass enqueued messages (the scheduler polls a busy mailbox sooner). */
+export type SyncResult = 'ok' | 'changed' | 'needs_reconsent' | 'failed' | 'awaiting_confirm';
 
 export async function syncMailbox(deps: SyncDeps, mailbox: Mailbox): Promise<SyncResult> {
   const log = deps.log.child({ mailboxId: mailbox.id });
@@ -31,7 +32,7 @@ export async function syncMailbox(deps: SyncDeps, mailbox: Mailbox): Promise<Syn
     deps.mailboxes.recordSuccess(mailbox.id);
     deps.metrics.syncRuns.inc({ result: 'ok' });
     if (enqueued > 0) log.info({ enqueued }, 'sync enqueued messages');
-    return 'ok';
+    return enqueued > 0 ? 'changed' : 'ok';
   } catch (err) {
     return handleFailure(deps, mailbox, err, log);
   }

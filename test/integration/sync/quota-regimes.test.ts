@@ -49,8 +49,8 @@ describe("Gmail quota in both of Google's regimes", () => {
   }
 
   it('adaptive: when Google allows less than the regime Intake was told, steps down on 429s and loses nothing; the other mailbox is unaffected', async () => {
-    fake = await startTestFake({ quotaRegime: 'current', quotaUnitsPerUserPerWindow: 1_500 });
-    for (let i = 0; i < 300; i++) fake.deliver(A, simpleMail(i, A));
+    fake = await startTestFake({ quotaRegime: 'current', quotaUnitsPerUserPerWindow: 300 });
+    for (let i = 0; i < 120; i++) fake.deliver(A, simpleMail(i, A));
     t = await startTestDaemon(fake, { google: { quotaRegime: 'current' }, queue: { concurrency: 8 } });
     expect(await t.connect(A)).toBe(200);
     expect(await t.connect(B)).toBe(200);
@@ -58,11 +58,11 @@ describe("Gmail quota in both of Google's regimes", () => {
     expect(
       await waitFor(
         () => countFor(t as TestDaemon, 1),
-        (n) => n >= 300,
+        (n) => n >= 120,
         60_000,
       ),
-    ).toBe(300);
-    expect(rowsFor(t, 1)).toBe(300);
+    ).toBe(120);
+    expect(rowsFor(t, 1)).toBe(120);
     expect(fake.quotaRefusals().user).toBeGreaterThan(0);
     const quiet = t.daemon.db.prepare('SELECT provider_message_id AS id FROM messages WHERE mailbox_id = 2').all() as { id: string }[];
     expect(quiet.map((r) => r.id)).toEqual([fresh]);
