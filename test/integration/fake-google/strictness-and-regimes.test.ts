@@ -83,7 +83,7 @@ describe('fake Google strictness', () => {
     fake = await startFakeGoogle({ maxConcurrentPerUser: 2, latencyMs: 200 });
     const { gmail } = await connect(fake, USER, [GMAIL_READONLY]);
     const results = await Promise.allSettled([1, 2, 3, 4].map(() => gmail.users.labels.list({ userId: 'me' }, { retry: false })));
-    const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused).toHaveLength(2);
     expect((refused[0]?.reason as Error).message).toBe('Too many concurrent requests for user.');
     expect(fake.quotaRefusals().concurrency).toBe(2);
