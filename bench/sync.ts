@@ -83,7 +83,7 @@ async function multiMailbox(count: number, each: number, windowMs: number) {
   const fake = await startFakeGoogle({ quotaWindowMs: windowMs });
   for (const e of emails) fill(fake, e, each);
   const b = await startBenchDaemon(fake, { google: { quotaWindowMs: windowMs }, sync: { concurrency: count }, queue: { concurrency: 16 } });
-  let intake = 0;
+  let intake: number;
   try {
     const t0 = performance.now();
     for (const e of emails) await b.connect(e);
