@@ -43,3 +43,9 @@ export async function startRedirectListener(core: Core): Promise<void> {
   core.steps.add('https redirect', () => new Promise<void>((resolve) => server.close(() => resolve())));
   core.log.info({ port: http.tls.redirectHttpPort }, 'redirecting plain HTTP to HTTPS');
 }
+
+/** Who the audit log names for an API call: the token's id, or the bootstrap INTAKE_API_TOKEN. */
+export function tokenActor(admin: AdminDeps, token: string): string {
+  const id = admin.tokens.idOf(token);
+  return id === null ? 'api_token:bootstrap' : `api_token:${id}`;
+}

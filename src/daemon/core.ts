@@ -10,6 +10,8 @@ import { SecretBox } from '../crypto/secret-box.js';
 import { loadKeys } from '../crypto/key-source.js';
 import { subjectRefFn, type SubjectRefFn } from '../crypto/subject-ref.js';
 import { loadInstanceSecret } from '../crypto/instance-secret.js';
+import { auditChainKey } from '../crypto/audit-key.js';
+import { setLogSubjectRef } from '../log/logger.js';
 import { GoogleOAuth } from '../google/oauth-client.js';
 import { EmbeddedQueue } from '../queue/embedded-queue.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -55,7 +57,6 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     db.close();
   });
   const mailboxes = new MailboxRepo(db);
-  const audit = new AuditRepo(db);
   const revocations = new RevocationRepo(db);
   const oauth = new GoogleOAuth({
     clientId: config.google.clientId,
@@ -77,6 +78,8 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
   steps.add('queue', () => queue.close());
   const macRoot = loadInstanceSecret(db, box);
   const subjectRef = subjectRefFn(macRoot);
+  const audit = new AuditRepo(db, auditChainKey(macRoot));
+  setLogSubjectRef(log, subjectRef);
   const spam = new SpamFilter(db, config.spam);
   const disconnectDeps: DisconnectDeps = {
     db,

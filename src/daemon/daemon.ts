@@ -8,7 +8,6 @@ import type { Db } from '../store/database.js';
 import { TicketQuery } from '../store/ticket-query.js';
 import { FilterSpamCheck } from '../ingest/filter-spam-check.js';
 import { ensureStarterModel } from '../spam/starter-model.js';
-import { purgeExpiredQuarantine } from '../privacy/retention.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
@@ -18,7 +17,9 @@ import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
 import { ingestMessage, type IngestDeps, type IngestResult } from '../ingest/ingest-message.js';
 import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
 import { buildServer } from '../http/build-server.js';
-import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectListener } from './admin-wiring.js';
+import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectListener, tokenActor } from './admin-wiring.js';
+import type { PrivacyService } from '../privacy/privacy-service.js';
+import { buildPrivacyService, startBackups, startRetention } from './privacy-wiring.js';
 import { Scheduler } from './scheduler.js';
 import { buildSyncHttpDeps } from './sync-wiring.js';
 import { ShutdownSteps } from './shutdown.js';
@@ -27,6 +28,11 @@ import { buildCore, type Core } from './core.js';
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
   onIngested?: (result: IngestResult, job: IngestJobData) => void;
+  /**
+   * Awaited once HTTP listens and before the spam model is prepared, while /readyz says
+   * "starting": lets an embedding (a test) observe that state without racing the start-up.
+   */
+  whileStarting?: () => Promise<void>;
 }
 
 export interface Daemon {
@@ -46,12 +52,15 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     const core = buildCore(config, log, steps);
     const metrics = createMetrics();
     let started = false;
-    startRetention(core);
+    const privacy = buildPrivacyService(core);
+    startRetention(core, privacy);
+    startBackups(core);
     startRevocationRetries(core);
     const scheduler = buildScheduler(core, metrics);
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
-    const server = await startHttp(core, metrics, scheduler, () => !started);
+    const server = await startHttp(core, metrics, scheduler, () => !started, privacy);
+    await hooks.whileStarting?.();
     await prepareSpamModel(core);
     startIngestWorkers(core, metrics, hooks);
     scheduler.start();
@@ -78,19 +87,12 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
 /** A new install starts from the starter model; without its corpus package, from an empty one. */
 async function prepareSpamModel(core: Core): Promise<void> {
   const outcome = await ensureStarterModel(core.spam, core.config.spam);
-  if (outcome.status === 'trained') core.log.info({ spam: outcome.spam, ham: outcome.ham, ms: outcome.ms }, 'starter spam model trained');
+  if (outcome.status === 'trained')
+    core.log.info(
+      { spam: outcome.spam, ham: outcome.ham, ms: outcome.ms, countingPeakRssMb: outcome.countingPeakRssMb },
+      'starter spam model trained',
+    );
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
-}
-
-function startRetention(core: Core): void {
-  const run = () => {
-    const purged = purgeExpiredQuarantine(core.db, core.config.retention.quarantineDays);
-    if (purged > 0) core.log.info({ purged }, 'expired quarantined spam purged');
-  };
-  run();
-  const timer = setInterval(run, 3_600_000);
-  timer.unref();
-  core.steps.add('retention', () => clearInterval(timer));
 }
 
 function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): void {
@@ -152,7 +154,13 @@ function startRevocationRetries(core: Core): void {
   core.steps.add('revocation retries', () => clearInterval(timer));
 }
 
-async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isStarting: () => boolean): Promise<FastifyInstance> {
+async function startHttp(
+  core: Core,
+  metrics: Metrics,
+  scheduler: Scheduler,
+  isStarting: () => boolean,
+  privacy: PrivacyService,
+): Promise<FastifyInstance> {
   const { config } = core;
   const connector = new MailboxConnector({
     oauth: core.oauth,
@@ -204,6 +212,8 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isS
       disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
       sync: buildSyncHttpDeps(core),
       backfillDefaults: { defaultChoice: config.sync.backfill, previewFirst: config.sync.previewFirst },
+      privacy,
+      tokenActor: (token) => tokenActor(admin, token),
     },
     { trustProxy: config.http.trustProxy, allowlist: config.http.allowlist, formActionOrigins: formActionOrigins(core), ...tls },
   );

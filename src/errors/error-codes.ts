@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   INTAKE_ERR_LOGIN_LOCKED: 'Too many failed sign-ins for this account or address. Wait auth.lockoutMinutes; the lock lifts on its own.',
   INTAKE_ERR_QUEUE: 'The job queue is unavailable. For the bullmq driver check Redis; jobs are retried once it is back.',
   INTAKE_ERR_SHUTTING_DOWN: 'Intake is shutting down and refuses new work. Retry against another instance or after restart.',
+  INTAKE_ERR_BACKUP:
+    'A backup could not be written, opened or restored: the message says why (wrong or missing key, a changed file, a non-empty data dir). Nothing was overwritten.',
   INTAKE_ERR_INTERNAL: 'An unexpected error. Report it with the log line (it carries the job or request id).',
 } as const;
 

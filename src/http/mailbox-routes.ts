@@ -9,6 +9,7 @@ import { parseOr400 } from './validate.js';
 import { mailboxHealth } from './mailbox-health.js';
 import { backfillField } from './backfill-field.js';
 import { formatBackfillChoice } from '../sync/backfill-choice.js';
+import { apiActor } from './api-actor.js';
 
 const connectBody = z.strictObject({
   source: z.enum(['gmail', 'imap']).default('gmail'),
@@ -42,6 +43,7 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
       loginHint: body.loginHint,
       ...(body.backfill ? { backfill: formatBackfillChoice(body.backfill) } : {}),
       ...(body.preview === undefined ? {} : { preview: body.preview }),
+      actor: apiActor(request, deps.tokenActor),
     });
     return { authUrl, expiresInSeconds: 600 };
   });
@@ -51,7 +53,7 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
     const q = parseOr400(deleteQuery, request.query, reply, 'query');
     if (!p || !q) return reply;
     if (!deps.mailboxes.get(p.id)) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no mailbox with id ${p.id}`);
-    const result = await deps.disconnect(p.id, { deleteTickets: q.deleteTickets === 'true', actor: 'api' });
+    const result = await deps.disconnect(p.id, { deleteTickets: q.deleteTickets === 'true', actor: apiActor(request, deps.tokenActor) });
     return { deleted: true, revokedAtGoogle: result.revoked };
   });
 }

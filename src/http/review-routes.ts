@@ -8,6 +8,7 @@ import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
 import { confirmQuarantined, markTicketMessage, releaseQuarantined } from '../review/message-review.js';
 import type { ReviewHttpDeps } from './review-deps.js';
+import { apiActor } from './api-actor.js';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 const verdictBody = z.strictObject({ verdict: z.enum(['spam', 'ham']) });
@@ -16,11 +17,8 @@ const listQuery = z.strictObject({
   released: z.enum(['true', 'false']).default('false'),
 });
 
-function actorOf(request: FastifyRequest): string {
-  return `api:${request.id}`;
-}
-
 export function registerReviewRoutes(app: FastifyInstance, deps: HttpDeps, review: ReviewHttpDeps): void {
+  const actorOf = (request: FastifyRequest): string => apiActor(request, deps.tokenActor);
   const agent = requireApiToken(deps.verifyToken, 'agent');
 
   app.put('/api/messages/:id/verdict', { preHandler: agent }, async (request, reply) => {

@@ -41,6 +41,7 @@ export class MailboxConnector {
     source?: MailSourceKind;
     loginHint?: string;
     sessionRef?: string | null;
+    actor?: string;
     /** 'all' | 'none' | 'days:N' (already validated); default sync.backfill. */
     backfill?: string;
     /** Wait for a confirm after a preview before the first import; default sync.previewFirst. */
@@ -50,7 +51,8 @@ export class MailboxConnector {
     const scopes = scopesFor(source, this.deps.labelImported);
     // The verifier exists before the state that carries it, so sign after generating.
     const draft = await this.deps.oauth.consentUrl({ scopes, state: 'pending' });
-    const state = this.deps.states.create({ codeVerifier: draft.codeVerifier, source, scopes }, opts.sessionRef ?? null);
+    const pendingConsent = { codeVerifier: draft.codeVerifier, source, scopes, ...(opts.actor ? { actor: opts.actor } : {}) };
+    const state = this.deps.states.create(pendingConsent, opts.sessionRef ?? null);
     const url = new URL(draft.url);
     url.searchParams.set('state', state);
     if (opts.loginHint) url.searchParams.set('login_hint', opts.loginHint);
@@ -72,7 +74,7 @@ export class MailboxConnector {
       if (grant.refreshToken) await this.deps.oauth.revoke(grant.refreshToken).catch(() => undefined);
       throw new IntakeError('INTAKE_ERR_AUTH_SCOPE', `Gmail access was not granted (missing: ${missing.join(', ')})`);
     }
-    const result = this.store(grant.email, pending.source, grant.refreshToken, grant.grantedScopes);
+    const result = this.store(grant.email, pending.source, grant.refreshToken, grant.grantedScopes, pending.actor ?? 'admin');
     const choice = this.deps.backfills?.pending.take(params.state);
     // A reconnect keeps its cursor: the choice only shapes a mailbox's first import.
     if (choice && result.created) this.deps.mailboxes.setBackfillChoice(result.mailbox.id, choice.choice, choice.hold);
@@ -84,6 +86,7 @@ export class MailboxConnector {
     source: MailSourceKind,
     refreshToken: string | null,
     scopes: string[],
+    actor: string,
   ): { mailbox: Mailbox; created: boolean } {
     const existing = this.deps.mailboxes.findByEmail(email);
     // Google may omit the refresh token on a repeat grant: never replace a stored one with nothing.
@@ -96,7 +99,7 @@ export class MailboxConnector {
     }
     const result = this.deps.mailboxes.upsertConnected({ email, source, refreshTokenCipher: cipher, scopes });
     this.deps.audit.record({
-      actor: 'admin',
+      actor,
       action: result.created ? 'mailbox.connected' : 'mailbox.reconnected',
       subjectRef: this.deps.subjectRef(email),
     });

@@ -49,6 +49,8 @@ async function handleSignIn(request: FastifyRequest, reply: FastifyReply, admin:
         username,
       );
     }
+    // The typed user name is not recorded: it may be someone's address or a mistyped password.
+    admin.audit.record({ actor: 'anonymous', action: 'admin.sign_in_failed', detail: { reason: result.reason } });
     return renderLogin(reply, admin, 401, 'Wrong username, password or code.', username);
   }
   const actor = `admin:${result.session.adminId}`;

@@ -41,6 +41,7 @@ export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, 
       // An absent or malformed choice falls back to sync.backfill; the preview shows what it means.
       ...(isChoiceError(choice) ? {} : { backfill: formatBackfillChoice(choice) }),
       ...(formField(request, 'backfill') ? { preview: formField(request, 'preview') === 'on' } : {}),
+      actor: `admin:${currentSession(request).adminId}`,
     });
     return reply.redirect(url, 303);
   });

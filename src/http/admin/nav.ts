@@ -9,4 +9,8 @@ export const ADMIN_NAV: NavItem[] = [
   { href: '/admin', label: 'Mailboxes' },
   { href: '/admin/tickets', label: 'Tickets' },
   { href: '/admin/quarantine', label: 'Quarantine' },
+  { href: '/admin/privacy', label: 'Privacy' },
+  { href: '/admin/retention', label: 'Retention' },
+  { href: '/admin/audit', label: 'Audit' },
+  { href: '/admin/inventory', label: 'Data inventory' },
 ];
