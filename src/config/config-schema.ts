@@ -3,6 +3,7 @@
 import { z } from 'zod';
 // A part that owns tunable behaviour owns its option schema; config composes them.
 import { spamConfigSchema } from '../spam/spam-options.js';
+import { trustProxySchema } from './trust-proxy.js';
 
 const url = z.url({ message: 'expected an absolute URL such as https://host/path' });
 const port = z.number().int().min(0).max(65535);
@@ -17,7 +18,7 @@ export const configSchema = z.strictObject({
     host: z.string().min(1),
     port,
     publicUrl: z.union([z.literal(''), url]),
-    trustProxy: z.boolean(),
+    trustProxy: trustProxySchema,
     allowlist: z.array(cidr),
     tls: z.strictObject({ certFile: z.string(), keyFile: z.string(), redirectHttpPort: port }),
   }),

@@ -21,6 +21,7 @@ export function buildAdminDeps(core: Core): AdminDeps {
     throttle: new LoginThrottle(),
     settings: auth,
     audit: core.audit,
+    subjectRef: core.subjectRef,
     // Behind a TLS-terminating proxy publicUrl is https even when Intake serves plain HTTP.
     cookies: { secure: Boolean(config.http.tls.certFile) || config.http.publicUrl.startsWith('https:') },
     formKey: Buffer.from(hkdfSync('sha256', core.macRoot, Buffer.alloc(0), 'intake login form v1', 32)),

@@ -4,6 +4,7 @@
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/logger.js';
 import { openDatabase, type Db } from '../store/database.js';
+import { ensurePrivateDir } from '../store/private-files.js';
 import { MailboxRepo } from '../store/mailbox-repo.js';
 import { AuditRepo } from '../store/audit-repo.js';
 import { SecretBox } from '../crypto/secret-box.js';
@@ -47,6 +48,7 @@ export interface Core {
 }
 
 export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps(log)): Core {
+  ensurePrivateDir(config.dataDir, true);
   const keySource = loadKeys(config.secrets.secretKey, config.dataDir);
   if (keySource.generatedFile) {
     log.warn({ file: keySource.generatedFile }, 'no INTAKE_SECRET_KEY set; generated a key file (back it up with the database)');

@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { HttpDeps } from './http-deps.js';
-import { errorHandler, sendError } from './error-reply.js';
+import { BODY_LIMIT_BYTES, clientErrorHandler, errorHandler, frameworkErrors, sendError } from './error-reply.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerTicketRoutes } from './ticket-routes.js';
 import { registerMailboxRoutes } from './mailbox-routes.js';
@@ -20,7 +20,8 @@ import { sessionOf } from './security/session-cookie.js';
 import { parseAllowlist } from '../auth/ip-allowlist.js';
 
 export interface ServerOptions {
-  trustProxy: boolean;
+  /** As fastify takes it: true, false, a hop count, or the proxies' addresses / CIDR ranges. */
+  trustProxy: boolean | number | readonly string[];
   https?: { cert: Buffer; key: Buffer };
   /** CIDR ranges allowed to reach the page and the API (empty or absent: everyone). */
   allowlist?: readonly string[];
@@ -31,9 +32,15 @@ export interface ServerOptions {
 export async function buildServer(deps: HttpDeps, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log.child({ module: 'http' }),
-    trustProxy: options.trustProxy,
+    // fastify's types omit the hop count its proxy-addr takes; the value is passed through as is.
+    trustProxy: (typeof options.trustProxy === 'object' ? [...options.trustProxy] : options.trustProxy) as boolean | string[],
     genReqId: () => randomUUID(),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Every error fastify or Node's parser can raise answers in the one envelope.
+    frameworkErrors,
+    clientErrorHandler,
+    // Our onRequest hook answers 503 in the envelope while shutting down.
+    return503OnClosing: false,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   await app.register(formbody);

@@ -6,6 +6,7 @@ import type { HttpDeps } from './http-deps.js';
 import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
+import { idParamsSchema } from './strict-int.js';
 import { mailboxHealth } from './mailbox-health.js';
 import { backfillField } from './backfill-field.js';
 import { formatBackfillChoice } from '../sync/backfill-choice.js';
@@ -25,7 +26,7 @@ const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).de
 export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const admin = requireApiToken(deps.verifyToken, 'admin');
 
-  app.get('/api/mailboxes', { preHandler: admin }, async () => ({
+  app.get('/api/mailboxes', { onRequest: admin }, async () => ({
     mailboxes: deps.mailboxes.list().map((m) => ({
       ...mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds),
       email: m.email,
@@ -35,7 +36,7 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
     })),
   }));
 
-  app.post('/api/mailboxes/connect', { preHandler: admin }, async (request, reply) => {
+  app.post('/api/mailboxes/connect', { onRequest: admin }, async (request, reply) => {
     const body = parseOr400(connectBody, request.body, reply, 'body');
     if (!body) return reply;
     const authUrl = await deps.connector.begin({
@@ -48,7 +49,7 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
     return { authUrl, expiresInSeconds: 600 };
   });
 
-  app.delete('/api/mailboxes/:id', { preHandler: admin }, async (request, reply) => {
+  app.delete('/api/mailboxes/:id', { schema: { params: idParamsSchema }, onRequest: admin }, async (request, reply) => {
     const p = parseOr400(idParams, request.params, reply, 'path');
     const q = parseOr400(deleteQuery, request.query, reply, 'query');
     if (!p || !q) return reply;

@@ -9,6 +9,7 @@ import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
 import { apiActor } from './api-actor.js';
+import { idParamsSchema } from './strict-int.js';
 
 const createBody = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['admin', 'agent']) });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
@@ -21,9 +22,9 @@ export function registerTokenRoutes(app: FastifyInstance, verifyToken: TokenVeri
       return id === null ? 'api_token:bootstrap' : `api_token:${id}`;
     });
 
-  app.get('/api/tokens', { preHandler: admin }, async () => ({ tokens: tokens.list() }));
+  app.get('/api/tokens', { onRequest: admin }, async () => ({ tokens: tokens.list() }));
 
-  app.post('/api/tokens', { preHandler: admin }, async (request, reply) => {
+  app.post('/api/tokens', { onRequest: admin }, async (request, reply) => {
     const body = parseOr400(createBody, request.body, reply, 'body');
     if (!body) return reply;
     const { token, info } = tokens.create({ name: body.name, scope: body.scope, createdBy: actorOf(request) });
@@ -37,7 +38,7 @@ export function registerTokenRoutes(app: FastifyInstance, verifyToken: TokenVeri
     return reply.code(201).send({ ...info, token });
   });
 
-  app.delete('/api/tokens/:id', { preHandler: admin }, async (request, reply) => {
+  app.delete('/api/tokens/:id', { schema: { params: idParamsSchema }, onRequest: admin }, async (request, reply) => {
     const p = parseOr400(idParams, request.params, reply, 'path');
     if (!p) return reply;
     if (!tokens.get(p.id)) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no API token with id ${p.id}`);

@@ -3,6 +3,7 @@
 // are replaced by a keyed hash (privacy.logAddresses: hash | redact | clear).
 import { createHmac, randomBytes } from 'node:crypto';
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { redactUrl } from './redact-url.js';
 
 export type { Logger } from 'pino';
 
@@ -119,7 +120,8 @@ export function createLogger(options: LoggerOptions): Logger {
         paths: [...REDACT_PATHS, ...(mask.policy === 'clear' ? [] : KEY_PATHS(ADDRESS_KEYS))],
         censor: (value: unknown, path: string[]) => (addressPaths.has(path.at(-1)) ? mask.value(value) : '[redacted]'),
       },
-      serializers: { err: (err: unknown) => serializeError(err, mask) },
+      // fastify merges these over its own: every request line carries the redacted URL.
+      serializers: { err: (err: unknown) => serializeError(err, mask), req: serializeRequest },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map((a) => (typeof a === 'string' ? mask.text(a) : a)) as Parameters<typeof method>);
@@ -131,6 +133,25 @@ export function createLogger(options: LoggerOptions): Logger {
   );
   masks.set(log, mask);
   return log;
+}
+
+interface RequestLike {
+  method?: string;
+  url?: string;
+  hostname?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** fastify's request fields, with the secret-bearing query parameters of the URL redacted. */
+function serializeRequest(req: RequestLike): Record<string, unknown> {
+  return {
+    method: req.method,
+    url: typeof req.url === 'string' ? redactUrl(req.url) : req.url,
+    host: req.hostname,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }
 
 /**

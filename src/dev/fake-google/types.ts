@@ -84,6 +84,8 @@ export interface FakeGoogle {
   revokedTokens(): string[];
   issuedSecrets(): string[];
   injectFault(f: FakeFault): void;
+  /** Disarms the faults injected so far that have not fired yet. */
+  clearFaults(): void;
   setRevokeEndpointDown(down: boolean): void;
   requestCount(path?: RegExp): number;
   /** Path + query of recent requests (the last 10,000 or more), optionally filtered. */

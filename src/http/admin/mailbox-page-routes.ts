@@ -2,6 +2,7 @@
 // is bound to this session) and "Disconnect" (optionally deleting the tickets).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { positiveIntParam } from '../validate.js';
 import type { HttpDeps } from '../http-deps.js';
 import { mailboxHealth } from '../mailbox-health.js';
 import { startOfUtcDay, ticketsCreatedSince } from '../../store/ticket-stats.js';
@@ -11,7 +12,7 @@ import { mailboxListPage } from './mailbox-page.js';
 import { choiceFromForm } from './backfill-page.js';
 import { formatBackfillChoice, isChoiceError, parseBackfillChoice } from '../../sync/backfill-choice.js';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const idParams = z.strictObject({ id: positiveIntParam });
 const loginHint = z.email();
 
 export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
