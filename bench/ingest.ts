@@ -16,6 +16,8 @@ import { spamAssassinEntries } from '../src/spam/spamassassin-corpus.js';
 import { FilterSpamCheck } from '../src/ingest/filter-spam-check.js';
 import { ingestMessage, type IngestDeps } from '../src/ingest/ingest-message.js';
 import { createLogger } from '../src/log/logger.js';
+import { MailHandling } from '../src/ingest/mail-handling.js';
+import { defaultMailHandling } from '../src/ingest/mail-options.js';
 import { formatTable } from './lib/table.js';
 import { MemorySource } from './ingest/memory-source.js';
 import { largeMessage } from './ingest/large-message.js';
@@ -83,6 +85,7 @@ async function preparePipeline(): Promise<Pipeline> {
     spam: new FilterSpamCheck(filter, LIMITS.maxMessageBytes),
     limits: LIMITS,
     log: createLogger({ level: 'silent' }),
+    mail: new MailHandling(db, defaultMailHandling()),
   };
   return { deps, mailboxId: mailbox.id, messages };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 // A part that owns tunable behaviour owns its option schema; config composes them.
 import { spamConfigSchema } from '../spam/spam-options.js';
+import { guardConfigSchema, htmlConfigSchema, threadingConfigSchema } from '../ingest/mail-options.js';
 import { trustProxySchema } from './trust-proxy.js';
 
 const url = z.url({ message: 'expected an absolute URL such as https://host/path' });
@@ -25,6 +26,8 @@ export const configSchema = z.strictObject({
   google: z.strictObject({
     clientId: z.string(),
     labelImported: z.boolean(),
+    /** The Gmail label imported mail gets when labelImported is on (created if missing). */
+    importedLabelName: z.string().min(1).max(225),
     requestTimeoutMs: positiveInt,
     // Quota regime and pacing (issue 16): see README "Gmail quota".
     quotaRegime: z.enum(['current', 'legacy']),
@@ -63,6 +66,9 @@ export const configSchema = z.strictObject({
   ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),
   spam: spamConfigSchema.strict(),
+  threading: threadingConfigSchema,
+  guard: guardConfigSchema,
+  html: htmlConfigSchema,
   // Days after which each kind of data is purged (0: kept until deleted by hand); see docs/privacy.md.
   retention: z.strictObject({
     quarantineDays: z.number().positive(),

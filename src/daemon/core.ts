@@ -25,6 +25,7 @@ import { QuarantineRepo } from '../store/quarantine-repo.js';
 import { SpamFilter } from '../spam/spam-filter.js';
 import { forgetMailboxLearning } from '../review/forget-mailbox-learning.js';
 import { ShutdownSteps } from './shutdown.js';
+import { MailHandling } from '../ingest/mail-handling.js';
 
 export interface Core {
   config: Config;
@@ -39,6 +40,8 @@ export interface Core {
   audit: AuditRepo;
   tickets: TicketRepo;
   quarantine: QuarantineRepo;
+  /** Guard, threading, sanitising, tombstones and the suppressed list (issue 15). */
+  mail: MailHandling;
   spam: SpamFilter;
   revocations: RevocationRepo;
   oauth: GoogleOAuth;
@@ -108,6 +111,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     audit,
     tickets: new TicketRepo(db),
     quarantine: new QuarantineRepo(db),
+    mail: new MailHandling(db, { threading: config.threading, guard: config.guard, html: config.html }),
     spam,
     revocations,
     oauth,

@@ -14,6 +14,9 @@ import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
 import { PendingBackfills } from '../mailboxes/pending-backfills.js';
 import { syncMailbox } from '../sync/sync-mailbox.js';
 import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
+import { htmlPresenter } from '../ingest/body/present-html.js';
+import { mailHttpDeps } from './mail-wiring.js';
+import { ImportLabeler } from './import-labeler.js';
 import { ingestMessage, type IngestDeps, type IngestResult } from '../ingest/ingest-message.js';
 import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
 import { buildServer } from '../http/build-server.js';
@@ -104,7 +107,9 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
     spam: new FilterSpamCheck(core.spam, core.config.ingest.maxMessageBytes),
     limits: core.config.ingest,
     log: core.log.child({ module: 'ingest' }),
+    mail: core.mail,
   };
+  const labeler = importLabeler(core);
   const recovered = core.queue.recoverInterrupted();
   if (recovered > 0) core.log.warn({ recovered }, 'jobs interrupted by the previous run will run again');
   const worker = core.queue.process<IngestJobData>(
@@ -115,11 +120,30 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
       if (job.data.backfill) core.mailboxes.countImported(job.data.mailboxId);
       end();
       metrics.messagesIngested.inc({ outcome: result.outcome });
+      if (labeler && LABELLED.has(result.outcome)) {
+        const mailbox = core.mailboxes.get(job.data.mailboxId);
+        if (mailbox) labeler.add(mailbox, job.data.providerMessageId);
+      }
       hooks.onIngested?.(result, job.data);
     },
     { concurrency: core.config.queue.concurrency },
   );
   core.steps.add('ingest workers', () => worker.close());
+}
+
+/** Mail that became part of a ticket gets the Gmail label; suppressed, spam and skipped mail does not. */
+const LABELLED = new Set<IngestResult['outcome']>(['ticket_created', 'message_added', 'bounce_attached']);
+
+function importLabeler(core: Core): ImportLabeler | null {
+  if (!core.config.google.labelImported) return null;
+  const labeler = new ImportLabeler({
+    sourceFor: (m) => core.sources.sourceFor(m),
+    labelName: core.config.google.importedLabelName,
+    flushMs: 500,
+    log: core.log.child({ module: 'labels' }),
+  });
+  core.steps.add('gmail labels', () => labeler.flush());
+  return labeler;
 }
 
 function buildScheduler(core: Core, metrics: Metrics): Scheduler {
@@ -187,7 +211,8 @@ async function startHttp(
       db: core.db,
       metrics,
       mailboxes: core.mailboxes,
-      tickets: new TicketQuery(core.db),
+      tickets: new TicketQuery(core.db, htmlPresenter(config.html)),
+      mail: mailHttpDeps(core),
       queue: core.queue,
       connector,
       verifyToken: buildTokenVerifier(core, admin),

@@ -12,6 +12,7 @@ import { registerMailboxRoutes } from './mailbox-routes.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { registerSyncRoutes } from './sync-routes.js';
+import { registerMailRoutes } from './mail-routes.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
 import { registerAdmin } from './admin/register-admin.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
@@ -62,6 +63,7 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
   registerMailboxRoutes(app, deps);
   if (deps.review) registerReviewRoutes(app, deps, deps.review);
   if (deps.sync) registerSyncRoutes(app, deps, deps.sync);
+  if (deps.mail) registerMailRoutes(app, deps, deps.mail);
   if (deps.privacy) registerPrivacyRoutes(app, deps, deps.privacy);
   const admin = deps.admin;
   if (admin) registerAdmin(app, deps, admin);

@@ -9,6 +9,16 @@ export interface NewAttachment {
   sha256: string;
   content: Buffer | null;
   omittedReason: string | null;
+  contentId?: string | null;
+  inline?: boolean;
+}
+
+/** Where a message goes, decided inside the write's transaction (see ingest/threading/). */
+export interface ThreadChoice {
+  /** null: open a new ticket. */
+  ticketId: number | null;
+  rule: string;
+  subjectKey: string;
 }
 
 export interface NewTicketMessage {
@@ -31,6 +41,13 @@ export interface NewTicketMessage {
   spam: { verdict: string; score: number; evidence: unknown } | null;
   needsReview: boolean;
   attachments: NewAttachment[];
+  direction?: 'inbound' | 'outbound';
+  /** The reply chain the sender quoted; `text` then holds only what is new. */
+  quotedText?: string;
+  /** True when `html` is already sanitised. */
+  htmlSafe?: boolean;
+  /** The guard class of machine mail written anyway (a bounce attached to its ticket). */
+  guardClass?: string | null;
 }
 
 export interface StoredMessage {
@@ -50,6 +67,8 @@ export interface WriteResult {
   ticketId: number;
   messageId: number;
   createdTicket: boolean;
+  /** The placement refused the message (it may not open a ticket): nothing was written. */
+  refused?: boolean;
 }
 
 /** The key a new ticket is filed under: the provider's thread, or the message itself. */
@@ -65,6 +84,8 @@ export class TicketRepo {
   private readonly insertTicket;
   private readonly insertMessage;
   private readonly insertAttachment;
+  private readonly refBlob;
+  private readonly insertBlob;
   private readonly insertOutbox;
   private readonly touchTicket;
   private readonly upsertContact;
@@ -90,12 +111,17 @@ export class TicketRepo {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (ticket_id, mailbox_id, provider_message_id, provider_thread_id, message_id_header, in_reply_to,
         references_header, from_contact_id, from_address, from_name, to_json, cc_json, subject, sent_at, received_at,
-        text_body, html_body, size_bytes, parse_problems, spam_verdict, spam_score, spam_evidence, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        text_body, html_body, size_bytes, parse_problems, spam_verdict, spam_score, spam_evidence, created_at,
+        direction, thread_rule, subject_key, quoted_text, html_safe, guard_class)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertAttachment = db.prepare(
-      'INSERT INTO attachments (message_id, filename, content_type, size_bytes, sha256, content, omitted_reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO attachments (message_id, filename, content_type, size_bytes, sha256, content, omitted_reason, content_id, inline, in_blob)
+       VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
     );
+    // Content is stored once per SHA-256: a second copy adds a reference, not bytes.
+    this.refBlob = db.prepare('UPDATE attachment_blobs SET ref_count = ref_count + 1 WHERE sha256 = ?');
+    this.insertBlob = db.prepare('INSERT INTO attachment_blobs (sha256, content, size_bytes, ref_count) VALUES (?, ?, ?, 1)');
     this.insertOutbox = db.prepare('INSERT INTO outbox (event, ticket_id, message_id, created_at) VALUES (?, ?, ?, ?)');
     this.touchTicket = db.prepare(
       'UPDATE tickets SET message_count = message_count + 1, needs_review = MAX(needs_review, ?), updated_at = ? WHERE id = ?',
@@ -116,7 +142,8 @@ export class TicketRepo {
   messageForReview(messageId: number): StoredMessage | undefined {
     const r = this.db
       .prepare<[number], Record<string, unknown>>(
-        `SELECT m.id, m.ticket_id, m.mailbox_id, m.provider_message_id, m.subject, m.text_body, m.html_body, m.from_address,
+        `SELECT m.id, m.ticket_id, m.mailbox_id, m.provider_message_id, m.subject,
+          m.text_body || CASE WHEN m.quoted_text != '' THEN char(10) || m.quoted_text ELSE '' END AS text_body, m.html_body, m.from_address,
           t.status FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.id = ?`,
       )
       .get(messageId);
@@ -154,28 +181,36 @@ export class TicketRepo {
   }
 
   /** Idempotent on (mailbox, provider message id): a second write reports the first. */
-  write(m: NewTicketMessage): WriteResult {
+  write(m: NewTicketMessage, place?: () => ThreadChoice | null): WriteResult {
     return this.db.transaction((): WriteResult => {
       const prior = this.existing.get(m.mailboxId, m.providerMessageId);
       if (prior) return { duplicate: true, ticketId: prior.ticket_id, messageId: prior.id, createdTicket: false };
+      // Decided here, inside the transaction, so two workers cannot both open a ticket for one thread.
+      const choice = place ? place() : this.legacyChoice(m);
+      if (choice === null) return { duplicate: false, ticketId: 0, messageId: 0, createdTicket: false, refused: true };
       const now = Date.now();
       const fromContact = m.from?.address ? this.contact(m.from.address, m.from.name, now) : null;
-      let ticketId = this.findTicket(m);
+      let ticketId = choice.ticketId ?? undefined;
       const createdTicket = ticketId === undefined;
       if (ticketId === undefined) {
         const info = this.insertTicket.run(m.mailboxId, threadKeyFor(m), m.subject, fromContact, m.needsReview ? 1 : 0, now, now);
         ticketId = Number(info.lastInsertRowid);
       }
-      const messageId = this.insertMessageRow(m, ticketId, fromContact, now);
-      for (const a of m.attachments) {
-        this.insertAttachment.run(messageId, a.filename, a.contentType, a.size, a.sha256, a.content, a.omittedReason);
-      }
+      const messageId = this.insertMessageRow(m, ticketId, fromContact, now, choice);
+      for (const a of m.attachments) this.addAttachment(messageId, a);
       this.touchTicket.run(m.needsReview ? 1 : 0, now, ticketId);
-      if (!createdTicket)
+      // A reply the team sent never becomes the ticket's opening message.
+      if (!createdTicket && m.direction !== 'outbound')
         this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
       this.insertOutbox.run(createdTicket ? 'ticket.created' : 'ticket.message_added', ticketId, messageId, now);
       return { duplicate: false, ticketId, messageId, createdTicket };
     })();
+  }
+
+  /** Without a placement (release from the spam quarantine): Gmail's thread or reply headers, as before issue 15. */
+  private legacyChoice(m: NewTicketMessage): ThreadChoice {
+    const found = this.findTicket(m);
+    return { ticketId: found ?? null, rule: found === undefined ? 'new' : 'legacy', subjectKey: '' };
   }
 
   /** Gmail's threadId when the source has one (Gmail decides, as the user sees it); reply headers otherwise. */
@@ -192,7 +227,23 @@ export class TicketRepo {
     return undefined;
   }
 
-  private insertMessageRow(m: NewTicketMessage, ticketId: number, fromContact: number | null, now: number): number {
+  private addAttachment(messageId: number, a: NewAttachment): void {
+    const inBlob = a.content !== null;
+    if (a.content !== null && this.refBlob.run(a.sha256).changes === 0) this.insertBlob.run(a.sha256, a.content, a.content.length);
+    this.insertAttachment.run(
+      messageId,
+      a.filename,
+      a.contentType,
+      a.size,
+      a.sha256,
+      a.omittedReason,
+      a.contentId ?? null,
+      a.inline ? 1 : 0,
+      inBlob ? 1 : 0,
+    );
+  }
+
+  private insertMessageRow(m: NewTicketMessage, ticketId: number, fromContact: number | null, now: number, choice: ThreadChoice): number {
     const info = this.insertMessage.run(
       ticketId,
       m.mailboxId,
@@ -217,6 +268,12 @@ export class TicketRepo {
       m.spam?.score ?? null,
       m.spam ? JSON.stringify(m.spam.evidence) : null,
       now,
+      m.direction ?? 'inbound',
+      choice.rule,
+      choice.subjectKey,
+      m.quotedText ?? '',
+      m.htmlSafe ? 1 : 0,
+      m.guardClass ?? null,
     );
     return Number(info.lastInsertRowid);
   }
