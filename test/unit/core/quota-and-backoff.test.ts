@@ -10,9 +10,10 @@ describe('pure sync arithmetic', () => {
     expect(backoffDelay(30, 1000, 60_000, () => 1)).toBe(60_000);
   });
 
-  it('skipReason(): when Gmail labels the message a draft, chat or own sent mail, skips it; inbox mail is kept', () => {
+  it('skipReason(): when Gmail labels the message a draft or chat, skips it; inbox and the team’s own sent mail are kept', () => {
     expect(skipReason(['DRAFT'])).toBe('draft');
-    expect(skipReason(['SENT'])).toBe('sent by the mailbox');
+    expect(skipReason(['CHAT'])).toBe('chat');
+    expect(skipReason(['SENT'])).toBeNull();
     expect(skipReason(['SENT', 'INBOX'])).toBeNull();
     expect(skipReason(['INBOX', 'UNREAD', 'SPAM'])).toBeNull();
   });
