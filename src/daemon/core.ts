@@ -14,7 +14,7 @@ import { loadInstanceSecret } from '../crypto/instance-secret.js';
 import { auditChainKey } from '../crypto/audit-key.js';
 import { setLogSubjectRef } from '../log/logger.js';
 import { GoogleOAuth } from '../google/oauth-client.js';
-import { EmbeddedQueue } from '../queue/embedded-queue.js';
+import { createQueue } from '../queue/create-queue.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { RevocationRepo } from '../privacy/revocation-repo.js';
 import { MailboxSources } from '../mailboxes/mailbox-sources.js';
@@ -45,7 +45,7 @@ export interface Core {
   spam: SpamFilter;
   revocations: RevocationRepo;
   oauth: GoogleOAuth;
-  queue: JobQueue & EmbeddedQueue;
+  queue: JobQueue;
   sources: MailboxSources;
   disconnectDeps: DisconnectDeps;
 }
@@ -79,7 +79,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     },
     scope: { labels: config.sync.labels, spam: config.sync.spamLabel },
   });
-  const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), config.queue);
+  const queue = createQueue(config, db, log.child({ module: 'queue' }), (mailboxId, active) => sources.fetchWaitMs(mailboxId, active));
   steps.add('queue', () => queue.close());
   const macRoot = loadInstanceSecret(db, box);
   const subjectRef = subjectRefFn(macRoot);

@@ -25,6 +25,11 @@ import type { PrivacyService } from '../privacy/privacy-service.js';
 import { buildPrivacyService, startBackups, startRetention } from './privacy-wiring.js';
 import { Scheduler } from './scheduler.js';
 import { buildSyncHttpDeps } from './sync-wiring.js';
+import { ElectedScheduler } from './elected-scheduler.js';
+import { claimEmbeddedOwnership } from '../queue/embedded-owner.js';
+import { BullmqQueue } from '../queue/bullmq-queue.js';
+import { registerQueueMetrics } from '../metrics/queue-metrics.js';
+import { relistAfterQueueLoss } from './queue-loss.js';
 import { ShutdownSteps } from './shutdown.js';
 import { buildCore, type Core } from './core.js';
 
@@ -49,10 +54,22 @@ export interface Daemon {
   close(): Promise<void>;
 }
 
-export async function startDaemon(config: Config, log: Logger, hooks: DaemonHooks = {}): Promise<Daemon> {
+/** `all`: everything in one process; `scheduler`: everything but ingest workers (they run as `intake worker`). */
+export type DaemonRole = 'all' | 'scheduler';
+
+export async function startDaemon(
+  config: Config,
+  log: Logger,
+  hooks: DaemonHooks = {},
+  options: { role?: DaemonRole } = {},
+): Promise<Daemon> {
   const steps = new ShutdownSteps(log);
   try {
     const core = buildCore(config, log, steps);
+    if (config.queue.driver === 'embedded') {
+      const ownership = claimEmbeddedOwnership(core.db);
+      steps.add('queue owner', () => ownership.release());
+    }
     const metrics = createMetrics();
     let started = false;
     const privacy = buildPrivacyService(core);
@@ -60,12 +77,15 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     startBackups(core);
     startRevocationRetries(core);
     const scheduler = buildScheduler(core, metrics);
+    if (core.queue instanceof BullmqQueue) {
+      core.queue.onDataLoss(() => void scheduler.pauseWhile(() => relistAfterQueueLoss(core.db, core.log)));
+    }
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const server = await startHttp(core, metrics, scheduler, () => !started, privacy);
     await hooks.whileStarting?.();
     await prepareSpamModel(core);
-    startIngestWorkers(core, metrics, hooks);
+    if (options.role !== 'scheduler') startIngestWorkers(core, metrics, hooks);
     scheduler.start();
     // Registered last so it runs first: no new sync pass while workers drain.
     steps.add('scheduler', () => scheduler.stop());
@@ -98,7 +118,7 @@ async function prepareSpamModel(core: Core): Promise<void> {
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
 }
 
-function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): void {
+export function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): void {
   const deps: IngestDeps = {
     mailboxes: core.mailboxes,
     tickets: core.tickets,
@@ -110,11 +130,12 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
     mail: core.mail,
   };
   const labeler = importLabeler(core);
-  const recovered = core.queue.recoverInterrupted();
+  const recovered = core.queue.recoverInterrupted?.() ?? 0;
   if (recovered > 0) core.log.warn({ recovered }, 'jobs interrupted by the previous run will run again');
+  const queueMetrics = registerQueueMetrics(metrics.registry, core.queue, core.config.queue.driver, [INGEST_QUEUE]);
   const worker = core.queue.process<IngestJobData>(
     INGEST_QUEUE,
-    async (job) => {
+    queueMetrics.instrument(INGEST_QUEUE, async (job) => {
       const end = metrics.ingestSeconds.startTimer();
       const result = await ingestMessage(deps, job.data);
       if (job.data.backfill) core.mailboxes.countImported(job.data.mailboxId);
@@ -125,7 +146,7 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
         if (mailbox) labeler.add(mailbox, job.data.providerMessageId);
       }
       hooks.onIngested?.(result, job.data);
-    },
+    }),
     { concurrency: core.config.queue.concurrency },
   );
   core.steps.add('ingest workers', () => worker.close());
@@ -146,7 +167,7 @@ function importLabeler(core: Core): ImportLabeler | null {
   return labeler;
 }
 
-function buildScheduler(core: Core, metrics: Metrics): Scheduler {
+function buildScheduler(core: Core, metrics: Metrics): ElectedScheduler {
   const log = core.log.child({ module: 'sync' });
   const deps = {
     mailboxes: core.mailboxes,
@@ -157,17 +178,23 @@ function buildScheduler(core: Core, metrics: Metrics): Scheduler {
     enqueueTimeoutMs: core.config.sync.enqueueTimeoutMs,
     maxPagesPerPass: 20,
   };
-  const scheduler = new Scheduler(
-    core.mailboxes,
-    (m) => syncMailbox(deps, m),
-    {
-      pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
-      concurrency: core.config.sync.concurrency,
-      backfillDelayMs: 200,
-    },
-    log,
-  );
-  return scheduler;
+  const make = () =>
+    new Scheduler(
+      core.mailboxes,
+      (m) => syncMailbox(deps, m),
+      {
+        pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
+        concurrency: core.config.sync.concurrency,
+        backfillDelayMs: 200,
+      },
+      log,
+    );
+  const q = core.queue;
+  const election =
+    q instanceof BullmqQueue
+      ? { redis: q.redis, key: `${core.config.queue.redisPrefix}:scheduler-lock`, leaseMs: core.config.queue.schedulerLeaseSeconds * 1000 }
+      : undefined;
+  return new ElectedScheduler(make, election, log);
 }
 
 function startRevocationRetries(core: Core): void {
@@ -181,7 +208,7 @@ function startRevocationRetries(core: Core): void {
 async function startHttp(
   core: Core,
   metrics: Metrics,
-  scheduler: Scheduler,
+  scheduler: ElectedScheduler,
   isStarting: () => boolean,
   privacy: PrivacyService,
 ): Promise<FastifyInstance> {

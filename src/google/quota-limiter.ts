@@ -55,6 +55,16 @@ export class ProjectQuota {
   succeeded(): void {
     this.strikes = 0;
   }
+
+  costOf(method: GmailMethod): number {
+    return REGIMES[this.options.regime].units[method];
+  }
+
+  /** ms until `units` fit the project's budget (0: now), a mailbox's own limits aside; spends nothing. */
+  readyIn(units: number): number {
+    const now = this.now();
+    return Math.max(this.pausedUntil - now, this.window.waitFor(Math.min(units, this.limit), this.limit, now), 0);
+  }
 }
 
 export class MailboxQuota {
@@ -106,6 +116,27 @@ export class MailboxQuota {
       this.user.waitFor(units, Math.max(units, Math.floor(this.userLimit * this.factor)), now),
       this.perSecond ? this.perSecond.waitFor(units, Math.max(units, Math.floor(this.secondLimit * this.factor)), now) : 0,
       this.project.window.waitFor(units, this.project.limit, now),
+      0,
+    );
+  }
+
+  /**
+   * ms until `count` calls of `method` could go out at once (0: now); spends nothing. The
+   * queue's quota gate asks this before starting a job, so a mailbox that would only wait
+   * here is skipped and the worker serves another. A count dearer than a whole window is
+   * capped at the window (so the answer is never "never"). The in-flight cap is not counted:
+   * a slot frees within one call, too soon to be worth skipping the mailbox for.
+   */
+  readyIn(method: GmailMethod, count = 1): number {
+    const units = this.units[method] * Math.max(1, count);
+    const now = this.now();
+    const userLimit = Math.max(this.units[method], Math.floor(this.userLimit * this.factor));
+    const secondLimit = Math.max(this.units[method], Math.floor(this.secondLimit * this.factor));
+    return Math.max(
+      this.pausedUntil - now,
+      this.project.readyIn(units),
+      this.user.waitFor(Math.min(units, userLimit), userLimit, now),
+      this.perSecond ? this.perSecond.waitFor(Math.min(units, secondLimit), secondLimit, now) : 0,
       0,
     );
   }

@@ -56,6 +56,18 @@ export class MailboxSources {
     return (this.cache.get(mailbox.id) as Entry).api;
   }
 
+  /**
+   * How long until the mailbox's quota allows one more message fetch besides the `active`
+   * ones already running: the queue skips the mailbox meanwhile instead of parking a worker
+   * in the limiter. A mailbox not yet used has its full per-user quota, but shares the
+   * project's budget (and its pause after a project-wide 429) with every other.
+   */
+  fetchWaitMs(mailboxId: number, active: number): number {
+    const entry = this.cache.get(mailboxId);
+    if (entry) return entry.quota.readyIn('messages.get', active + 1);
+    return this.project.readyIn(this.project.costOf('messages.get') * (active + 1));
+  }
+
   /** Drops the in-memory access token too: after a disconnect nothing of the grant is left. */
   forget(mailboxId: number): void {
     this.cache.get(mailboxId)?.client.setCredentials({});

@@ -63,7 +63,7 @@ export const DATA_INVENTORY: readonly TableInventory[] = [
   {
     table: 'jobs',
     why: 'the embedded job queue (ingest one message, and so on)',
-    howLong: 'until done; completed ingest jobs are kept (ids only) so a full resync does not fetch a message twice',
+    howLong: 'until done; completed jobs are pruned after queue.keepCompletedSeconds (a resync finds stored messages by their ticket rows)',
     howDeleted: 'with the mailbox; pending jobs of an erased person by erase',
     columns: {
       id: no('job id, e.g. ingest:<mailbox>:<gmail id>'),
@@ -79,6 +79,19 @@ export const DATA_INVENTORY: readonly TableInventory[] = [
       last_error: no('error code of the last attempt'),
       created_at: no('enqueued at'),
       finished_at: no('finished at'),
+    },
+  },
+  {
+    table: 'queue_owner',
+    why: 'the one process allowed to run the embedded queue on this database',
+    howLong: 'while that process runs',
+    howDeleted: 'when the process stops, or replaced when it died',
+    columns: {
+      id: no('always 1'),
+      owner: no('random token of the owning process'),
+      host: no('host name of the owning process'),
+      pid: no('process id of the owning process'),
+      heartbeat_at: no('last heartbeat'),
     },
   },
   {

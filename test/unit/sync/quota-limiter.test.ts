@@ -50,6 +50,28 @@ describe('MailboxQuota', () => {
     for (const r of releases) r(null);
   });
 
+  it('readyIn(): answers the queue gate for several calls without spending, capped at a whole window', async () => {
+    const c = clock();
+    const project = new ProjectQuota({ regime: 'legacy', windowMs: 60_000, maxInFlightPerUser: 100, now: c.now });
+    const m = project.forMailbox();
+    // Legacy: 250 units per second, so 50 messages.get (5 each) fit at once.
+    expect(m.readyIn('messages.get', 50)).toBe(0);
+    const releases = [];
+    for (let i = 0; i < 49; i++) releases.push(await m.acquire('messages.get'));
+    expect(m.readyIn('messages.get', 1)).toBe(0);
+    expect(m.readyIn('messages.get', 2)).toBeGreaterThan(0);
+    expect(m.delayFor('messages.get')).toBe(0); // asking spent nothing
+    // More calls than a window holds wait for that window to empty, never "never".
+    const many = m.readyIn('messages.get', 10_000);
+    expect(many).toBeGreaterThan(0);
+    expect(many).toBeLessThanOrEqual(61_201); // the per-minute window plus its 2% margin
+    for (const r of releases) r(null);
+    // A project-wide pause holds every mailbox, including one the gate has not seen yet.
+    project.pausedUntil = c.t + 5_000;
+    expect(m.readyIn('messages.get')).toBe(5_000);
+    expect(project.readyIn(project.costOf('messages.get'))).toBe(5_000);
+  });
+
   it('acquire(): mailboxes of one project share its budget, so a second mailbox waits when the first spent it', async () => {
     const c = clock();
     const project = new ProjectQuota({ regime: 'current', windowMs: 60_000, maxInFlightPerUser: 5, now: c.now });
