@@ -21,6 +21,9 @@ import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectLis
 import { Scheduler } from './scheduler.js';
 import { ShutdownSteps } from './shutdown.js';
 import { buildCore, type Core } from './core.js';
+import { buildDeliverer, deliveryHttpDeps } from './delivery-wiring.js';
+import type { Deliverer } from '../delivery/deliverer.js';
+import { logIngested } from '../ingest/ingest-log.js';
 
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
@@ -49,9 +52,11 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     const scheduler = buildScheduler(core, metrics);
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
-    const server = await startHttp(core, metrics, scheduler, () => !started);
+    const deliverer = buildDeliverer(core, metrics);
+    const server = await startHttp(core, metrics, scheduler, () => !started, deliverer);
     await prepareSpamModel(core);
-    startIngestWorkers(core, metrics, hooks);
+    startIngestWorkers(core, metrics, hooks, deliverer);
+    deliverer.start();
     scheduler.start();
     // Registered last so it runs first: no new sync pass while workers drain.
     steps.add('scheduler', () => scheduler.stop());
@@ -91,7 +96,7 @@ function startRetention(core: Core): void {
   core.steps.add('retention', () => clearInterval(timer));
 }
 
-function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): void {
+function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks, deliverer: Deliverer): void {
   const deps: IngestDeps = {
     mailboxes: core.mailboxes,
     tickets: core.tickets,
@@ -108,8 +113,9 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): v
     async (job) => {
       const end = metrics.ingestSeconds.startTimer();
       const result = await ingestMessage(deps, job.data);
-      end();
+      logIngested(deps.log, job.data, result, end());
       metrics.messagesIngested.inc({ outcome: result.outcome });
+      deliverer.kick();
       hooks.onIngested?.(result, job.data);
     },
     { concurrency: core.config.queue.concurrency },
@@ -149,7 +155,13 @@ function startRevocationRetries(core: Core): void {
   core.steps.add('revocation retries', () => clearInterval(timer));
 }
 
-async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isStarting: () => boolean): Promise<FastifyInstance> {
+async function startHttp(
+  core: Core,
+  metrics: Metrics,
+  scheduler: Scheduler,
+  isStarting: () => boolean,
+  deliverer: Deliverer,
+): Promise<FastifyInstance> {
   const { config } = core;
   const connector = new MailboxConnector({
     oauth: core.oauth,
@@ -189,6 +201,7 @@ async function startHttp(core: Core, metrics: Metrics, scheduler: Scheduler, isS
           limits: config.ingest,
         },
       },
+      delivery: deliveryHttpDeps(core, deliverer),
       pollIntervalSeconds: config.sync.pollIntervalSeconds,
       isShuttingDown: () => core.steps.isClosing,
       isStarting,

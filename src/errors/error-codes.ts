@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   INTAKE_ERR_LOGIN_LOCKED: 'Too many failed sign-ins for this account or address. Wait auth.lockoutMinutes; the lock lifts on its own.',
   INTAKE_ERR_QUEUE: 'The job queue is unavailable. For the bullmq driver check Redis; jobs are retried once it is back.',
   INTAKE_ERR_SHUTTING_DOWN: 'Intake is shutting down and refuses new work. Retry against another instance or after restart.',
+  INTAKE_ERR_WEBHOOK_URL:
+    'A webhook URL was refused: not https, or its host is (or resolves to) a loopback, private, link-local or metadata address. Use a public https URL, or allow the range under webhooks.*.',
+  INTAKE_ERR_WEBHOOK_DELIVERY:
+    'A webhook receiver did not answer 2xx in time. Intake retries with backoff for webhooks.maxRetryHours, then lists a dead letter to retry.',
   INTAKE_ERR_INTERNAL: 'An unexpected error. Report it with the log line (it carries the job or request id).',
 } as const;
 

@@ -11,6 +11,9 @@ import { registerTicketRoutes } from './ticket-routes.js';
 import { registerMailboxRoutes } from './mailbox-routes.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
+import { registerEventRoutes } from './event-routes.js';
+import { registerHttpMetrics } from './http-metrics.js';
 import { registerAdmin } from './admin/register-admin.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 import { registerAllowlist } from './security/allowlist-hook.js';
@@ -38,6 +41,7 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
   await app.register(cookie);
   registerAllowlist(app, parseAllowlist(options.allowlist ?? []));
   registerSecurityHeaders(app, { hsts: Boolean(options.https), formActionOrigins: options.formActionOrigins ?? [] });
+  registerHttpMetrics(app, deps.metrics);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
@@ -52,6 +56,10 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
   registerTicketRoutes(app, deps);
   registerMailboxRoutes(app, deps);
   if (deps.review) registerReviewRoutes(app, deps, deps.review);
+  if (deps.delivery) {
+    registerWebhookRoutes(app, deps, deps.delivery);
+    registerEventRoutes(app, deps, deps.delivery);
+  }
   const admin = deps.admin;
   if (admin) registerAdmin(app, deps, admin);
   // The OAuth state is bound to the admin session that started the consent.

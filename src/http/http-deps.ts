@@ -10,6 +10,7 @@ import type { Db } from '../store/database.js';
 import type { TokenVerifier } from './api-auth.js';
 import type { AdminDeps } from './admin/admin-deps.js';
 import type { ReviewHttpDeps } from './review-deps.js';
+import type { DeliveryHttpDeps } from './delivery-deps.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -31,4 +32,6 @@ export interface HttpDeps {
   admin?: AdminDeps;
   /** Spam verdicts and the quarantine; without it those routes are not served. */
   review?: ReviewHttpDeps;
+  /** Webhooks, the change feed and ticket status; without it those routes are not served. */
+  delivery?: DeliveryHttpDeps;
 }

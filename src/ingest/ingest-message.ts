@@ -10,6 +10,7 @@ import type { ParsedMessage } from './parse/parsed-message.js';
 import type { SpamCheck, SpamJudgement } from './spam-check.js';
 import type { IngestJobData } from './ingest-job.js';
 import { skipReason } from './skip-rules.js';
+import { traceIdFor } from './trace-id.js';
 
 export interface IngestDeps {
   mailboxes: MailboxRepo;
@@ -59,6 +60,7 @@ export function writeTicket(
   judgement: SpamJudgement | null,
 ): IngestResult {
   const result = deps.tickets.write({
+    traceId: traceIdFor(mailboxId, job.providerMessageId),
     mailboxId,
     providerMessageId: job.providerMessageId,
     providerThreadId: fetched.threadId,
@@ -104,6 +106,7 @@ function quarantine(
   judgement: SpamJudgement,
 ): IngestResult {
   const { duplicate } = deps.quarantine.add({
+    traceId: traceIdFor(mailboxId, job.providerMessageId),
     mailboxId,
     providerMessageId: job.providerMessageId,
     providerThreadId: fetched.threadId,

@@ -16,6 +16,7 @@ export interface TicketSummary {
 
 export interface TicketMessageView {
   id: number;
+  traceId: string | null;
   providerMessageId: string;
   from: { address: string; name: string };
   to: { address: string; name: string }[];
@@ -48,6 +49,29 @@ export class TicketQuery {
          ORDER BY t.id LIMIT @limit`,
       )
       .all({ after: opts.afterId ?? 0, mailbox: opts.mailboxId ?? null, status: opts.status ?? null, limit: opts.limit });
+    return rows.map(toSummary);
+  }
+
+  /**
+   * By last activity (a new message or a status change), oldest first, keyset on
+   * (updated_at, id): a poller passing the last row's `updatedAt`/`id` sees a reply on an old ticket.
+   */
+  listByActivity(opts: { limit: number; updatedSince?: number; after?: { at: number; id: number }; mailboxId?: number; status?: string }): TicketSummary[] {
+    const rows = this.db
+      .prepare<Record<string, unknown>, Record<string, unknown>>(
+        `SELECT t.*, c.email AS requester FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_contact_id
+         WHERE t.updated_at >= @since AND (t.updated_at > @afterAt OR (t.updated_at = @afterAt AND t.id > @afterId))
+           AND (@mailbox IS NULL OR t.mailbox_id = @mailbox) AND (@status IS NULL OR t.status = @status)
+         ORDER BY t.updated_at, t.id LIMIT @limit`,
+      )
+      .all({
+        since: opts.updatedSince ?? 0,
+        afterAt: opts.after?.at ?? -1,
+        afterId: opts.after?.id ?? 0,
+        mailbox: opts.mailboxId ?? null,
+        status: opts.status ?? null,
+        limit: opts.limit,
+      });
     return rows.map(toSummary);
   }
 
@@ -110,6 +134,7 @@ export class TicketQuery {
       }));
     return {
       id: m.id as number,
+      traceId: (m.trace_id as string | null) ?? null,
       providerMessageId: m.provider_message_id as string,
       from: { address: m.from_address as string, name: m.from_name as string },
       to: JSON.parse(m.to_json as string) as TicketMessageView['to'],

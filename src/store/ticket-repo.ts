@@ -1,6 +1,7 @@
 // Tickets and what hangs off them (messages, attachments, contacts, outbox events).
 // One message is written in ONE transaction, so a crash leaves all of it or none of it.
 import type { Db } from './database.js';
+import { eventsOf } from './event-repo.js';
 
 export interface NewAttachment {
   filename: string;
@@ -31,6 +32,8 @@ export interface NewTicketMessage {
   spam: { verdict: string; score: number; evidence: unknown } | null;
   needsReview: boolean;
   attachments: NewAttachment[];
+  /** Follows the message from the provider's id to every event and delivery (ingest/trace-id.ts). */
+  traceId?: string | null;
 }
 
 export interface StoredMessage {
@@ -65,7 +68,8 @@ export class TicketRepo {
   private readonly insertTicket;
   private readonly insertMessage;
   private readonly insertAttachment;
-  private readonly insertOutbox;
+  private readonly reopen;
+  private readonly statusOf;
   private readonly touchTicket;
   private readonly upsertContact;
   private readonly adoptOpening;
@@ -90,13 +94,17 @@ export class TicketRepo {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (ticket_id, mailbox_id, provider_message_id, provider_thread_id, message_id_header, in_reply_to,
         references_header, from_contact_id, from_address, from_name, to_json, cc_json, subject, sent_at, received_at,
-        text_body, html_body, size_bytes, parse_problems, spam_verdict, spam_score, spam_evidence, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        text_body, html_body, size_bytes, parse_problems, spam_verdict, spam_score, spam_evidence, created_at, trace_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertAttachment = db.prepare(
       'INSERT INTO attachments (message_id, filename, content_type, size_bytes, sha256, content, omitted_reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.insertOutbox = db.prepare('INSERT INTO outbox (event, ticket_id, message_id, created_at) VALUES (?, ?, ?, ?)');
+    this.statusOf = db.prepare<[number], { status: string }>('SELECT status FROM tickets WHERE id = ?');
+    // A customer's reply reopens a ticket an agent had set aside.
+    this.reopen = db.prepare<[number, number], { status: string }>(
+      "UPDATE tickets SET status = 'open', updated_at = ? WHERE id = ? AND status IN ('pending', 'closed') RETURNING status",
+    );
     this.touchTicket = db.prepare(
       'UPDATE tickets SET message_count = message_count + 1, needs_review = MAX(needs_review, ?), updated_at = ? WHERE id = ?',
     );
@@ -134,8 +142,13 @@ export class TicketRepo {
     };
   }
 
-  setTicketStatus(ticketId: number, status: 'open' | 'pending' | 'closed' | 'spam'): void {
+  /** Changes the status and records ticket.status_changed; call inside the caller's transaction. Returns the old status. */
+  setTicketStatus(ticketId: number, status: 'open' | 'pending' | 'closed' | 'spam', actor = 'system'): string | undefined {
+    const prior = this.statusOf.get(ticketId)?.status;
+    if (prior === undefined || prior === status) return prior;
     this.db.prepare('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?').run(status, Date.now(), ticketId);
+    eventsOf(this.db).record('ticket.status_changed', { ticketId }, { change: { from: prior, to: status, actor } });
+    return prior;
   }
 
   /** An agent's verdict replaces the filter's: the message is no longer "unsure". */
@@ -173,9 +186,20 @@ export class TicketRepo {
       this.touchTicket.run(m.needsReview ? 1 : 0, now, ticketId);
       if (!createdTicket)
         this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
-      this.insertOutbox.run(createdTicket ? 'ticket.created' : 'ticket.message_added', ticketId, messageId, now);
+      this.recordEvents(ticketId, messageId, createdTicket, now);
       return { duplicate: false, ticketId, messageId, createdTicket };
     })();
+  }
+
+  /** The message's event, then (when the reply reopened a pending or closed ticket) the status change. */
+  private recordEvents(ticketId: number, messageId: number, createdTicket: boolean, now: number): void {
+    const events = eventsOf(this.db);
+    const before = createdTicket ? undefined : this.statusOf.get(ticketId)?.status;
+    const reopened = !createdTicket && this.reopen.get(now, ticketId) !== undefined;
+    events.record(createdTicket ? 'ticket.created' : 'ticket.message_added', { ticketId, messageId });
+    if (reopened) {
+      events.record('ticket.status_changed', { ticketId, messageId }, { change: { from: before, to: 'open', actor: 'customer_reply' } });
+    }
   }
 
   /** Gmail's threadId when the source has one (Gmail decides, as the user sees it); reply headers otherwise. */
@@ -217,6 +241,7 @@ export class TicketRepo {
       m.spam?.score ?? null,
       m.spam ? JSON.stringify(m.spam.evidence) : null,
       now,
+      m.traceId ?? null,
     );
     return Number(info.lastInsertRowid);
   }
