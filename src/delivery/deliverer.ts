@@ -127,7 +127,8 @@ export class Deliverer {
 
   /** Sends the earlier undelivered events of the same ticket first, then this one. */
   private async drain(target: DeliveryRow): Promise<void> {
-    const chain = target.order_key === null ? [target] : this.deliveries.pendingChain(target.endpoint_id, target.order_key, target.outbox_id);
+    const chain =
+      target.order_key === null ? [target] : this.deliveries.pendingChain(target.endpoint_id, target.order_key, target.outbox_id);
     for (const d of chain) {
       const outcome = await this.attempt(d);
       if (outcome === 'retry') {
@@ -148,7 +149,14 @@ export class Deliverer {
       this.deliveries.markDead(d.id, `endpoint disabled: ${endpoint.disabledReason ?? 'by an admin'}`);
       return 'dead';
     }
-    const body = JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt, sequence: event.sequence, traceId: event.traceId, data: event.data });
+    const body = JSON.stringify({
+      id: event.id,
+      type: event.type,
+      createdAt: event.createdAt,
+      sequence: event.sequence,
+      traceId: event.traceId,
+      data: event.data,
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       [SIGNATURE_HEADER]: signatureHeader(secret, timestamp, body),

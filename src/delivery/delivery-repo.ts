@@ -211,7 +211,8 @@ export class DeliveryRepo {
          last_error = NULL WHERE endpoint_id = ? AND outbox_id = ?`,
       );
       for (const r of rows) {
-        if (this.insert.run(endpoint.id, r.id, r.ticket_id === null ? null : `t:${r.ticket_id}`, now).changes === 0) reset.run(endpoint.id, r.id);
+        if (this.insert.run(endpoint.id, r.id, r.ticket_id === null ? null : `t:${r.ticket_id}`, now).changes === 0)
+          reset.run(endpoint.id, r.id);
       }
       return rows.length;
     })();

@@ -103,7 +103,8 @@ export function checkWebhookUrl(raw: string, policy: UrlPolicy): { ok: true; tar
   } catch {
     return { ok: false, reason: `"${raw}" is not an absolute URL; give one such as https://helpdesk.example.com/hooks/intake` };
   }
-  if (url.username || url.password) return { ok: false, reason: 'the URL carries credentials; put the secret in the receiver, not the URL' };
+  if (url.username || url.password)
+    return { ok: false, reason: 'the URL carries credentials; put the secret in the receiver, not the URL' };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const literal = isIP(host) !== 0;
   const loopbackName = host === 'localhost' || host.endsWith('.localhost');

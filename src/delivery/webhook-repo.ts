@@ -48,7 +48,10 @@ export class WebhookRepo {
   ) {}
 
   /** New events only: what was in the outbox before reaches the endpoint by replay. */
-  create(input: { url: string; events: EventType[]; description: string; createdBy: string }): { endpoint: WebhookEndpoint; secret: string } {
+  create(input: { url: string; events: EventType[]; description: string; createdBy: string }): {
+    endpoint: WebhookEndpoint;
+    secret: string;
+  } {
     const secret = newWebhookSecret();
     const now = Date.now();
     const info = this.db
@@ -56,7 +59,15 @@ export class WebhookRepo {
         `INSERT INTO webhook_endpoints (url, description, events, secret_cipher, from_outbox_id, created_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, COALESCE((SELECT MAX(id) FROM outbox), 0), ?, ?, ?)`,
       )
-      .run(input.url, input.description, input.events.length ? JSON.stringify(input.events) : '*', this.box.seal(secret), input.createdBy, now, now);
+      .run(
+        input.url,
+        input.description,
+        input.events.length ? JSON.stringify(input.events) : '*',
+        this.box.seal(secret),
+        input.createdBy,
+        now,
+        now,
+      );
     return { endpoint: this.get(Number(info.lastInsertRowid)) as WebhookEndpoint, secret };
   }
 

@@ -12,10 +12,7 @@ import { routeDoc } from './openapi/route-doc.js';
 import { EVENT_TYPES, eventsOf } from '../store/event-repo.js';
 
 const feedQuery = z.strictObject({
-  after: z
-    .string()
-    .regex(/^\d+$/, 'expected the cursor of the last event you read (or 0 to start from the beginning)')
-    .default('0'),
+  after: z.string().regex(/^\d+$/, 'expected the cursor of the last event you read (or 0 to start from the beginning)').default('0'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
@@ -78,7 +75,12 @@ export function registerEventRoutes(app: FastifyInstance, deps: HttpDeps, delive
       const previous = deps.db.transaction(() => {
         const prior = delivery.tickets.setTicketStatus(p.id, body.status, actor);
         if (prior !== undefined && prior !== body.status) {
-          delivery.audit.record({ actor, action: 'ticket.status_changed', subjectRef: `ticket:${p.id}`, detail: { from: prior, to: body.status } });
+          delivery.audit.record({
+            actor,
+            action: 'ticket.status_changed',
+            subjectRef: `ticket:${p.id}`,
+            detail: { from: prior, to: body.status },
+          });
         }
         return prior;
       })();

@@ -85,7 +85,15 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
 
   app.get(
     '/api/webhooks',
-    { preHandler: admin, ...routeDoc({ tags, summary: 'List webhook endpoints (never their secrets)', auth: 'admin', response: { 200: z.object({ webhooks: z.array(endpointSchema) }) } }) },
+    {
+      preHandler: admin,
+      ...routeDoc({
+        tags,
+        summary: 'List webhook endpoints (never their secrets)',
+        auth: 'admin',
+        response: { 200: z.object({ webhooks: z.array(endpointSchema) }) },
+      }),
+    },
     async () => ({ webhooks: deliverer.endpoints.list() }),
   );
 
@@ -93,7 +101,14 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
     '/api/webhooks/:id',
     {
       preHandler: admin,
-      ...routeDoc({ tags, summary: 'Remove a webhook endpoint and its deliveries', auth: 'admin', params: idParams, response: { 200: z.object({ id: z.number(), removed: z.boolean() }) }, errors: [400, 404] }),
+      ...routeDoc({
+        tags,
+        summary: 'Remove a webhook endpoint and its deliveries',
+        auth: 'admin',
+        params: idParams,
+        response: { 200: z.object({ id: z.number(), removed: z.boolean() }) },
+        errors: [400, 404],
+      }),
     },
     async (request, reply) => {
       const p = parseOr400(idParams, request.params, reply, 'path');
@@ -107,7 +122,14 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
     '/api/webhooks/:id/rotate-secret',
     {
       preHandler: admin,
-      ...routeDoc({ tags, summary: 'Replace the signing secret; the new one is shown only now', auth: 'admin', params: idParams, response: { 200: z.object({ id: z.number(), secret: z.string() }) }, errors: [400, 404] }),
+      ...routeDoc({
+        tags,
+        summary: 'Replace the signing secret; the new one is shown only now',
+        auth: 'admin',
+        params: idParams,
+        response: { 200: z.object({ id: z.number(), secret: z.string() }) },
+        errors: [400, 404],
+      }),
     },
     async (request, reply) => {
       const p = parseOr400(idParams, request.params, reply, 'path');
@@ -143,7 +165,14 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
     '/api/deliveries/:id/retry',
     {
       preHandler: admin,
-      ...routeDoc({ tags, summary: 'Send one delivery again (a dead letter, or one the receiver lost)', auth: 'admin', params: idParams, response: { 202: z.object({ id: z.number(), state: z.literal('pending') }) }, errors: [400, 404] }),
+      ...routeDoc({
+        tags,
+        summary: 'Send one delivery again (a dead letter, or one the receiver lost)',
+        auth: 'admin',
+        params: idParams,
+        response: { 202: z.object({ id: z.number(), state: z.literal('pending') }) },
+        errors: [400, 404],
+      }),
     },
     async (request, reply) => {
       const p = parseOr400(idParams, request.params, reply, 'path');
@@ -159,7 +188,15 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
     '/api/webhooks/:id/replay',
     {
       preHandler: admin,
-      ...routeDoc({ tags, summary: 'Send every event since a time to the endpoint again, in order', auth: 'admin', params: idParams, body: replayBody, response: { 202: z.object({ id: z.number(), replayed: z.number().int() }) }, errors: [400, 404] }),
+      ...routeDoc({
+        tags,
+        summary: 'Send every event since a time to the endpoint again, in order',
+        auth: 'admin',
+        params: idParams,
+        body: replayBody,
+        response: { 202: z.object({ id: z.number(), replayed: z.number().int() }) },
+        errors: [400, 404],
+      }),
     },
     async (request, reply) => {
       const p = parseOr400(idParams, request.params, reply, 'path');
@@ -168,7 +205,12 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
       const route = deliverer.endpoints.activeRoutes().find((r) => r.id === p.id);
       if (!route) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no active webhook endpoint with id ${p.id}`);
       const replayed = deliverer.deliveries.replaySince(route, Date.parse(body.since));
-      delivery.audit.record({ actor: apiActor(deps.db, request), action: 'webhook.replayed', subjectRef: `webhook:${p.id}`, detail: { since: body.since, replayed } });
+      delivery.audit.record({
+        actor: apiActor(deps.db, request),
+        action: 'webhook.replayed',
+        subjectRef: `webhook:${p.id}`,
+        detail: { since: body.since, replayed },
+      });
       deliverer.kick();
       return reply.code(202).send({ id: p.id, replayed });
     },

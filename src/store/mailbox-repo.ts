@@ -125,7 +125,8 @@ export class MailboxRepo {
       const prior = this.db.prepare<[number], { state: string }>('SELECT state FROM mailboxes WHERE id = ?').get(id)?.state;
       this.db.prepare('UPDATE mailboxes SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?').run(state, reason, Date.now(), id);
       // The event reports the change, once: a mailbox already waiting for re-consent stays quiet.
-      if (prior !== undefined && prior !== state && state === 'needs_reconsent') mailboxEvent(this.db, 'mailbox.needs_reconsent', id, state, reason);
+      if (prior !== undefined && prior !== state && state === 'needs_reconsent')
+        mailboxEvent(this.db, 'mailbox.needs_reconsent', id, state, reason);
     })();
   }
 

@@ -51,7 +51,17 @@ export class QuarantineRepo {
         eventsOf(this.db).record(
           'message.quarantined',
           { quarantineId: added.id, traceId: q.traceId ?? null },
-          { quarantine: { id: added.id, mailboxId: q.mailboxId, providerMessageId: q.providerMessageId, from: q.fromAddress, subject: q.subject, reason: q.reason, spam: { verdict: 'spam', score: q.score } } },
+          {
+            quarantine: {
+              id: added.id,
+              mailboxId: q.mailboxId,
+              providerMessageId: q.providerMessageId,
+              from: q.fromAddress,
+              subject: q.subject,
+              reason: q.reason,
+              spam: { verdict: 'spam', score: q.score },
+            },
+          },
         );
       }
       return added;

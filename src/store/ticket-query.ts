@@ -56,7 +56,13 @@ export class TicketQuery {
    * By last activity (a new message or a status change), oldest first, keyset on
    * (updated_at, id): a poller passing the last row's `updatedAt`/`id` sees a reply on an old ticket.
    */
-  listByActivity(opts: { limit: number; updatedSince?: number; after?: { at: number; id: number }; mailboxId?: number; status?: string }): TicketSummary[] {
+  listByActivity(opts: {
+    limit: number;
+    updatedSince?: number;
+    after?: { at: number; id: number };
+    mailboxId?: number;
+    status?: string;
+  }): TicketSummary[] {
     const rows = this.db
       .prepare<Record<string, unknown>, Record<string, unknown>>(
         `SELECT t.*, c.email AS requester FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_contact_id

@@ -89,4 +89,3 @@ export function routeDoc(doc: RouteDoc): {
     serializerCompiler: () => (data: unknown) => JSON.stringify(data),
   };
 }
-
