@@ -36,6 +36,8 @@ export class WebhookReceiver {
   readonly unique = new Map<string, ReceivedEvent>();
   readonly arrivals: ReceivedEvent[] = [];
   badSignatures = 0;
+  /** Answers a good delivery only after this long (a slow receiver keeps deliveries in flight). */
+  delayMs = 0;
   requests = 0;
   private server: Server | undefined;
   private port = 0;
@@ -100,6 +102,7 @@ export class WebhookReceiver {
     const received = { ...event, headers, receivedAt: Date.now() };
     this.arrivals.push(received);
     if (!this.unique.has(event.id)) this.unique.set(event.id, received);
-    res.writeHead(204).end();
+    if (this.delayMs > 0) setTimeout(() => res.writeHead(204).end(), this.delayMs);
+    else res.writeHead(204).end();
   }
 }
