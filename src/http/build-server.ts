@@ -14,6 +14,7 @@ import { registerReviewRoutes } from './review-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerHttpMetrics } from './http-metrics.js';
+import { registerDocsRoutes, registerOpenApi } from './openapi/register-openapi.js';
 import { registerAdmin } from './admin/register-admin.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 import { registerAllowlist } from './security/allowlist-hook.js';
@@ -37,6 +38,7 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
     bodyLimit: 1024 * 1024,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
+  await registerOpenApi(app);
   await app.register(formbody);
   await app.register(cookie);
   registerAllowlist(app, parseAllowlist(options.allowlist ?? []));
@@ -64,5 +66,6 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
   if (admin) registerAdmin(app, deps, admin);
   // The OAuth state is bound to the admin session that started the consent.
   registerOAuthRoutes(app, deps, (request) => (admin ? (sessionOf(request, admin.sessions, admin.cookies)?.ref ?? null) : null));
+  await registerDocsRoutes(app);
   return app;
 }

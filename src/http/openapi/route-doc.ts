@@ -56,7 +56,7 @@ function responseSchema(value: RouteDoc['response'][number]): JsonSchema {
   return { description: 'Success', ...value };
 }
 
-const SECURITY: Record<NonNullable<RouteDoc['auth']>, unknown[] | undefined> = {
+const SECURITY: Record<NonNullable<RouteDoc['auth']>, { [name: string]: string[] }[]> = {
   agent: [{ bearer: [] }],
   admin: [{ bearer: [] }],
   session: [{ session: [] }],
@@ -80,8 +80,7 @@ export function routeDoc(doc: RouteDoc): {
   if (doc.params) schema.params = toJsonSchema(doc.params, 'input');
   if (doc.querystring) schema.querystring = toJsonSchema(doc.querystring, 'input');
   if (doc.body) schema.body = toJsonSchema(doc.body, 'input');
-  const security = SECURITY[doc.auth ?? 'none'];
-  if (security) schema.security = security;
+  schema.security = SECURITY[doc.auth ?? 'none'];
   return {
     schema,
     // zod in the handler validates (with messages that name each field); the schema documents.

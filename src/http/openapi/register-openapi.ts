@@ -1,0 +1,69 @@
+// The OpenAPI 3.1 document (@fastify/swagger collects every route's schema as it is added),
+// served at /openapi.json, and the Swagger UI viewer at /docs. The admin CSP allows no script;
+// /docs alone gets a CSP that lets the viewer run its own (same-origin) scripts and styles.
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { z } from 'zod';
+import { routeDoc } from './route-doc.js';
+
+export const DOCS_PREFIX = '/docs';
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const registered = new WeakMap<FastifyInstance, { method: string; url: string; hidden: boolean }[]>();
+
+/** Every route added after registerOpenApi, as fastify saw it (tests compare it with the document). */
+export function registeredRoutes(app: FastifyInstance): { method: string; url: string; hidden: boolean }[] {
+  return registered.get(app) ?? [];
+}
+
+/** Call before any route is added, so the document sees them all. */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  const routes: { method: string; url: string; hidden: boolean }[] = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Intake',
+        version: '1',
+        description:
+          'Gmail mailboxes as helpdesk tickets. Errors share one envelope, {"error":{"code","message"}}; the codes are listed in the README.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (agent or admin scope)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'intake_session', description: "The admin page's session" },
+        },
+      },
+    },
+  });
+}
+
+export async function registerDocsRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/openapi.json',
+    routeDoc({
+      tags: ['meta'],
+      summary: 'This OpenAPI 3.1 document',
+      response: { 200: { type: 'object', additionalProperties: true } },
+    }),
+    async () => app.swagger(),
+  );
+  await app.register(async (docs) => {
+    // Runs after the app-wide security headers hook, and only for the viewer's own routes.
+    docs.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('content-security-policy', DOCS_CSP);
+      return payload;
+    });
+    await docs.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { url: '/openapi.json', validatorUrl: null } as never });
+  });
+}
+
+/** Shapes shared by the routes' documentation. */
+export const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
