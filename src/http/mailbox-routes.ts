@@ -8,12 +8,12 @@ import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
 import { mailboxHealth } from './mailbox-health.js';
 
-const connectBody = z.strictObject({
+export const connectBody = z.strictObject({
   source: z.enum(['gmail', 'imap']).default('gmail'),
   loginHint: z.email().optional(),
 });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
-const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).default('false') });
+export const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).default('false') });
 
 export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const admin = requireApiToken(deps.verifyToken, 'admin');

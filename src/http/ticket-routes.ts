@@ -7,7 +7,7 @@ import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
 
-const listQuery = z.strictObject({
+export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   after: z.coerce.number().int().min(0).optional(),
   mailbox: z.coerce.number().int().positive().optional(),

@@ -9,7 +9,7 @@ import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
 
-const createBody = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['admin', 'agent']) });
+export const createBody = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['admin', 'agent']) });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export function registerTokenRoutes(app: FastifyInstance, verifyToken: TokenVerifier, tokens: ApiTokenRepo, audit: AuditRepo): void {

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { z } from 'zod';
 import { routeDoc } from './route-doc.js';
+import { ROUTE_CATALOGUE } from './route-catalogue.js';
 
 export const DOCS_PREFIX = '/docs';
 export const DOCS_CSP =
@@ -23,6 +24,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   const routes: { method: string; url: string; hidden: boolean }[] = [];
   registered.set(app, routes);
   app.addHook('onRoute', (route: RouteOptions) => {
+    const method = [route.method].flat()[0] === 'HEAD' ? 'GET' : [route.method].flat()[0];
+    const documented = route.schema ? undefined : ROUTE_CATALOGUE[`${method} ${route.url}`];
+    if (documented) Object.assign(route, routeDoc(documented));
     const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
   });
