@@ -1,7 +1,8 @@
 // The webhook sink: fans committed outbox events out to endpoints (a `deliver` job per
 // endpoint and event, through the JobQueue), and runs those jobs: sign, POST, record. Events of
 // one ticket reach one endpoint in order: a job first sends the earlier undelivered events of
-// its ticket, so a later event never overtakes an earlier one that is still being retried.
+// its ticket, so a later event never overtakes an earlier one that is still being retried; a
+// job whose ticket is already being sent by another job here leaves its event to that one.
 import type { JobQueue, Job, JobWorker } from '../queue/job-queue.js';
 import { PermanentJobError } from '../queue/job-queue.js';
 import type { Logger } from '../log/logger.js';
@@ -14,7 +15,7 @@ import { WebhookSender } from './http-sender.js';
 import { decideAttempt, describeAttempt } from './retry-rules.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 import type { UrlPolicy } from './url-guard.js';
-import { KeyedLock } from './keyed-lock.js';
+import { eventBody } from './event-body.js';
 
 export const DELIVER_QUEUE = 'deliver';
 
@@ -38,7 +39,8 @@ export class Deliverer {
   readonly endpoints: WebhookRepo;
   readonly deliveries: DeliveryRepo;
   private readonly sender: WebhookSender;
-  private readonly lock = new KeyedLock();
+  /** Streams (endpoint + ticket) a job of this process is sending now; `again` asks it to look once more. */
+  private readonly draining = new Map<string, { again: boolean }>();
   private timer: NodeJS.Timeout | undefined;
   private worker: JobWorker | undefined;
   private ticking: Promise<void> | undefined;
@@ -119,16 +121,31 @@ export class Deliverer {
 
   private async handle(job: Job<DeliverJobData>): Promise<void> {
     const d = this.deliveries.get(job.data.deliveryId);
-    // Gone (endpoint removed, ticket erased), done, or superseded by a newer retry's job.
-    if (!d || d.state !== 'pending' || d.generation !== job.data.generation) return;
+    // Gone (endpoint removed, ticket erased) or superseded by a newer retry's job.
+    if (!d || d.generation !== job.data.generation) return;
     const key = d.order_key === null ? `d:${d.id}` : `${d.endpoint_id}|${d.order_key}`;
-    await this.lock.run(key, () => this.drain(d));
+    const running = this.draining.get(key);
+    if (running) {
+      // This ticket's stream is being sent by another job here; it sends this one too, in order.
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.draining.set(key, state);
+    try {
+      do {
+        state.again = false;
+        await this.drain(d);
+      } while (state.again);
+    } finally {
+      this.draining.delete(key);
+    }
   }
 
-  /** Sends the earlier undelivered events of the same ticket first, then this one. */
+  /** Sends every undelivered event of the stream (endpoint + ticket), oldest first; a failure stops the stream. */
   private async drain(target: DeliveryRow): Promise<void> {
     const chain =
-      target.order_key === null ? [target] : this.deliveries.pendingChain(target.endpoint_id, target.order_key, target.outbox_id);
+      target.order_key === null ? [target] : this.deliveries.pendingChain(target.endpoint_id, target.order_key, Number.MAX_SAFE_INTEGER);
     for (const d of chain) {
       const outcome = await this.attempt(d);
       if (outcome === 'retry') {
@@ -149,14 +166,7 @@ export class Deliverer {
       this.deliveries.markDead(d.id, `endpoint disabled: ${endpoint.disabledReason ?? 'by an admin'}`);
       return 'dead';
     }
-    const body = JSON.stringify({
-      id: event.id,
-      type: event.type,
-      createdAt: event.createdAt,
-      sequence: event.sequence,
-      traceId: event.traceId,
-      data: event.data,
-    });
+    const body = eventBody(event);
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       [SIGNATURE_HEADER]: signatureHeader(secret, timestamp, body),
@@ -169,20 +179,21 @@ export class Deliverer {
     const result = await this.sender.send({ url: endpoint.url, headers, body });
     const now = Date.now();
     const decision = decideAttempt(result, current.first_attempt_at ?? now, now, this.options.maxRetryHours);
-    const log = this.log.child({ endpointId: endpoint.id, deliveryId: d.id, eventId: event.id, traceId: event.traceId });
+    // A child logger costs (redaction setup): made only for the lines actually written.
+    const log = () => this.log.child({ endpointId: endpoint.id, deliveryId: d.id, eventId: event.id, traceId: event.traceId });
     this.metrics?.webhookDeliveries.inc({ endpoint: String(endpoint.id), outcome: decision });
     switch (decision) {
       case 'delivered': {
         this.deliveries.markDelivered(d.id, now, (result as { status: number }).status);
         this.metrics?.webhookLatency.observe((now - Date.parse(event.createdAt)) / 1000);
-        log.debug('webhook delivered');
+
         return 'delivered';
       }
       case 'endpoint_gone': {
         this.deliveries.recordFailure(d.id, now, 410, 'receiver answered 410 Gone');
         this.endpoints.disable(endpoint.id, 'receiver answered 410 Gone');
         const failed = this.deliveries.failPendingOf(endpoint.id, 'endpoint disabled: receiver answered 410 Gone');
-        log.warn({ failed }, 'webhook endpoint answered 410 Gone; disabled it (its pending deliveries are dead letters)');
+        log().warn({ failed }, 'webhook endpoint answered 410 Gone; disabled it (its pending deliveries are dead letters)');
         return 'endpoint_gone';
       }
       case 'retry':
@@ -191,9 +202,9 @@ export class Deliverer {
         this.deliveries.recordFailure(d.id, now, status, describeAttempt(result));
         if (decision === 'dead') {
           this.deliveries.markDead(d.id, `gave up after webhooks.maxRetryHours: ${describeAttempt(result)}`);
-          log.warn({ status }, 'webhook delivery given up; listed as a dead letter');
+          log().warn({ status }, 'webhook delivery given up; listed as a dead letter');
         } else {
-          log.info({ status, error: 'error' in result ? result.error : undefined }, 'webhook delivery failed; will retry');
+          log().info({ status, error: 'error' in result ? result.error : undefined }, 'webhook delivery failed; will retry');
         }
         return decision;
       }

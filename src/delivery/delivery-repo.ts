@@ -1,6 +1,7 @@
 // Deliveries: one row per (endpoint, event), fanned out from the outbox in commit order, with
 // their attempts, state and dead letters. The fan-out moves its cursor in the same
 // transaction as the rows it creates, so a crash repeats nothing and skips nothing.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database.js';
 import { toEvent, type EventRow, type EventType, type IntakeEvent } from '../store/event-repo.js';
 
@@ -49,6 +50,18 @@ export class DeliveryRepo {
   private readonly byId;
   private readonly eventRow;
 
+  /** Statements prepared once per SQL text: preparing is the costly part of a small query. */
+  private readonly statements = new Map<string, Statement>();
+
+  private stmt<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as unknown as Statement<P, R>;
+  }
+
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
       `INSERT INTO webhook_deliveries (endpoint_id, outbox_id, order_key, created_at) VALUES (?, ?, ?, ?)
@@ -62,12 +75,10 @@ export class DeliveryRepo {
   fanOut(routes: Route[], limit = 500): number {
     return this.db
       .transaction((): number => {
-        const cursor = (this.db.prepare('SELECT last_outbox_id AS c FROM webhook_dispatch WHERE id = 1').get() as { c: number }).c;
-        const rows = this.db
-          .prepare<[number, number], { id: number; event: EventType; ticket_id: number | null }>(
-            'SELECT id, event, ticket_id FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
-          )
-          .all(cursor, limit);
+        const cursor = (this.stmt('SELECT last_outbox_id AS c FROM webhook_dispatch WHERE id = 1').get() as { c: number }).c;
+        const rows = this.stmt<[number, number], { id: number; event: EventType; ticket_id: number | null }>(
+          'SELECT id, event, ticket_id FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
+        ).all(cursor, limit);
         const last = rows[rows.length - 1];
         if (!last) return 0;
         const now = Date.now();
@@ -77,8 +88,8 @@ export class DeliveryRepo {
             this.insert.run(r.id, row.id, row.ticket_id === null ? null : `t:${row.ticket_id}`, now);
           }
         }
-        this.db.prepare('UPDATE outbox SET dispatched_at = ? WHERE id > ? AND id <= ?').run(now, cursor, last.id);
-        this.db.prepare('UPDATE webhook_dispatch SET last_outbox_id = ? WHERE id = 1').run(last.id);
+        this.stmt('UPDATE outbox SET dispatched_at = ? WHERE id > ? AND id <= ?').run(now, cursor, last.id);
+        this.stmt('UPDATE webhook_dispatch SET last_outbox_id = ? WHERE id = 1').run(last.id);
         return rows.length;
       })
       .immediate();
@@ -86,15 +97,13 @@ export class DeliveryRepo {
 
   /** Pending deliveries whose job is not yet known to be durable in the queue. */
   unqueued(limit = 1000): { id: number; generation: number }[] {
-    return this.db
-      .prepare<[number], { id: number; generation: number }>(
-        "SELECT id, generation FROM webhook_deliveries WHERE enqueued = 0 AND state = 'pending' ORDER BY outbox_id LIMIT ?",
-      )
-      .all(limit);
+    return this.stmt<[number], { id: number; generation: number }>(
+      "SELECT id, generation FROM webhook_deliveries WHERE enqueued = 0 AND state = 'pending' ORDER BY outbox_id LIMIT ?",
+    ).all(limit);
   }
 
   markEnqueued(jobs: { id: number; generation: number }[]): void {
-    const stmt = this.db.prepare('UPDATE webhook_deliveries SET enqueued = 1 WHERE id = ? AND generation = ?');
+    const stmt = this.stmt('UPDATE webhook_deliveries SET enqueued = 1 WHERE id = ? AND generation = ?');
     this.db.transaction(() => {
       for (const j of jobs) stmt.run(j.id, j.generation);
     })();
@@ -116,58 +125,50 @@ export class DeliveryRepo {
 
   /** The undelivered deliveries of one ordered stream up to and including `outboxId`, oldest first. */
   pendingChain(endpointId: number, orderKey: string, outboxId: number): DeliveryRow[] {
-    return this.db
-      .prepare<[number, string, number], DeliveryRow>(
-        `SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND order_key = ? AND state = 'pending' AND outbox_id <= ?
+    return this.stmt<[number, string, number], DeliveryRow>(
+      `SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND order_key = ? AND state = 'pending' AND outbox_id <= ?
          ORDER BY outbox_id`,
-      )
-      .all(endpointId, orderKey, outboxId);
+    ).all(endpointId, orderKey, outboxId);
   }
 
   recordFailure(id: number, now: number, status: number | null, error: string): void {
-    this.db
-      .prepare(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now),
+    this.stmt(
+      `UPDATE webhook_deliveries SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now),
          last_attempt_at = @now, last_status = @status, last_error = @error WHERE id = @id`,
-      )
-      .run({ id, now, status, error });
+    ).run({ id, now, status, error });
   }
 
   markDelivered(id: number, now: number, status: number): void {
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
+      this.stmt(
+        `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
            last_attempt_at = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?`,
-        )
-        .run(now, now, status, now, id);
+      ).run(now, now, status, now, id);
       // The outbox row is delivered once no endpoint still waits for it.
-      this.db
-        .prepare(
-          `UPDATE outbox SET delivered_at = ? WHERE id = (SELECT outbox_id FROM webhook_deliveries WHERE id = ?)
+      this.stmt(
+        `UPDATE outbox SET delivered_at = ? WHERE id = (SELECT outbox_id FROM webhook_deliveries WHERE id = ?)
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE outbox_id = outbox.id AND state = 'pending')`,
-        )
-        .run(now, id);
+      ).run(now, id);
     })();
   }
 
   markDead(id: number, error: string): void {
-    this.db.prepare("UPDATE webhook_deliveries SET state = 'failed', last_error = ? WHERE id = ?").run(error, id);
+    this.stmt("UPDATE webhook_deliveries SET state = 'failed', last_error = ? WHERE id = ?").run(error, id);
   }
 
   failPendingOf(endpointId: number, reason: string): number {
-    return this.db
-      .prepare("UPDATE webhook_deliveries SET state = 'failed', last_error = ? WHERE endpoint_id = ? AND state = 'pending'")
-      .run(reason, endpointId).changes;
+    return this.stmt("UPDATE webhook_deliveries SET state = 'failed', last_error = ? WHERE endpoint_id = ? AND state = 'pending'").run(
+      reason,
+      endpointId,
+    ).changes;
   }
 
   list(endpointId: number, state: DeliveryState | undefined, limit: number, beforeId?: number): DeliveryView[] {
-    return this.db
-      .prepare<Record<string, unknown>, DeliveryRow & { event_id: string; event: string }>(
-        `SELECT d.*, o.event_id, o.event FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id
+    return this.stmt<Record<string, unknown>, DeliveryRow & { event_id: string; event: string }>(
+      `SELECT d.*, o.event_id, o.event FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id
          WHERE d.endpoint_id = @endpoint AND (@state IS NULL OR d.state = @state) AND (@before IS NULL OR d.id < @before)
          ORDER BY d.id DESC LIMIT @limit`,
-      )
+    )
       .all({ endpoint: endpointId, state: state ?? null, before: beforeId ?? null, limit })
       .map((r) => ({
         id: r.id,
@@ -187,26 +188,23 @@ export class DeliveryRepo {
   /** Sends it again (a dead letter, or a delivered event the receiver lost): a new job generation. */
   retry(id: number): boolean {
     return (
-      this.db
-        .prepare(
-          `UPDATE webhook_deliveries SET state = 'pending', generation = generation + 1, enqueued = 0, first_attempt_at = NULL,
+      this.stmt(
+        `UPDATE webhook_deliveries SET state = 'pending', generation = generation + 1, enqueued = 0, first_attempt_at = NULL,
            last_error = NULL WHERE id = ?`,
-        )
-        .run(id).changes === 1
+      ).run(id).changes === 1
     );
   }
 
   /** Every event since `sinceMs` that the endpoint's filter takes, sent again in order; returns how many. */
   replaySince(endpoint: Route, sinceMs: number): number {
     return this.db.transaction((): number => {
-      const rows = this.db
-        .prepare<[number], { id: number; event: EventType; ticket_id: number | null }>(
-          'SELECT id, event, ticket_id FROM outbox WHERE created_at >= ? ORDER BY id',
-        )
+      const rows = this.stmt<[number], { id: number; event: EventType; ticket_id: number | null }>(
+        'SELECT id, event, ticket_id FROM outbox WHERE created_at >= ? ORDER BY id',
+      )
         .all(sinceMs)
         .filter((r) => endpoint.events.length === 0 || endpoint.events.includes(r.event));
       const now = Date.now();
-      const reset = this.db.prepare(
+      const reset = this.stmt(
         `UPDATE webhook_deliveries SET state = 'pending', generation = generation + 1, enqueued = 0, first_attempt_at = NULL,
          last_error = NULL WHERE endpoint_id = ? AND outbox_id = ?`,
       );
@@ -220,17 +218,13 @@ export class DeliveryRepo {
 
   /** Commit time of the oldest event some endpoint still waits for (undispatched events count too). */
   oldestUndeliveredAt(): number | null {
-    const pending = this.db
-      .prepare<[], { at: number | null }>(
-        "SELECT MIN(o.created_at) AS at FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.state = 'pending'",
-      )
-      .get()?.at;
-    const undispatched = this.db
-      .prepare<[], { at: number | null }>(
-        `SELECT MIN(created_at) AS at FROM outbox WHERE id > (SELECT last_outbox_id FROM webhook_dispatch WHERE id = 1)
+    const pending = this.stmt<[], { at: number | null }>(
+      "SELECT MIN(o.created_at) AS at FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.state = 'pending'",
+    ).get()?.at;
+    const undispatched = this.stmt<[], { at: number | null }>(
+      `SELECT MIN(created_at) AS at FROM outbox WHERE id > (SELECT last_outbox_id FROM webhook_dispatch WHERE id = 1)
          AND EXISTS (SELECT 1 FROM webhook_endpoints WHERE state = 'active')`,
-      )
-      .get()?.at;
+    ).get()?.at;
     const all = [pending, undispatched].filter((v): v is number => typeof v === 'number');
     return all.length ? Math.min(...all) : null;
   }

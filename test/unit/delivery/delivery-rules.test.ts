@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { addressRefusal, checkWebhookUrl, classifyAddress, type UrlPolicy } from '../../../src/delivery/url-guard.js';
 import { signatureHeader, verifySignature, newWebhookSecret } from '../../../src/delivery/signature.js';
 import { decideAttempt } from '../../../src/delivery/retry-rules.js';
-import { KeyedLock } from '../../../src/delivery/keyed-lock.js';
 
 const STRICT: UrlPolicy = { allowInsecureLoopback: false, allowPrivateNetworks: false, allowLinkLocal: false };
 const OPEN: UrlPolicy = { allowInsecureLoopback: true, allowPrivateNetworks: true, allowLinkLocal: true };
@@ -67,19 +66,5 @@ describe('delivery attempt rules', () => {
     expect(decideAttempt({ status: 500 }, 0, 71 * hour, 72)).toBe('retry');
     expect(decideAttempt({ error: 'ECONNREFUSED' }, 0, 72 * hour, 72)).toBe('dead');
     expect(decideAttempt({ status: 301 }, 0, 1, 72)).toBe('retry');
-  });
-
-  it('KeyedLock.run(): when two tasks share a key, runs them one after the other; other keys run alongside', async () => {
-    const lock = new KeyedLock();
-    const log: string[] = [];
-    let releaseFirst!: () => void;
-    const first = lock.run('a', () => new Promise<void>((r) => (releaseFirst = () => (log.push('a1'), r()))));
-    const second = lock.run('a', async () => void log.push('a2'));
-    const other = lock.run('b', async () => void log.push('b1'));
-    await other;
-    expect(log).toEqual(['b1']);
-    releaseFirst();
-    await Promise.all([first, second]);
-    expect(log).toEqual(['b1', 'a1', 'a2']);
   });
 });
