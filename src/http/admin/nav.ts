@@ -9,4 +9,5 @@ export const ADMIN_NAV: NavItem[] = [
   { href: '/admin', label: 'Mailboxes' },
   { href: '/admin/tickets', label: 'Tickets' },
   { href: '/admin/quarantine', label: 'Quarantine' },
+  { href: '/admin/webhooks', label: 'Webhooks' },
 ];

@@ -10,6 +10,7 @@ import { registerMailboxPageRoutes } from './mailbox-page-routes.js';
 import { registerTicketPageRoutes } from './ticket-page-routes.js';
 import { registerQuarantinePageRoutes } from './quarantine-page-routes.js';
 import { registerTokenRoutes } from '../token-routes.js';
+import { registerWebhookPageRoutes } from './webhook-page-routes.js';
 
 export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
   app.get(ADMIN_CSS_PATH, async (_request, reply) =>
@@ -20,4 +21,5 @@ export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: Admin
   registerTicketPageRoutes(app, deps, admin, deps.review);
   if (deps.review) registerQuarantinePageRoutes(app, deps.review, admin);
   registerTokenRoutes(app, deps.verifyToken, admin.tokens, admin.audit);
+  if (deps.delivery) registerWebhookPageRoutes(app, deps.delivery, admin);
 }
