@@ -134,7 +134,7 @@ export class EventRepo {
   }
 
   latestId(): number {
-    return (this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM outbox').get()?.id ?? 0) as number;
+    return this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM outbox').get()?.id ?? 0;
   }
 
   private ticket(id: number): Record<string, unknown> | null {

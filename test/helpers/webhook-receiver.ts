@@ -2,7 +2,8 @@
 // README's Node snippet (extracted from README.md, not copied), dedupes on the event id as a
 // receiver should, and can be switched down: refusing connections, answering 500, or hanging.
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -26,8 +27,10 @@ export function readmeNodeVerifier(): Verify {
   const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
   const block = /<!-- webhook-verify-node -->\s*```js\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!block) throw new Error('README.md has no ```js block after <!-- webhook-verify-node -->');
-  const factory = new Function('require', `${block}\nreturn verifyIntakeSignature;`) as (r: NodeJS.Require) => Verify;
-  return factory(createRequire(import.meta.url));
+  // Run as a module of its own, exactly as a receiver would paste it.
+  const file = join(mkdtempSync(join(tmpdir(), 'intake-readme-')), 'verify.cjs');
+  writeFileSync(file, `${block}\nmodule.exports = verifyIntakeSignature;\n`);
+  return createRequire(import.meta.url)(file) as Verify;
 }
 
 export class WebhookReceiver {

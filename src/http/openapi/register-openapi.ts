@@ -27,7 +27,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     const method = [route.method].flat()[0] === 'HEAD' ? 'GET' : [route.method].flat()[0];
     const documented = route.schema ? undefined : ROUTE_CATALOGUE[`${method} ${route.url}`];
     if (documented) Object.assign(route, routeDoc(documented));
-    const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
+    const hidden = Boolean(route.schema?.hide);
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
   });
   await app.register(swagger, {
@@ -65,7 +65,7 @@ export async function registerDocsRoutes(app: FastifyInstance): Promise<void> {
       reply.header('content-security-policy', DOCS_CSP);
       return payload;
     });
-    await docs.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { url: '/openapi.json', validatorUrl: null } as never });
+    await docs.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { url: '/openapi.json', validatorUrl: null } });
   });
 }
 

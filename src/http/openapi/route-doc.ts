@@ -1,7 +1,7 @@
 // One place that turns a route's zod shapes into the fastify JSON schemas @fastify/swagger
 // publishes: zod stays the validator (its messages name each bad field), the JSON Schema is
 // generated from the same objects so the contract cannot drift from what is enforced.
-import type { FastifySchema, FastifyServerOptions } from 'fastify';
+import type { FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../errors/error-codes.js';
 import { statusFor } from '../error-reply.js';
