@@ -158,7 +158,8 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     for (let i = 0; i < PACED; i++) {
       const due = t0 + (i * 1000) / RATE_PER_S;
-      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       tickets.write(message(mailbox.id, BURST + i));
       deliverer.kick();
     }
