@@ -22,8 +22,12 @@ import { eventBody } from '../src/delivery/event-body.js';
 import { formatTable } from './lib/table.js';
 import { percentile, round } from './lib/metrics.js';
 
-const { values } = parseArgs({ args: process.argv.slice(2), options: { quick: { type: 'boolean', default: false } }, strict: true });
-const BURST = values.quick ? 300 : 2000;
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { quick: { type: 'boolean', default: false }, events: { type: 'string' } },
+  strict: true,
+});
+const BURST = values.events ? Number(values.events) : values.quick ? 300 : 2000;
 const PACED = values.quick ? 100 : 500;
 const RATE_PER_S = 50;
 const PER_TICKET = 5;

@@ -65,6 +65,8 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_chain ON webhook_deliveries (endpoint_id, order_key, state, outbox_id);
 CREATE INDEX webhook_deliveries_state ON webhook_deliveries (state, endpoint_id);
+-- outbox_id alone: "is any endpoint still waiting for this event?" and the erase cascade.
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries (outbox_id, state);
 CREATE INDEX webhook_deliveries_unqueued ON webhook_deliveries (enqueued) WHERE enqueued = 0;
 
 -- How far the dispatcher has fanned the outbox out to endpoints (one row).
