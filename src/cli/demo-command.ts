@@ -15,6 +15,7 @@ import { spamAssassinEntries } from '../spam/spamassassin-corpus.js';
 import type { IngestResult } from '../ingest/ingest-message.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext } from './cli-context.js';
 import { loadOrExplain } from './load-or-explain.js';
+import { createDemoAdmin, printTotpCodes, signInBanner } from './demo-admin.js';
 
 export const DEMO_MAILBOX = 'support@demo.example';
 const INITIAL_MESSAGES = 25;
@@ -52,16 +53,24 @@ export async function runDemo(args: string[], ctx: CliContext): Promise<number> 
       fake.deliver(DEMO_MAILBOX, readFileSync(file));
     const apiToken = randomBytes(18).toString('base64url');
     const config = loadOrExplain(
-      { ...ctx, env: { ...env, INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret, INTAKE_API_TOKEN: apiToken } },
+      {
+        ...ctx,
+        env: { ...withoutDemoVariables(env), INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret, INTAKE_API_TOKEN: apiToken },
+      },
       { overrides: { ...demoOverrides(fake, dataDir), webhooks: { allowInsecureLoopback: true } } },
     );
     if (!config) return EXIT_USAGE;
     const log = createLogger({ level: 'info', destination: pino.destination({ dest: join(dataDir, 'intake.log'), sync: true }) });
+    const admin = await createDemoAdmin(config, log);
     daemon = await startDaemon(config, log, { onIngested: (r) => printTicket(ctx, r) });
     printBanner(ctx, daemon.url, apiToken, dataDir, fake);
+    ctx.out.write(signInBanner(daemon.url, admin));
+    const stopCodes = printTotpCodes(admin.totpSecret, (line) => ctx.out.write(line));
     if (webhook) await addDemoWebhook(ctx, daemon.url, apiToken, webhook);
+    ctx.out.write(`\nConnecting ${DEMO_MAILBOX} through Google's consent flow… new tickets appear below.\n`);
     await connectThroughConsent(daemon.url, apiToken, fake);
     await new Promise<void>((resolve) => ctx.onSignal(resolve));
+    stopCodes();
     ctx.out.write('\nstopping…\n');
     return EXIT_OK;
   } catch (err) {
@@ -72,6 +81,11 @@ export async function runDemo(args: string[], ctx: CliContext): Promise<number> 
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** INTAKE_DEMO_* steer the demo itself and are no configuration keys, which the loader would refuse. */
+function withoutDemoVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INTAKE_DEMO_')));
 }
 
 function explainListenError(err: unknown): string {
@@ -129,7 +143,6 @@ function printBanner(ctx: CliContext, url: string, apiToken: string, dataDir: st
   more mail     npm run demo:deliver            (or: npm run demo:deliver -- path/to/message.eml)
   stop          Ctrl-C
 
-Connecting ${DEMO_MAILBOX} through Google's consent flow… new tickets appear below.
 `);
 }
 

@@ -28,6 +28,11 @@ import { logIngested } from '../ingest/ingest-log.js';
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
   onIngested?: (result: IngestResult, job: IngestJobData) => void;
+  /**
+   * Awaited once HTTP listens and before the spam model is prepared, while /readyz says
+   * "starting": lets an embedding (a test) observe that state without racing the start-up.
+   */
+  whileStarting?: () => Promise<void>;
 }
 
 export interface Daemon {
@@ -54,6 +59,7 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const deliverer = buildDeliverer(core, metrics);
     const server = await startHttp(core, metrics, scheduler, () => !started, deliverer);
+    await hooks.whileStarting?.();
     await prepareSpamModel(core);
     startIngestWorkers(core, metrics, hooks, deliverer);
     deliverer.start();
@@ -81,7 +87,11 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
 /** A new install starts from the starter model; without its corpus package, from an empty one. */
 async function prepareSpamModel(core: Core): Promise<void> {
   const outcome = await ensureStarterModel(core.spam, core.config.spam);
-  if (outcome.status === 'trained') core.log.info({ spam: outcome.spam, ham: outcome.ham, ms: outcome.ms }, 'starter spam model trained');
+  if (outcome.status === 'trained')
+    core.log.info(
+      { spam: outcome.spam, ham: outcome.ham, ms: outcome.ms, countingPeakRssMb: outcome.countingPeakRssMb },
+      'starter spam model trained',
+    );
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
 }
 

@@ -32,7 +32,8 @@ export interface SpamStats {
 }
 
 /** Per-feature deltas of a starter-corpus batch: hash -> [spam, ham] message counts. */
-export type StarterCounts = ReadonlyMap<number, readonly [number, number]>;
+/** Per feature hash: [spam messages, ham messages]. A Map, or a stream of pairs from a worker. */
+export type StarterCounts = Iterable<readonly [number, readonly [number, number]]>;
 
 export class SpamFilter {
   readonly #db: Database.Database;
@@ -49,6 +50,16 @@ export class SpamFilter {
 
   get options(): SpamOptions {
     return this.#options;
+  }
+
+  /** The model's SQLite file, so another process can write the starter counts; null in memory. */
+  get storeFile(): string | null {
+    return this.#db.memory ? null : this.#db.name;
+  }
+
+  /** Drops the in-memory copy after another process changed the stored model. */
+  reload(): void {
+    this.#cache = null;
   }
 
   /** With the filter disabled every message is ham: nothing is quarantined. */
@@ -97,12 +108,7 @@ export class SpamFilter {
 
   /** Adds a batch of starter-corpus counts in one transaction; nothing is remembered per message. */
   addStarterCounts(counts: StarterCounts, messages: { spam: number; ham: number }): void {
-    this.#repo.transaction(() => {
-      for (const [hash, [spam, ham]] of counts) {
-        this.#repo.applyTokenDelta(hash, { spam: 0, ham: 0, starterSpam: spam, starterHam: ham });
-      }
-      this.#repo.applyTotalsDelta({ spam: 0, ham: 0, starterSpam: messages.spam, starterHam: messages.ham }, Date.now());
-    });
+    writeStarterCounts(this.#repo, counts, messages);
     this.#cache = null;
   }
 
@@ -188,4 +194,12 @@ function docTotals(removed: SpamLabel | undefined, added: SpamLabel | undefined)
   if (removed) d[removed] -= 1;
   if (added) d[added] += 1;
   return d;
+}
+
+/** The starter corpus's counts in one transaction: used in place, and by the counting process. */
+export function writeStarterCounts(repo: SpamModelRepo, counts: StarterCounts, messages: { spam: number; ham: number }): void {
+  repo.transaction(() => {
+    for (const [hash, [spam, ham]] of counts) repo.applyTokenDelta(hash, { spam: 0, ham: 0, starterSpam: spam, starterHam: ham });
+    repo.applyTotalsDelta({ spam: 0, ham: 0, starterSpam: messages.spam, starterHam: messages.ham }, Date.now());
+  });
 }

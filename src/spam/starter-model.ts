@@ -1,22 +1,22 @@
 // Gives a new install a working model: when the model is empty and the starter is on, count
 // the SpamAssassin public corpus into the starter columns (one transaction, no per-message
 // memory). Down-weighted by spam.starterWeight, so it cannot quarantine what it never saw.
-import { readFile } from 'node:fs/promises';
-import { extractFeatures } from './features.js';
-import { hashFeature } from './feature-hash.js';
+// The counting runs in a child process (starter-worker.ts), so none of the corpus stays in
+// the daemon's memory afterwards.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { StarterWorkerRequest, StarterWorkerResult } from './starter-worker.js';
+import type { StarterProgress } from './starter-counting.js';
+// Re-exported: the benchmark counts the corpus in process with the same code.
+export { countEntries, StarterBatch, type StarterProgress } from './starter-counting.js';
 import type { SpamFilter } from './spam-filter.js';
-import { spamInputFromRaw } from './spam-input.js';
 import type { SpamOptions } from './spam-options.js';
 import { SPAMASSASSIN_PACKAGE, spamAssassinEntries } from './spamassassin-corpus.js';
-import type { CorpusEntry } from './spamassassin-corpus.js';
-import type { SpamLabel } from './spam-verdict.js';
 
 export type StarterOutcome =
-  | { status: 'trained'; spam: number; ham: number; ms: number }
+  | { status: 'trained'; spam: number; ham: number; ms: number; countingPeakRssMb: number }
   | { status: 'skipped'; reason: 'disabled' | 'model-not-empty' }
   | { status: 'unavailable'; reason: string };
-
-export type StarterProgress = (done: number, total: number) => void;
 
 export async function ensureStarterModel(
   filter: SpamFilter,
@@ -34,39 +34,38 @@ export async function ensureStarterModel(
     };
   }
   const started = performance.now();
-  const batch = new StarterBatch();
-  await countEntries(entries, batch, onProgress);
-  filter.addStarterCounts(batch.counts, batch.messages);
-  return { status: 'trained', ...batch.messages, ms: Math.round(performance.now() - started) };
+  const counted = await countInWorker({ entries, dbFile: filter.storeFile });
+  onProgress?.(entries.length, entries.length);
+  if (counted.counts) filter.addStarterCounts(starterCounts(counted.counts), counted.messages);
+  else filter.reload();
+  return { status: 'trained', ...counted.messages, ms: Math.round(performance.now() - started), countingPeakRssMb: counted.peakRssMb };
 }
 
-/** Reads, parses and counts corpus files, a few at a time so disk reads overlap parsing. */
-export async function countEntries(entries: readonly CorpusEntry[], batch: StarterBatch, onProgress?: StarterProgress): Promise<void> {
-  const AHEAD = 8;
-  const reads = entries.slice(0, AHEAD).map((e) => readFile(e.file));
-  for (let i = 0; i < entries.length; i++) {
-    const raw = await reads.shift()!;
-    const next = entries[i + AHEAD];
-    if (next) reads.push(readFile(next.file));
-    batch.add(extractFeatures(await spamInputFromRaw(raw)), entries[i]!.label);
-    onProgress?.(i + 1, entries.length);
-  }
+/**
+ * Runs starter-worker as a child process. From source (tests, tsx) the worker is a .ts file and
+ * needs the tsx loader that the built daemon does not have; from dist it is plain .js.
+ */
+function countInWorker(request: StarterWorkerRequest): Promise<StarterWorkerResult> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const file = fileURLToPath(new URL(fromSource ? './starter-worker.ts' : './starter-worker.js', import.meta.url));
+  const child = fork(file, [], {
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let result: StarterWorkerResult | undefined;
+    child.once('message', (m) => (result = m as StarterWorkerResult));
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      result
+        ? resolve(result)
+        : reject(new Error(`the starter model's counting process ended (${signal ?? `exit ${code}`}) before it finished`)),
+    );
+    child.send(request);
+  });
 }
 
-/** Message counts per feature hash, accumulated in memory before one write. */
-export class StarterBatch {
-  readonly counts = new Map<number, [number, number]>();
-  readonly messages = { spam: 0, ham: 0 };
-
-  add(features: readonly string[], label: SpamLabel): void {
-    const seen = new Set<number>();
-    for (const f of features) seen.add(hashFeature(f));
-    const slot = label === 'spam' ? 0 : 1;
-    for (const h of seen) {
-      const pair = this.counts.get(h) ?? [0, 0];
-      pair[slot] += 1;
-      this.counts.set(h, pair);
-    }
-    this.messages[label] += 1;
-  }
+function* starterCounts(r: NonNullable<StarterWorkerResult['counts']>): Generator<[number, [number, number]]> {
+  for (let i = 0; i < r.hashes.length; i++) yield [r.hashes[i]!, [r.spam[i]!, r.ham[i]!]];
 }

@@ -10,6 +10,7 @@ import { freePort } from '../helpers/free-port.js';
 import { spawnIntake, waitForHttp, type DaemonProcess } from '../helpers/daemon-process.js';
 import { corpusFiles, readMail } from '../helpers/corpus.js';
 import { waitFor } from '../helpers/test-daemon.js';
+import { untilFileSettled } from '../helpers/settle.js';
 
 const MAILBOX = 'inbox@example.org';
 
@@ -111,7 +112,7 @@ describe('intake as a process', () => {
       (n) => n >= 300,
       60_000,
     );
-    await new Promise((r) => setTimeout(r, 1500));
+    await untilFileSettled(dbFile);
     expect(final).toBe(300);
     expect(countMessages(dbFile)).toBe(300);
 
@@ -124,7 +125,7 @@ describe('intake as a process', () => {
 });
 
 describe('intake start-up with the starter spam model', () => {
-  it('start: when the starter model is still training, /healthz answers and /readyz says starting, then ready', async () => {
+  it('start: when the starter model trains on a fresh install, /healthz answers at once and /readyz turns ready after it', async () => {
     const fake = await startTestFake();
     const dataDir = mkdtempSync(join(tmpdir(), 'intake-e2e-'));
     const port = await freePort();
@@ -133,11 +134,8 @@ describe('intake start-up with the starter spam model', () => {
     try {
       const base = `http://127.0.0.1:${port}`;
       await waitForHttp(`${base}/healthz`);
-      const early = await fetch(`${base}/readyz`);
-      const earlyBody = (await early.json()) as { status: string };
-      // Training takes seconds; /healthz answered within 100 ms of listening.
-      expect(earlyBody.status).toBe('starting');
-      expect(early.status).toBe(503);
+      // Whether /readyz still says "starting" now depends on the machine's speed; that state is
+      // asserted without a race in test/integration/http/readiness-while-starting.test.ts.
       const ready = await waitFor(
         async () => (await fetch(`${base}/readyz`)).status,
         (s) => s === 200,

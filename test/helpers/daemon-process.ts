@@ -13,9 +13,19 @@ export interface DaemonProcess {
   child: ChildProcess;
   exited: Promise<number | null>;
   stderr(): string;
+  /** What the process printed to its console; kept only when asked (`consoleOnly`), see below. */
+  stdout(): string;
 }
 
-export function spawnIntake(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
+export interface SpawnOptions {
+  /**
+   * The command's stdout is its console (the demo prints its sign-in there), not a log:
+   * keep it in memory for the test instead of the log folder the secret scan reads.
+   */
+  consoleOnly?: boolean;
+}
+
+export function spawnIntake(args: string[], env: NodeJS.ProcessEnv, options: SpawnOptions = {}): DaemonProcess {
   mkdirSync(join(ARTIFACTS, 'logs'), { recursive: true });
   const log = createWriteStream(join(ARTIFACTS, 'logs', `process-${randomBytes(3).toString('hex')}.log`));
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
@@ -23,13 +33,15 @@ export function spawnIntake(args: string[], env: NodeJS.ProcessEnv): DaemonProce
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stdout?.pipe(log);
+  let stdout = '';
+  if (options.consoleOnly) child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  else child.stdout?.pipe(log);
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     log.write(chunk);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
+  return { child, exited, stderr: () => stderr, stdout: () => stdout };
 }
 
 export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {

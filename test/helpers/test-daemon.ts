@@ -102,12 +102,22 @@ export async function startTestDaemon(fake: FakeGoogle, overrides: PlainObject =
 }
 
 /** Polls until `check` returns true or the deadline passes; returns the last value seen. */
+/**
+ * Waits for a state, not for a time: re-reads until `check` holds, and fails the test with the
+ * last value seen when it has not held within the (generous) timeout.
+ */
 export async function waitFor<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
-  while (!check(value) && Date.now() < deadline) {
+  while (!check(value)) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for a state that never came; last value: ${describeValue(value)}`);
     await new Promise((r) => setTimeout(r, 50));
     value = await read();
   }
   return value;
+}
+
+function describeValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 2000 ? `${text.slice(0, 1000)} … ${text.slice(-1000)}` : text;
 }

@@ -5,6 +5,7 @@ import { startTestFake } from '../../helpers/test-fake.js';
 import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
 import { AdminClient, createTestAdmin, totpCode, TEST_PASSWORD } from '../../helpers/admin-client.js';
 import { simpleMail } from '../../helpers/simple-mail.js';
+import { untilSettled } from '../../helpers/settle.js';
 
 const A = 'orders@example.com';
 const B = 'billing@example.com';
@@ -97,7 +98,7 @@ describe('grant lifecycle: refresh, revocation and deletion', () => {
         (n) => n === 5,
       ),
     ).toBe(5);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await untilSettled(t.daemon.db, () => t?.daemon.syncNow(mailbox(t, A)?.id ?? 0));
     expect(messageCount(t, A)).toBe(5);
     expect(distinctMessages(t)).toBe(9);
     expect(mailbox(t, A)?.state).toBe('syncing');

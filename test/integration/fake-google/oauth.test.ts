@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGoogle, type FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { connect, failure, GMAIL_READONLY, oauthClient, REDIRECT_URI } from './helpers.js';
+import { waitFor } from '../../helpers/test-daemon.js';
 
 let fake: FakeGoogle;
 beforeEach(async () => {
@@ -202,9 +203,11 @@ describe('refresh and revoke', () => {
     await fake.close();
     fake = await startFakeGoogle({ accessTokenTtlSeconds: 1 });
     const { auth, tokens } = await connect(fake, 'alice@example.com', [GMAIL_READONLY]);
-    await new Promise((r) => setTimeout(r, 1100));
-    const res = await fetch(`${fake.url}/gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
-    expect(res.status).toBe(401);
+    const profileStatus = async () =>
+      (await fetch(`${fake.url}/gmail/v1/users/me/profile`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status;
+    expect(await profileStatus()).toBe(200);
+    // The token's one-second life runs out: wait for that state, not for a guessed time.
+    expect(await waitFor(profileStatus, (status) => status !== 200, 10_000)).toBe(401);
     const { token } = await auth.getAccessToken();
     expect(token).toMatch(/^ya29\./);
     expect(token).not.toBe(tokens.access_token);

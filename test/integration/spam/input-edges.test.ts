@@ -73,12 +73,11 @@ describe('spam filter input edges', () => {
     expect(features).toEqual(expect.arrayContaining(['b:limit', 'b:offer', 'body:html-only']));
   });
 
-  it('huge message (8 MB of text): is capped, classified and learned quickly', async () => {
+  // How fast is bench:ingest's business; here the cap itself is what must hold.
+  it('huge message (8 MB of text): is capped, classified and learned', async () => {
     const body = 'lorem ipsum dolor sit amet consectetur '.repeat(200_000);
-    const started = performance.now();
     const features = await roundTrip(rawMessage({ body }), 'huge');
     expect(features.length).toBeLessThanOrEqual(4000);
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('binary attachment only: no text, the attachment type is the evidence', async () => {

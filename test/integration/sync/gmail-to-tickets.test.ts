@@ -3,6 +3,7 @@ import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { startTestFake } from '../../helpers/test-fake.js';
 import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
 import { corpusFiles, readMail } from '../../helpers/corpus.js';
+import { untilSettled } from '../../helpers/settle.js';
 
 const MAILBOX = 'helpdesk@example.com';
 
@@ -69,8 +70,7 @@ describe('Gmail mailbox to tickets, end to end', () => {
     expect(afterLive).toHaveLength(250);
 
     await t.restart();
-    t.daemon.syncNow(1);
-    await new Promise((r) => setTimeout(r, 1500));
+    await untilSettled(t.daemon.db, () => t?.daemon.syncNow(1));
     const rows = messageRows(t);
     expect(rows).toHaveLength(250);
     expect(new Set(rows.map((r) => r.provider_message_id)).size).toBe(250);
@@ -101,7 +101,7 @@ describe('Gmail mailbox to tickets, end to end', () => {
       () => messageRows(t as TestDaemon),
       (r) => r.length >= 60,
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    await untilSettled(t.daemon.db, () => t?.daemon.syncNow(1));
 
     expect(fake.requestCount(/\/messages$/)).toBeGreaterThan(fullListsBefore);
     expect(messageRows(t)).toHaveLength(60);
