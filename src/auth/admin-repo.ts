@@ -75,12 +75,43 @@ export class AdminRepo {
     );
   }
 
-  recordTotpStep(adminId: number, step: number): void {
-    this.db.prepare('UPDATE admins SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?').run(step, adminId, step);
+  /**
+   * Consumes a TOTP time step: true only for the one caller whose conditional update moved
+   * the last used step forward, so parallel sign-ins with one code yield one session.
+   */
+  consumeTotpStep(adminId: number, step: number): boolean {
+    return (
+      this.db.prepare('UPDATE admins SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?').run(step, adminId, step).changes === 1
+    );
   }
 
-  recordFailure(adminId: number, failedLogins: number, lockedUntil: number): void {
-    this.db.prepare('UPDATE admins SET failed_logins = ?, locked_until = ? WHERE id = ?').run(failedLogins, lockedUntil, adminId);
+  /**
+   * Reserves one sign-in attempt before the password is checked, in one statement, so
+   * parallel attempts cannot all read the same count: the attempt counts as a failure
+   * until a success resets it. Refused (with the wait) while locked or when `max`
+   * attempts are already reserved.
+   */
+  reserveAttempt(adminId: number, now: number, max: number, lockoutMs: number): { ok: true } | { ok: false; retryAfterMs: number } {
+    const row = this.db
+      .prepare<[number, number, number], { failed_logins: number }>(
+        'UPDATE admins SET failed_logins = failed_logins + 1 WHERE id = ? AND locked_until <= ? AND failed_logins < ? RETURNING failed_logins',
+      )
+      .get(adminId, now, max);
+    if (row) return { ok: true };
+    const lockedUntil =
+      this.db.prepare<[number], { locked_until: number }>('SELECT locked_until FROM admins WHERE id = ?').get(adminId)?.locked_until ?? 0;
+    // Not locked yet but every attempt is reserved: the ones in flight will lock it if they fail.
+    return { ok: false, retryAfterMs: lockedUntil > now ? lockedUntil - now : lockoutMs };
+  }
+
+  /** A reserved attempt failed: the one that finds `max` reserved locks the account and starts a new count. */
+  confirmFailure(adminId: number, now: number, max: number, lockoutMs: number): { locked: boolean; retryAfterMs: number } {
+    const lockedUntil = now + lockoutMs;
+    const locked =
+      this.db
+        .prepare('UPDATE admins SET failed_logins = 0, locked_until = ? WHERE id = ? AND failed_logins >= ?')
+        .run(lockedUntil, adminId, max).changes === 1;
+    return { locked, retryAfterMs: locked ? lockoutMs : 0 };
   }
 
   recordLogin(adminId: number): void {

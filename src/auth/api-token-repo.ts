@@ -60,6 +60,11 @@ export class ApiTokenRepo {
     return row.scope;
   }
 
+  /** The id of a stored token (live or not), so the audit log can name the caller. */
+  idOf(token: string): number | null {
+    return token.startsWith(TOKEN_PREFIX) ? (this.byHash.get(hashApiToken(token))?.id ?? null) : null;
+  }
+
   get(id: number): ApiTokenInfo | undefined {
     const row = this.db.prepare<[number], TokenRow>('SELECT * FROM api_tokens WHERE id = ?').get(id);
     return row && toInfo(row);

@@ -1,6 +1,8 @@
-// Counts failed sign-ins per key ("ip:…", "user:…") in a sliding window and locks a key
-// out for a while once it reaches the limit. Pure and in memory: a restart forgets the
-// counts, which only helps someone who can already restart the daemon.
+// Counts sign-in attempts per key ("ip:…") in a sliding window and locks a key out for a
+// while once it reaches the limit. An attempt is reserved (counted as a failure) before
+// the password is checked, synchronously, so parallel attempts cannot all pass the check;
+// a success releases the key. Pure and in memory: a restart forgets the counts, which only
+// helps someone who can already restart the daemon.
 export interface ThrottleRule {
   maxFailures: number;
   windowMs: number;
@@ -26,6 +28,18 @@ export class LoginThrottle {
     return entry ? Math.max(0, entry.lockedUntil - this.now()) : 0;
   }
 
+  /**
+   * Takes one attempt for the key: 0 when it may go ahead (the attempt already counts as a
+   * failure until released), else the milliseconds until it may try again. The limit'th
+   * reservation locks the key, so at most `maxFailures` attempts run per lockout.
+   */
+  reserve(key: string, rule: ThrottleRule): number {
+    const wait = this.retryAfterMs(key);
+    if (wait > 0) return wait;
+    this.recordFailure(key, rule);
+    return 0;
+  }
+
   recordFailure(key: string, rule: ThrottleRule): void {
     const now = this.now();
     const entry = this.entries.get(key) ?? { failures: [], lockedUntil: 0 };
@@ -39,6 +53,7 @@ export class LoginThrottle {
     if (this.entries.size > 10_000) this.prune();
   }
 
+  /** A success from the key forgets its failures (and the reservation that succeeded). */
   recordSuccess(key: string): void {
     this.entries.delete(key);
   }

@@ -1,6 +1,8 @@
 // Admin sessions kept server-side. The browser holds a random id; the table holds only its
-// SHA-256, so a copy of the database cannot be replayed as a cookie. Each session carries
-// its CSRF token and ends after an idle period or an absolute lifetime, whichever is first.
+// SHA-256, so a copy of the database cannot be replayed as a cookie. Each session's CSRF
+// token is derived from the cookie value and stored only as a hash, so a copy of the
+// database cannot forge forms either. A session ends after an idle period or an absolute
+// lifetime, whichever is first.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../store/database.js';
 
@@ -19,6 +21,10 @@ export interface SessionLimits {
 
 export const hashSessionId = (id: string): string => createHash('sha256').update(id).digest('hex');
 
+/** The synchronizer token of the session whose cookie is `cookieValue`; never stored. */
+const csrfTokenFor = (cookieValue: string): string => createHash('sha256').update(`intake csrf v1|${cookieValue}`).digest('base64url');
+const hashCsrf = (token: string): string => createHash('sha256').update(token).digest('hex');
+
 export class SessionRepo {
   private readonly db: Db;
   private readonly limits: SessionLimits;
@@ -34,10 +40,10 @@ export class SessionRepo {
   create(adminId: number): { cookieValue: string; session: Session } {
     const cookieValue = randomBytes(32).toString('base64url');
     const now = this.now();
-    const session = { ref: hashSessionId(cookieValue), adminId, csrfToken: randomBytes(32).toString('base64url'), createdAt: now };
+    const session = { ref: hashSessionId(cookieValue), adminId, csrfToken: csrfTokenFor(cookieValue), createdAt: now };
     this.db
       .prepare('INSERT INTO admin_sessions (id_hash, admin_id, csrf_token, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(session.ref, adminId, session.csrfToken, now, now, now + this.limits.absoluteMs);
+      .run(session.ref, adminId, hashCsrf(session.csrfToken), now, now, now + this.limits.absoluteMs);
     this.db.prepare('DELETE FROM admin_sessions WHERE expires_at < ? OR last_seen_at < ?').run(now, now - this.limits.idleMs);
     return { cookieValue, session };
   }
@@ -53,12 +59,14 @@ export class SessionRepo {
       .get(ref);
     if (!row) return undefined;
     const now = this.now();
-    if (now >= row.expires_at || now - row.last_seen_at >= this.limits.idleMs) {
+    const csrfToken = csrfTokenFor(cookieValue);
+    // A row whose token is not the hash of the derived one predates hashing: end it.
+    if (now >= row.expires_at || now - row.last_seen_at >= this.limits.idleMs || row.csrf_token !== hashCsrf(csrfToken)) {
       this.destroy(ref);
       return undefined;
     }
     this.db.prepare('UPDATE admin_sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, ref);
-    return { ref, adminId: row.admin_id, csrfToken: row.csrf_token, createdAt: row.created_at };
+    return { ref, adminId: row.admin_id, csrfToken, createdAt: row.created_at };
   }
 
   destroy(ref: string): void {

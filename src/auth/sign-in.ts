@@ -1,6 +1,7 @@
 // Signing an admin in: password, then the second factor (a TOTP code or an unused recovery
-// code). Failures count per account (persisted lockout) and per client IP (in memory);
-// every failure gives the same answer, so it does not say which part was wrong.
+// code). Attempts are reserved per account (persisted lockout) and per client IP (in
+// memory) before the password is checked; every failure gives the same answer, so it
+// does not say which part was wrong.
 import type { AdminRepo } from './admin-repo.js';
 import type { SessionRepo, Session } from './session-repo.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -23,6 +24,8 @@ export interface SignInDeps {
   throttle: LoginThrottle;
   settings: AuthSettings;
   now?: () => number;
+  /** The scrypt check; a seam so a test can count how many checks an attack got. */
+  verifyPassword?: (password: string, stored: string) => Promise<boolean>;
 }
 
 export interface SignInInput {
@@ -34,7 +37,7 @@ export interface SignInInput {
 
 export type SignInResult =
   | { ok: true; cookieValue: string; session: Session; usedRecoveryCode: boolean }
-  | { ok: false; reason: 'invalid' | 'locked'; retryAfterMs: number };
+  | { ok: false; reason: 'invalid' | 'locked'; retryAfterMs: number; adminId?: number };
 
 // Spent on unknown usernames so a miss takes as long as a wrong password.
 const DUMMY_HASH =
@@ -42,22 +45,28 @@ const DUMMY_HASH =
 
 export async function signIn(deps: SignInDeps, input: SignInInput): Promise<SignInResult> {
   const now = (deps.now ?? Date.now)();
+  const { settings } = deps;
   const ipKey = `ip:${input.ip}`;
-  const ipWait = deps.throttle.retryAfterMs(ipKey);
+  // Both reservations are taken before the first await: no parallel attempt can slip
+  // between a check of a counter and its increment.
+  const ipWait = deps.throttle.reserve(ipKey, ipRule(settings));
   if (ipWait > 0) return { ok: false, reason: 'locked', retryAfterMs: ipWait };
   const admin = deps.admins.findByUsername(input.username.trim());
-  if (admin && admin.lockedUntil > now) {
-    deps.throttle.recordFailure(ipKey, ipRule(deps.settings));
-    return { ok: false, reason: 'locked', retryAfterMs: admin.lockedUntil - now };
+  if (admin) {
+    const reservation = deps.admins.reserveAttempt(admin.id, now, settings.maxFailedLogins, lockoutMs(settings));
+    if (!reservation.ok) return { ok: false, reason: 'locked', retryAfterMs: reservation.retryAfterMs, adminId: admin.id };
   }
-  const passwordOk = await verifyPassword(input.password, admin?.passwordHash ?? DUMMY_HASH);
+  const verify = deps.verifyPassword ?? verifyPassword;
+  const passwordOk = await verify(input.password, admin?.passwordHash ?? DUMMY_HASH);
   const factor = admin && passwordOk ? await secondFactor(deps, admin.id, admin.totpSecret, admin.totpLastStep, input.code, now) : null;
-  if (!admin || !factor) {
-    deps.throttle.recordFailure(ipKey, ipRule(deps.settings));
-    if (admin) return recordAccountFailure(deps, admin.id, admin.failedLogins, now);
-    return { ok: false, reason: 'invalid', retryAfterMs: 0 };
+  if (!admin) return { ok: false, reason: 'invalid', retryAfterMs: 0 };
+  if (!factor) {
+    const failure = deps.admins.confirmFailure(admin.id, now, settings.maxFailedLogins, lockoutMs(settings));
+    return { ok: false, reason: failure.locked ? 'locked' : 'invalid', retryAfterMs: failure.retryAfterMs, adminId: admin.id };
   }
+  // Success releases both reservations.
   deps.admins.recordLogin(admin.id);
+  deps.throttle.recordSuccess(ipKey);
   const { cookieValue, session } = deps.sessions.create(admin.id);
   return { ok: true, cookieValue, session, usedRecoveryCode: factor === 'recovery' };
 }
@@ -73,24 +82,14 @@ async function secondFactor(
   const trimmed = code.replace(/\s/g, '');
   if (/^\d{6}$/.test(trimmed)) {
     const step = await checkTotp(secret, trimmed, lastStep, now);
-    if (step === null) return null;
-    deps.admins.recordTotpStep(adminId, step);
-    return 'totp';
+    // The conditional update decides: of parallel sign-ins with one code, one consumes it.
+    return step !== null && deps.admins.consumeTotpStep(adminId, step) ? 'totp' : null;
   }
   if (looksLikeRecoveryCode(trimmed) && deps.admins.useRecoveryCode(adminId, trimmed)) return 'recovery';
   return null;
 }
 
-function recordAccountFailure(deps: SignInDeps, adminId: number, failedBefore: number, now: number): SignInResult {
-  const failed = failedBefore + 1;
-  if (failed >= deps.settings.maxFailedLogins) {
-    const lockedUntil = now + deps.settings.lockoutMinutes * 60_000;
-    deps.admins.recordFailure(adminId, 0, lockedUntil);
-    return { ok: false, reason: 'locked', retryAfterMs: lockedUntil - now };
-  }
-  deps.admins.recordFailure(adminId, failed, 0);
-  return { ok: false, reason: 'invalid', retryAfterMs: 0 };
-}
+const lockoutMs = (s: AuthSettings): number => s.lockoutMinutes * 60_000;
 
 function ipRule(s: AuthSettings) {
   return { maxFailures: s.ipMaxFailures, windowMs: s.ipWindowMinutes * 60_000, lockoutMs: s.ipWindowMinutes * 60_000 };

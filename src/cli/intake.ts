@@ -9,6 +9,8 @@ import { runTokenCommand } from './token-command.js';
 import { runKeysCommand } from './keys-command.js';
 import { runSpamEntry } from './spam-entry.js';
 import { runWebhookCommand } from './webhook-command.js';
+import { PRIVACY_USAGE, runPrivacyCommand } from './privacy-command.js';
+import { BACKUP_USAGE, runBackupCommand, runRestoreCommand } from './backup-command.js';
 
 const USAGE = `usage: intake <command>
 
@@ -31,7 +33,7 @@ const USAGE = `usage: intake <command>
   spam stats                     what the spam model has learned
   spam reset --yes [--starter-only]
                                  forget what the spam model learned
-`;
+${PRIVACY_USAGE}${BACKUP_USAGE}`;
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [command = 'start', ...rest] = argv;
@@ -52,6 +54,14 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       return runKeysCommand(rest, ctx);
     case 'spam':
       return runSpamEntry(rest, ctx);
+    case 'privacy':
+    case 'retention':
+    case 'audit':
+      return runPrivacyCommand(command, rest, ctx);
+    case 'backup':
+      return runBackupCommand(rest, ctx);
+    case 'restore':
+      return runRestoreCommand(rest, ctx);
     case 'help':
     case '--help':
     case '-h':

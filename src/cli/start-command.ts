@@ -8,7 +8,7 @@ import { loadOrExplain } from './load-or-explain.js';
 export async function runStart(ctx: CliContext): Promise<number> {
   const config = loadOrExplain(ctx);
   if (!config) return EXIT_USAGE;
-  const log = createLogger({ level: config.log.level });
+  const log = createLogger({ level: config.log.level, addresses: config.privacy.logAddresses });
   let daemon;
   try {
     daemon = await startDaemon(config, log);

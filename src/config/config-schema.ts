@@ -3,6 +3,7 @@
 import { z } from 'zod';
 // A part that owns tunable behaviour owns its option schema; config composes them.
 import { spamConfigSchema } from '../spam/spam-options.js';
+import { trustProxySchema } from './trust-proxy.js';
 
 const url = z.url({ message: 'expected an absolute URL such as https://host/path' });
 const port = z.number().int().min(0).max(65535);
@@ -17,7 +18,7 @@ export const configSchema = z.strictObject({
     host: z.string().min(1),
     port,
     publicUrl: z.union([z.literal(''), url]),
-    trustProxy: z.boolean(),
+    trustProxy: trustProxySchema,
     allowlist: z.array(cidr),
     tls: z.strictObject({ certFile: z.string(), keyFile: z.string(), redirectHttpPort: port }),
   }),
@@ -53,7 +54,18 @@ export const configSchema = z.strictObject({
   ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),
   spam: spamConfigSchema.strict(),
-  retention: z.strictObject({ quarantineDays: z.number().positive() }),
+  // Days after which each kind of data is purged (0: kept until deleted by hand); see docs/privacy.md.
+  retention: z.strictObject({
+    quarantineDays: z.number().positive(),
+    closedTicketDays: z.number().min(0),
+    suppressedDays: z.number().min(0),
+    auditDays: z.number().min(0),
+    disconnectedMailboxGraceDays: z.number().min(0),
+    intervalHours: z.number().positive(),
+  }),
+  // Encrypted online backups (`intake backup`); an empty dir turns the scheduled backup off.
+  backup: z.strictObject({ dir: z.string(), intervalHours: z.number().positive(), keep: positiveInt }),
+  privacy: z.strictObject({ logAddresses: z.enum(['hash', 'redact', 'clear']) }),
   auth: z.strictObject({
     sessionIdleMinutes: z.number().positive(),
     sessionAbsoluteHours: z.number().positive(),
@@ -76,6 +88,7 @@ export const configSchema = z.strictObject({
     googleClientSecret: z.string().optional(),
     apiToken: z.string().optional(),
     adminPassword: z.string().optional(),
+    backupKey: z.string().optional(),
   }),
 });
 
@@ -87,4 +100,5 @@ export const SECRET_ENV = {
   INTAKE_GOOGLE_CLIENT_SECRET: 'googleClientSecret',
   INTAKE_API_TOKEN: 'apiToken',
   INTAKE_ADMIN_PASSWORD: 'adminPassword',
+  INTAKE_BACKUP_KEY: 'backupKey',
 } as const satisfies Record<string, keyof Config['secrets']>;

@@ -1,6 +1,6 @@
 // Where the secret keys come from: INTAKE_SECRET_KEY (comma-separated base64 keys, the
 // first one active) or, on an install that set none, a key file created once in dataDir.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { IntakeError } from '../errors/intake-error.js';
@@ -28,8 +28,12 @@ export function parseKeyList(value: string): Buffer[] {
 export function loadKeys(configured: string | undefined, dataDir: string): KeySource {
   if (configured) return { keys: parseKeyList(configured) };
   const file = join(dataDir, 'secret.key');
-  if (existsSync(file)) return { keys: parseKeyList(readFileSync(file, 'utf8')) };
-  mkdirSync(dirname(file), { recursive: true });
+  if (existsSync(file)) {
+    // A key file others can read is tightened: it opens every sealed secret.
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    return { keys: parseKeyList(readFileSync(file, 'utf8')) };
+  }
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return { keys: parseKeyList(readFileSync(file, 'utf8')), generatedFile: file };
 }

@@ -21,6 +21,7 @@ export function buildAdminDeps(core: Core): AdminDeps {
     throttle: new LoginThrottle(),
     settings: auth,
     audit: core.audit,
+    subjectRef: core.subjectRef,
     // Behind a TLS-terminating proxy publicUrl is https even when Intake serves plain HTTP.
     cookies: { secure: Boolean(config.http.tls.certFile) || config.http.publicUrl.startsWith('https:') },
     formKey: Buffer.from(hkdfSync('sha256', core.macRoot, Buffer.alloc(0), 'intake login form v1', 32)),
@@ -42,4 +43,10 @@ export async function startRedirectListener(core: Core): Promise<void> {
   const server = await startHttpsRedirect(http.host, http.tls.redirectHttpPort, http.publicUrl);
   core.steps.add('https redirect', () => new Promise<void>((resolve) => server.close(() => resolve())));
   core.log.info({ port: http.tls.redirectHttpPort }, 'redirecting plain HTTP to HTTPS');
+}
+
+/** Who the audit log names for an API call: the token's id, or the bootstrap INTAKE_API_TOKEN. */
+export function tokenActor(admin: AdminDeps, token: string): string {
+  const id = admin.tokens.idOf(token);
+  return id === null ? 'api_token:bootstrap' : `api_token:${id}`;
 }

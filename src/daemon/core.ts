@@ -4,12 +4,15 @@
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/logger.js';
 import { openDatabase, type Db } from '../store/database.js';
+import { ensurePrivateDir } from '../store/private-files.js';
 import { MailboxRepo } from '../store/mailbox-repo.js';
 import { AuditRepo } from '../store/audit-repo.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { loadKeys } from '../crypto/key-source.js';
 import { subjectRefFn, type SubjectRefFn } from '../crypto/subject-ref.js';
 import { loadInstanceSecret } from '../crypto/instance-secret.js';
+import { auditChainKey } from '../crypto/audit-key.js';
+import { setLogSubjectRef } from '../log/logger.js';
 import { GoogleOAuth } from '../google/oauth-client.js';
 import { EmbeddedQueue } from '../queue/embedded-queue.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -45,6 +48,7 @@ export interface Core {
 }
 
 export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps(log)): Core {
+  ensurePrivateDir(config.dataDir, true);
   const keySource = loadKeys(config.secrets.secretKey, config.dataDir);
   if (keySource.generatedFile) {
     log.warn({ file: keySource.generatedFile }, 'no INTAKE_SECRET_KEY set; generated a key file (back it up with the database)');
@@ -55,7 +59,6 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     db.close();
   });
   const mailboxes = new MailboxRepo(db);
-  const audit = new AuditRepo(db);
   const revocations = new RevocationRepo(db);
   const oauth = new GoogleOAuth({
     clientId: config.google.clientId,
@@ -72,6 +75,8 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
   steps.add('queue', () => queue.close());
   const macRoot = loadInstanceSecret(db, box);
   const subjectRef = subjectRefFn(macRoot);
+  const audit = new AuditRepo(db, auditChainKey(macRoot));
+  setLogSubjectRef(log, subjectRef);
   const spam = new SpamFilter(db, config.spam);
   const disconnectDeps: DisconnectDeps = {
     db,

@@ -8,7 +8,6 @@ import type { Db } from '../store/database.js';
 import { TicketQuery } from '../store/ticket-query.js';
 import { FilterSpamCheck } from '../ingest/filter-spam-check.js';
 import { ensureStarterModel } from '../spam/starter-model.js';
-import { purgeExpiredQuarantine } from '../privacy/retention.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
@@ -17,7 +16,9 @@ import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
 import { ingestMessage, type IngestDeps, type IngestResult } from '../ingest/ingest-message.js';
 import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
 import { buildServer } from '../http/build-server.js';
-import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectListener } from './admin-wiring.js';
+import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectListener, tokenActor } from './admin-wiring.js';
+import type { PrivacyService } from '../privacy/privacy-service.js';
+import { buildPrivacyService, startBackups, startRetention } from './privacy-wiring.js';
 import { Scheduler } from './scheduler.js';
 import { ShutdownSteps } from './shutdown.js';
 import { buildCore, type Core } from './core.js';
@@ -52,13 +53,15 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     const core = buildCore(config, log, steps);
     const metrics = createMetrics();
     let started = false;
-    startRetention(core);
+    const privacy = buildPrivacyService(core);
+    startRetention(core, privacy);
+    startBackups(core);
     startRevocationRetries(core);
     const scheduler = buildScheduler(core, metrics);
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const deliverer = buildDeliverer(core, metrics);
-    const server = await startHttp(core, metrics, scheduler, () => !started, deliverer);
+    const server = await startHttp(core, metrics, scheduler, () => !started, privacy, deliverer);
     await hooks.whileStarting?.();
     await prepareSpamModel(core);
     startIngestWorkers(core, metrics, hooks, deliverer);
@@ -93,17 +96,6 @@ async function prepareSpamModel(core: Core): Promise<void> {
       'starter spam model trained',
     );
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
-}
-
-function startRetention(core: Core): void {
-  const run = () => {
-    const purged = purgeExpiredQuarantine(core.db, core.config.retention.quarantineDays);
-    if (purged > 0) core.log.info({ purged }, 'expired quarantined spam purged');
-  };
-  run();
-  const timer = setInterval(run, 3_600_000);
-  timer.unref();
-  core.steps.add('retention', () => clearInterval(timer));
 }
 
 function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks, deliverer: Deliverer): void {
@@ -170,6 +162,7 @@ async function startHttp(
   metrics: Metrics,
   scheduler: Scheduler,
   isStarting: () => boolean,
+  privacy: PrivacyService,
   deliverer: Deliverer,
 ): Promise<FastifyInstance> {
   const { config } = core;
@@ -217,6 +210,8 @@ async function startHttp(
       isStarting,
       syncNow: (id) => scheduler.syncNow(id),
       disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
+      privacy,
+      tokenActor: (token) => tokenActor(admin, token),
     },
     { trustProxy: config.http.trustProxy, allowlist: config.http.allowlist, formActionOrigins: formActionOrigins(core), ...tls },
   );

@@ -12,6 +12,16 @@ export const ERROR_CODES = {
   INTAKE_ERR_AUTH_REVOKED: 'The refresh token was revoked or expired (invalid_grant). Reconnect the mailbox from the admin page.',
   INTAKE_ERR_AUTH_SCOPE: 'The mailbox did not grant the Gmail scope Intake needs. Reconnect and leave Gmail access ticked.',
   INTAKE_ERR_HISTORY_EXPIRED: 'Gmail no longer has history from the stored cursor. Intake runs a full resync on its own.',
+  INTAKE_ERR_GOOGLE_AUTH_RETRY:
+    'Gmail answered 401 for an access token. Intake refreshes the token and retries; only invalid_grant from the token endpoint pauses a mailbox.',
+  INTAKE_ERR_GOOGLE_PRECONDITION:
+    'Gmail answered 400 failedPrecondition. Intake retries a bounded number of times (queue.maxAttempts), then keeps the job as a dead letter to replay.',
+  INTAKE_ERR_GOOGLE_FORBIDDEN:
+    'Google refused access for the project or domain (accessNotConfigured: enable the Gmail API; domainPolicy: the Workspace admin must allow the app). The job is kept as a dead letter; replay it after fixing.',
+  INTAKE_ERR_OAUTH_CLIENT:
+    'Google does not accept the OAuth client (invalid_client / deleted_client). Fix google.clientId and INTAKE_GOOGLE_CLIENT_SECRET; jobs wait and retry.',
+  INTAKE_ERR_MAILBOX_PARKED:
+    'The mailbox awaits re-consent, so its jobs are parked without calling Google. Reconnect it from the admin page; the jobs run again at once.',
   INTAKE_ERR_GOOGLE_REQUEST: 'Google refused a request as malformed (4xx). This is a bug in Intake; report it with the log line.',
   INTAKE_ERR_MESSAGE_GONE: 'The message was deleted from Gmail before it could be fetched. Nothing to do.',
   INTAKE_ERR_MESSAGE_TOO_LARGE:
@@ -28,12 +38,19 @@ export const ERROR_CODES = {
   INTAKE_ERR_IP_NOT_ALLOWED:
     'The client address is outside http.allowlist. Add its range to http.allowlist (and set http.trustProxy behind a proxy).',
   INTAKE_ERR_LOGIN_LOCKED: 'Too many failed sign-ins for this account or address. Wait auth.lockoutMinutes; the lock lifts on its own.',
+  INTAKE_ERR_PAYLOAD_TOO_LARGE: 'The request body exceeds the 1 MiB limit. Send a smaller body.',
+  INTAKE_ERR_URI_TOO_LONG: 'A path segment of the URL is too long (over 100 characters). Check the URL.',
+  INTAKE_ERR_HEADERS_TOO_LARGE: 'The request line and headers exceed 16 KiB. Send a shorter URL or fewer headers.',
+  INTAKE_ERR_UNSUPPORTED_MEDIA_TYPE: 'The body has a content type this endpoint does not read. Send application/json.',
+  INTAKE_ERR_REQUEST_TIMEOUT: 'The client did not send the whole request in time. Retry.',
   INTAKE_ERR_QUEUE: 'The job queue is unavailable. For the bullmq driver check Redis; jobs are retried once it is back.',
   INTAKE_ERR_SHUTTING_DOWN: 'Intake is shutting down and refuses new work. Retry against another instance or after restart.',
   INTAKE_ERR_WEBHOOK_URL:
     'A webhook URL was refused: not https, or its host is (or resolves to) a loopback, private, link-local or metadata address. Use a public https URL, or allow the range under webhooks.*.',
   INTAKE_ERR_WEBHOOK_DELIVERY:
     'A webhook receiver did not answer 2xx in time. Intake retries with backoff for webhooks.maxRetryHours, then lists a dead letter to retry.',
+  INTAKE_ERR_BACKUP:
+    'A backup could not be written, opened or restored: the message says why (wrong or missing key, a changed file, a non-empty data dir). Nothing was overwritten.',
   INTAKE_ERR_INTERNAL: 'An unexpected error. Report it with the log line (it carries the job or request id).',
 } as const;
 

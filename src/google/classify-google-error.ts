@@ -1,8 +1,30 @@
 // Turns whatever google-auth-library / gaxios threw into one IntakeError with a stable code
-// and a retryable flag. Pure: no I/O, unit-tested on Google's documented error shapes.
+// and a retryable flag, following Google's documented error table (shared SPEC.md §1.3-1.4,
+// §3.10 and Gmail's `usageLimits` reasons). Pure: no I/O, unit-tested row by row.
 import { IntakeError } from '../errors/intake-error.js';
+import type { ErrorCode } from '../errors/error-codes.js';
 
 export type RevocationReason = 'revoked_by_user' | 'testing_mode_expiry' | 'password_changed' | 'admin_policy' | 'unknown';
+
+/**
+ * What a job does about an answer: back off and retry; refresh the access token and retry;
+ * retry a bounded number of times; treat the message as gone; park the mailbox's jobs until
+ * an admin reconnects it; or fail into a dead letter kept for replay.
+ */
+export type GoogleDisposition = 'retry' | 'refresh' | 'bounded' | 'gone' | 'reconsent' | 'dead_letter';
+
+export const DISPOSITION_OF: Partial<Record<ErrorCode, GoogleDisposition>> = {
+  INTAKE_ERR_GMAIL_QUOTA: 'retry',
+  INTAKE_ERR_GOOGLE_UNAVAILABLE: 'retry',
+  INTAKE_ERR_OAUTH_CLIENT: 'retry',
+  INTAKE_ERR_GOOGLE_AUTH_RETRY: 'refresh',
+  INTAKE_ERR_GOOGLE_PRECONDITION: 'bounded',
+  INTAKE_ERR_NOT_FOUND: 'gone',
+  INTAKE_ERR_AUTH_REVOKED: 'reconsent',
+  INTAKE_ERR_AUTH_SCOPE: 'reconsent',
+  INTAKE_ERR_GOOGLE_FORBIDDEN: 'dead_letter',
+  INTAKE_ERR_GOOGLE_REQUEST: 'dead_letter',
+};
 
 interface ErrorLike {
   message?: unknown;
@@ -24,18 +46,32 @@ function responseData(err: unknown): Record<string, unknown> {
   return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
 }
 
-/** The `reason` of a Gmail JSON error (`error.errors[0].reason`), if any. */
-function gmailReason(data: Record<string, unknown>): string | undefined {
-  const error = data.error as { errors?: { reason?: string }[]; status?: string } | undefined;
-  return error?.errors?.[0]?.reason ?? error?.status;
+interface GmailErrorFields {
+  reason: string;
+  status: string;
 }
 
-/** OAuth token endpoint errors: `{error: 'invalid_grant', error_description}`. */
+/** The `reason` (`error.errors[0].reason`) and `status` of a Gmail JSON error, '' when absent. */
+function gmailFields(data: Record<string, unknown>): GmailErrorFields {
+  const error = data.error;
+  if (typeof error !== 'object' || error === null) return { reason: '', status: '' };
+  const e = error as { errors?: { reason?: unknown }[]; status?: unknown };
+  const reason = e.errors?.[0]?.reason;
+  return { reason: typeof reason === 'string' ? reason : '', status: typeof e.status === 'string' ? e.status : '' };
+}
+
+/** The token endpoint's `{error: 'invalid_grant', ...}` (a string, where Gmail's `error` is an object). */
+function oauthErrorOf(err: unknown): string | undefined {
+  const error = responseData(err).error;
+  return typeof error === 'string' ? error : undefined;
+}
+
+/** OAuth token endpoint errors that end the grant: only a new consent helps. */
 export function isInvalidGrant(err: unknown): boolean {
-  const data = responseData(err);
-  if (data.error === 'invalid_grant') return true;
+  const error = oauthErrorOf(err);
+  if (error === 'invalid_grant' || error === 'admin_policy_enforced') return true;
   const message = (err as ErrorLike | null)?.message;
-  return typeof message === 'string' && /\binvalid_grant\b/.test(message);
+  return error === undefined && typeof message === 'string' && /\b(invalid_grant|admin_policy_enforced)\b/.test(message);
 }
 
 export function classifyRevocation(err: unknown, ageOfGrantMs: number): RevocationReason {
@@ -51,31 +87,62 @@ export function classifyRevocation(err: unknown, ageOfGrantMs: number): Revocati
   return 'unknown';
 }
 
+// Gmail's usageLimits reasons that clear by waiting (handle-errors guide; Google's standard
+// error reasons). `accessNotConfigured` shares the domain but needs the operator: see FORBIDDEN.
+const LIMIT_REASONS = new Set([
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+  'dailyLimitExceeded',
+  'quotaExceeded',
+  'limitExceeded',
+  'concurrentLimitExceeded',
+  'servingLimitExceeded',
+  'variableTermLimitExceeded',
+  'variableTermExpiredDailyExceeded',
+]);
+// Every other 403 (accessNotConfigured, domainPolicy, forbidden, the `...Unreg` limits that
+// mean no registered project) needs an operator or Workspace admin: INTAKE_ERR_GOOGLE_FORBIDDEN.
+const OAUTH_CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'deleted_client']);
+
 export function classifyGoogleError(err: unknown): IntakeError {
   if (err instanceof IntakeError) return err;
   const status = httpStatusOf(err);
-  const data = responseData(err);
-  const reason = gmailReason(data);
-  const cause = { cause: err };
-  if (isInvalidGrant(err)) {
-    return new IntakeError('INTAKE_ERR_AUTH_REVOKED', 'Google refused the refresh token (invalid_grant)', false, cause);
+  const { reason, status: grpcStatus } = gmailFields(responseData(err));
+  const make = (code: ErrorCode, message: string, retryable: boolean) => new IntakeError(code, message, retryable, { cause: err });
+  const what = `${status ?? networkCode(err)}${reason ? ` ${reason}` : ''}`;
+  if (isInvalidGrant(err))
+    return make('INTAKE_ERR_AUTH_REVOKED', `Google refused the refresh token (${oauthErrorOf(err) ?? 'invalid_grant'})`, false);
+  const oauthError = oauthErrorOf(err);
+  if (oauthError !== undefined && OAUTH_CLIENT_ERRORS.has(oauthError)) {
+    return make('INTAKE_ERR_OAUTH_CLIENT', `Google does not accept the OAuth client (${oauthError})`, true);
   }
-  if (status === 429 || (status === 403 && /rateLimitExceeded|userRateLimitExceeded|quotaExceeded|RESOURCE_EXHAUSTED/.test(reason ?? ''))) {
-    return new IntakeError('INTAKE_ERR_GMAIL_QUOTA', `Gmail rate limit (${reason ?? status})`, true, cause);
+  if (status === 429 || grpcStatus === 'RESOURCE_EXHAUSTED' || (status === 403 && LIMIT_REASONS.has(reason))) {
+    return make('INTAKE_ERR_GMAIL_QUOTA', `Gmail usage limit (${what})`, true);
   }
-  if (status === 401) {
-    return new IntakeError('INTAKE_ERR_AUTH_REVOKED', 'Gmail rejected the credentials (401)', false, cause);
+  if (reason === 'backendError' || status === undefined || status >= 500 || status === 408) {
+    return make('INTAKE_ERR_GOOGLE_UNAVAILABLE', `Google unavailable (${what})`, true);
   }
+  // A 401 from Gmail means the access token is stale, not the grant: refresh and retry.
+  if (status === 401) return make('INTAKE_ERR_GOOGLE_AUTH_RETRY', `Gmail rejected the access token (${what}); refreshing`, true);
   if (status === 403 && reason === 'insufficientPermissions') {
-    return new IntakeError('INTAKE_ERR_AUTH_SCOPE', 'the grant lacks the Gmail scope this call needs', false, cause);
+    return make('INTAKE_ERR_AUTH_SCOPE', 'the grant lacks the Gmail scope this call needs', false);
   }
-  if (status === 404) {
-    return new IntakeError('INTAKE_ERR_NOT_FOUND', 'Google answered 404 Not Found', false, cause);
+  if (status === 403) return make('INTAKE_ERR_GOOGLE_FORBIDDEN', `Google refused access (${what})`, false);
+  if (status === 404 || status === 410) return make('INTAKE_ERR_NOT_FOUND', `Google answered ${status} Not Found`, false);
+  if (reason === 'failedPrecondition' || grpcStatus === 'FAILED_PRECONDITION') {
+    return make('INTAKE_ERR_GOOGLE_PRECONDITION', `Google refused for now (${what})`, false);
   }
-  if (status === undefined || status >= 500 || status === 408) {
-    return new IntakeError('INTAKE_ERR_GOOGLE_UNAVAILABLE', `Google unavailable (${status ?? networkCode(err)})`, true, cause);
-  }
-  return new IntakeError('INTAKE_ERR_GOOGLE_REQUEST', `Google refused the request (${status}${reason ? ` ${reason}` : ''})`, false, cause);
+  return make('INTAKE_ERR_GOOGLE_REQUEST', `Google refused the request (${what})`, false);
+}
+
+/** Why a mailbox needs re-consent, for its state and the admin page. */
+export function reconsentReason(err: IntakeError, ageOfGrantMs: number): RevocationReason | 'scope_missing' {
+  return err.code === 'INTAKE_ERR_AUTH_SCOPE' ? 'scope_missing' : classifyRevocation(err.cause, ageOfGrantMs);
+}
+
+/** The action a classified error calls for (undefined: not a Google answer). */
+export function dispositionOf(err: IntakeError): GoogleDisposition | undefined {
+  return DISPOSITION_OF[err.code];
 }
 
 function networkCode(err: unknown): string {

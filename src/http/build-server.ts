@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { HttpDeps } from './http-deps.js';
-import { errorHandler, sendError } from './error-reply.js';
+import { BODY_LIMIT_BYTES, clientErrorHandler, errorHandler, frameworkErrors, sendError } from './error-reply.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerTicketRoutes } from './ticket-routes.js';
 import { registerMailboxRoutes } from './mailbox-routes.js';
@@ -15,6 +15,7 @@ import { registerWebhookRoutes } from './webhook-routes.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi/register-openapi.js';
+import { registerPrivacyRoutes } from './privacy-routes.js';
 import { registerAdmin } from './admin/register-admin.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 import { registerAllowlist } from './security/allowlist-hook.js';
@@ -22,7 +23,8 @@ import { sessionOf } from './security/session-cookie.js';
 import { parseAllowlist } from '../auth/ip-allowlist.js';
 
 export interface ServerOptions {
-  trustProxy: boolean;
+  /** As fastify takes it: true, false, a hop count, or the proxies' addresses / CIDR ranges. */
+  trustProxy: boolean | number | readonly string[];
   https?: { cert: Buffer; key: Buffer };
   /** CIDR ranges allowed to reach the page and the API (empty or absent: everyone). */
   allowlist?: readonly string[];
@@ -33,9 +35,15 @@ export interface ServerOptions {
 export async function buildServer(deps: HttpDeps, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log.child({ module: 'http' }),
-    trustProxy: options.trustProxy,
+    // fastify's types omit the hop count its proxy-addr takes; the value is passed through as is.
+    trustProxy: (typeof options.trustProxy === 'object' ? [...options.trustProxy] : options.trustProxy) as boolean | string[],
     genReqId: () => randomUUID(),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Every error fastify or Node's parser can raise answers in the one envelope.
+    frameworkErrors,
+    clientErrorHandler,
+    // Our onRequest hook answers 503 in the envelope while shutting down.
+    return503OnClosing: false,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   await registerOpenApi(app);
@@ -62,6 +70,7 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
     registerWebhookRoutes(app, deps, deps.delivery);
     registerEventRoutes(app, deps, deps.delivery);
   }
+  if (deps.privacy) registerPrivacyRoutes(app, deps, deps.privacy);
   const admin = deps.admin;
   if (admin) registerAdmin(app, deps, admin);
   // The OAuth state is bound to the admin session that started the consent.

@@ -35,7 +35,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: HttpDeps, delive
   app.get(
     '/api/events',
     {
-      preHandler: agent,
+      onRequest: agent,
       ...routeDoc({
         tags: ['events'],
         summary: 'Every committed event after a cursor, in commit order (none skipped)',
@@ -56,7 +56,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: HttpDeps, delive
   app.patch(
     '/api/tickets/:id',
     {
-      preHandler: agent,
+      onRequest: agent,
       ...routeDoc({
         tags: ['tickets'],
         summary: "Set a ticket's status (open, pending, closed); audited with the API token",

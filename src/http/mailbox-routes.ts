@@ -6,7 +6,9 @@ import type { HttpDeps } from './http-deps.js';
 import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
+import { idParamsSchema } from './strict-int.js';
 import { mailboxHealth } from './mailbox-health.js';
+import { apiActor } from './api-actor.js';
 
 export const connectBody = z.strictObject({
   source: z.enum(['gmail', 'imap']).default('gmail'),
@@ -18,7 +20,7 @@ export const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'fals
 export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const admin = requireApiToken(deps.verifyToken, 'admin');
 
-  app.get('/api/mailboxes', { preHandler: admin }, async () => ({
+  app.get('/api/mailboxes', { onRequest: admin }, async () => ({
     mailboxes: deps.mailboxes.list().map((m) => ({
       ...mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds),
       email: m.email,
@@ -28,19 +30,23 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
     })),
   }));
 
-  app.post('/api/mailboxes/connect', { preHandler: admin }, async (request, reply) => {
+  app.post('/api/mailboxes/connect', { onRequest: admin }, async (request, reply) => {
     const body = parseOr400(connectBody, request.body, reply, 'body');
     if (!body) return reply;
-    const authUrl = await deps.connector.begin({ source: body.source, loginHint: body.loginHint });
+    const authUrl = await deps.connector.begin({
+      source: body.source,
+      loginHint: body.loginHint,
+      actor: apiActor(request, deps.tokenActor),
+    });
     return { authUrl, expiresInSeconds: 600 };
   });
 
-  app.delete('/api/mailboxes/:id', { preHandler: admin }, async (request, reply) => {
+  app.delete('/api/mailboxes/:id', { schema: { params: idParamsSchema }, onRequest: admin }, async (request, reply) => {
     const p = parseOr400(idParams, request.params, reply, 'path');
     const q = parseOr400(deleteQuery, request.query, reply, 'query');
     if (!p || !q) return reply;
     if (!deps.mailboxes.get(p.id)) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no mailbox with id ${p.id}`);
-    const result = await deps.disconnect(p.id, { deleteTickets: q.deleteTickets === 'true', actor: 'api' });
+    const result = await deps.disconnect(p.id, { deleteTickets: q.deleteTickets === 'true', actor: apiActor(request, deps.tokenActor) });
     return { deleted: true, revokedAtGoogle: result.revoked };
   });
 }

@@ -6,8 +6,10 @@ import type { HttpDeps } from './http-deps.js';
 import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
+import { idParamsSchema, intQuerySchema } from './strict-int.js';
 import { confirmQuarantined, markTicketMessage, releaseQuarantined } from '../review/message-review.js';
 import type { ReviewHttpDeps } from './review-deps.js';
+import { apiActor } from './api-actor.js';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 export const verdictBody = z.strictObject({ verdict: z.enum(['spam', 'ham']) });
@@ -16,21 +18,18 @@ export const listQuery = z.strictObject({
   released: z.enum(['true', 'false']).default('false'),
 });
 
-function actorOf(request: FastifyRequest): string {
-  return `api:${request.id}`;
-}
-
 export function registerReviewRoutes(app: FastifyInstance, deps: HttpDeps, review: ReviewHttpDeps): void {
+  const actorOf = (request: FastifyRequest): string => apiActor(request, deps.tokenActor);
   const agent = requireApiToken(deps.verifyToken, 'agent');
 
-  app.put('/api/messages/:id/verdict', { preHandler: agent }, async (request, reply) => {
+  app.put('/api/messages/:id/verdict', { schema: { params: idParamsSchema }, onRequest: agent }, async (request, reply) => {
     const p = parseOr400(idParams, request.params, reply, 'path');
     const body = p && parseOr400(verdictBody, request.body, reply, 'body');
     if (!p || !body) return reply;
     return markTicketMessage(review.review, p.id, body.verdict, actorOf(request));
   });
 
-  app.get('/api/messages/:id/explain', { preHandler: agent }, async (request, reply) => {
+  app.get('/api/messages/:id/explain', { schema: { params: idParamsSchema }, onRequest: agent }, async (request, reply) => {
     const p = parseOr400(idParams, request.params, reply, 'path');
     if (!p) return reply;
     const row = deps.db
@@ -46,19 +45,23 @@ export function registerReviewRoutes(app: FastifyInstance, deps: HttpDeps, revie
     };
   });
 
-  app.get('/api/quarantine', { preHandler: agent }, async (request, reply) => {
-    const q = parseOr400(listQuery, request.query, reply, 'query');
-    if (!q) return reply;
-    return { quarantined: review.quarantine.list({ limit: q.limit, includeReleased: q.released === 'true' }) };
-  });
+  app.get(
+    '/api/quarantine',
+    { schema: { querystring: intQuerySchema({ limit: 'positive' }) }, onRequest: agent },
+    async (request, reply) => {
+      const q = parseOr400(listQuery, request.query, reply, 'query');
+      if (!q) return reply;
+      return { quarantined: review.quarantine.list({ limit: q.limit, includeReleased: q.released === 'true' }) };
+    },
+  );
 
-  app.post('/api/quarantine/:id/release', { preHandler: agent }, async (request, reply) => {
+  app.post('/api/quarantine/:id/release', { schema: { params: idParamsSchema }, onRequest: agent }, async (request, reply) => {
     const p = parseOr400(idParams, request.params, reply, 'path');
     if (!p) return reply;
     return releaseQuarantined(review.review, p.id, actorOf(request));
   });
 
-  app.post('/api/quarantine/:id/confirm', { preHandler: agent }, async (request, reply) => {
+  app.post('/api/quarantine/:id/confirm', { schema: { params: idParamsSchema }, onRequest: agent }, async (request, reply) => {
     const p = parseOr400(idParams, request.params, reply, 'path');
     if (!p) return reply;
     return confirmQuarantined(review.review, p.id, actorOf(request));

@@ -6,6 +6,7 @@ import type { HttpDeps } from './http-deps.js';
 import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
+import { idParamsSchema, intQuerySchema } from './strict-int.js';
 
 export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -41,16 +42,20 @@ function byActivity(deps: HttpDeps, q: z.infer<typeof listQuery>) {
 export function registerTicketRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const auth = requireApiToken(deps.verifyToken, 'agent');
 
-  app.get('/api/tickets', { preHandler: auth }, async (request, reply) => {
-    const q = parseOr400(listQuery, request.query, reply, 'query');
-    if (!q) return reply;
-    if (q.order === 'activity' || q.updatedSince) return byActivity(deps, q);
-    const tickets = deps.tickets.list({ limit: q.limit, afterId: q.after, mailboxId: q.mailbox, status: q.status });
-    const last = tickets[tickets.length - 1];
-    return { tickets, next: tickets.length === q.limit && last ? `/api/tickets?limit=${q.limit}&after=${last.id}` : null };
-  });
+  app.get(
+    '/api/tickets',
+    { schema: { querystring: intQuerySchema({ limit: 'positive', after: 'nonNegative', mailbox: 'positive' }) }, onRequest: auth },
+    async (request, reply) => {
+      const q = parseOr400(listQuery, request.query, reply, 'query');
+      if (!q) return reply;
+      if (q.order === 'activity' || q.updatedSince) return byActivity(deps, q);
+      const tickets = deps.tickets.list({ limit: q.limit, afterId: q.after, mailboxId: q.mailbox, status: q.status });
+      const last = tickets[tickets.length - 1];
+      return { tickets, next: tickets.length === q.limit && last ? `/api/tickets?limit=${q.limit}&after=${last.id}` : null };
+    },
+  );
 
-  app.get('/api/tickets/:id', { preHandler: auth }, async (request, reply) => {
+  app.get('/api/tickets/:id', { schema: { params: idParamsSchema }, onRequest: auth }, async (request, reply) => {
     const p = parseOr400(idParams, request.params, reply, 'path');
     if (!p) return reply;
     const ticket = deps.tickets.get(p.id);

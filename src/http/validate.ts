@@ -1,6 +1,6 @@
 // Request validation with zod: a 400 whose message names every bad field and its form.
 import type { FastifyReply } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { sendError } from './error-reply.js';
 
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, reply: FastifyReply, where: string): z.infer<S> | undefined {
@@ -10,3 +10,9 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, reply
   void sendError(reply, 'INTAKE_ERR_BAD_REQUEST', `invalid ${where}: ${problems.join('; ')}`);
   return undefined;
 }
+
+/** A decimal integer as text (no sign, exponent, hex or fraction), as a number: for routes without a JSON schema. */
+export const positiveIntParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'expected a positive decimal integer such as 42')
+  .transform(Number);

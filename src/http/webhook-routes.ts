@@ -60,7 +60,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
   app.post(
     '/api/webhooks',
     {
-      preHandler: admin,
+      onRequest: admin,
       ...routeDoc({
         tags,
         summary: 'Add a webhook endpoint; the answer carries its signing secret, shown only now',
@@ -86,7 +86,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
   app.get(
     '/api/webhooks',
     {
-      preHandler: admin,
+      onRequest: admin,
       ...routeDoc({
         tags,
         summary: 'List webhook endpoints (never their secrets)',
@@ -100,7 +100,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
   app.delete(
     '/api/webhooks/:id',
     {
-      preHandler: admin,
+      onRequest: admin,
       ...routeDoc({
         tags,
         summary: 'Remove a webhook endpoint and its deliveries',
@@ -121,7 +121,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
   app.post(
     '/api/webhooks/:id/rotate-secret',
     {
-      preHandler: admin,
+      onRequest: admin,
       ...routeDoc({
         tags,
         summary: 'Replace the signing secret; the new one is shown only now',
@@ -141,7 +141,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
   app.get(
     '/api/webhooks/:id/deliveries',
     {
-      preHandler: admin,
+      onRequest: admin,
       ...routeDoc({
         tags,
         summary: "An endpoint's deliveries, newest first; ?status=failed lists the dead letters",
@@ -164,7 +164,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
   app.post(
     '/api/deliveries/:id/retry',
     {
-      preHandler: admin,
+      onRequest: admin,
       ...routeDoc({
         tags,
         summary: 'Send one delivery again (a dead letter, or one the receiver lost)',
@@ -187,7 +187,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: HttpDeps, deli
   app.post(
     '/api/webhooks/:id/replay',
     {
-      preHandler: admin,
+      onRequest: admin,
       ...routeDoc({
         tags,
         summary: 'Send every event since a time to the endpoint again, in order',

@@ -11,6 +11,7 @@ import type { SpamCheck, SpamJudgement } from './spam-check.js';
 import type { IngestJobData } from './ingest-job.js';
 import { skipReason } from './skip-rules.js';
 import { traceIdFor } from './trace-id.js';
+import { fetchThroughGate } from './mailbox-gate.js';
 
 export interface IngestDeps {
   mailboxes: MailboxRepo;
@@ -22,7 +23,7 @@ export interface IngestDeps {
   log: Logger;
 }
 
-export type IngestOutcome = 'ticket_created' | 'message_added' | 'duplicate' | 'quarantined' | 'skipped' | 'mailbox_gone';
+export type IngestOutcome = 'ticket_created' | 'message_added' | 'duplicate' | 'quarantined' | 'skipped' | 'mailbox_gone' | 'message_gone';
 
 export interface IngestResult {
   outcome: IngestOutcome;
@@ -39,7 +40,8 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
   if (deps.tickets.hasMessage(mailbox.id, job.providerMessageId) || deps.quarantine.has(mailbox.id, job.providerMessageId)) {
     return { outcome: 'duplicate' };
   }
-  const fetched = await deps.sourceFor(mailbox).fetchRaw(job.providerMessageId);
+  const fetched = await fetchThroughGate(deps, mailbox, job.providerMessageId);
+  if (fetched === 'gone') return { outcome: 'message_gone' };
   const skip = skipReason(fetched.labelIds);
   if (skip) {
     deps.log.debug({ mailboxId: mailbox.id, reason: skip }, 'message skipped');

@@ -34,12 +34,13 @@ export class MailboxConnector {
     this.deps = deps;
   }
 
-  async begin(opts: { source?: MailSourceKind; loginHint?: string; sessionRef?: string | null }): Promise<string> {
+  async begin(opts: { source?: MailSourceKind; loginHint?: string; sessionRef?: string | null; actor?: string }): Promise<string> {
     const source = opts.source ?? 'gmail';
     const scopes = scopesFor(source, this.deps.labelImported);
     // The verifier exists before the state that carries it, so sign after generating.
     const draft = await this.deps.oauth.consentUrl({ scopes, state: 'pending' });
-    const state = this.deps.states.create({ codeVerifier: draft.codeVerifier, source, scopes }, opts.sessionRef ?? null);
+    const pendingConsent = { codeVerifier: draft.codeVerifier, source, scopes, ...(opts.actor ? { actor: opts.actor } : {}) };
+    const state = this.deps.states.create(pendingConsent, opts.sessionRef ?? null);
     const url = new URL(draft.url);
     url.searchParams.set('state', state);
     if (opts.loginHint) url.searchParams.set('login_hint', opts.loginHint);
@@ -59,7 +60,7 @@ export class MailboxConnector {
       if (grant.refreshToken) await this.deps.oauth.revoke(grant.refreshToken).catch(() => undefined);
       throw new IntakeError('INTAKE_ERR_AUTH_SCOPE', `Gmail access was not granted (missing: ${missing.join(', ')})`);
     }
-    return this.store(grant.email, pending.source, grant.refreshToken, grant.grantedScopes);
+    return this.store(grant.email, pending.source, grant.refreshToken, grant.grantedScopes, pending.actor ?? 'admin');
   }
 
   private store(
@@ -67,6 +68,7 @@ export class MailboxConnector {
     source: MailSourceKind,
     refreshToken: string | null,
     scopes: string[],
+    actor: string,
   ): { mailbox: Mailbox; created: boolean } {
     const existing = this.deps.mailboxes.findByEmail(email);
     // Google may omit the refresh token on a repeat grant: never replace a stored one with nothing.
@@ -79,7 +81,7 @@ export class MailboxConnector {
     }
     const result = this.deps.mailboxes.upsertConnected({ email, source, refreshTokenCipher: cipher, scopes });
     this.deps.audit.record({
-      actor: 'admin',
+      actor,
       action: result.created ? 'mailbox.connected' : 'mailbox.reconnected',
       subjectRef: this.deps.subjectRef(email),
     });

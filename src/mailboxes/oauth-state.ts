@@ -12,6 +12,8 @@ export interface PendingConsent {
   codeVerifier: string;
   source: 'gmail' | 'imap';
   scopes: string[];
+  /** Who started the consent, for the audit entry of the connection (absent: unknown). */
+  actor?: string;
 }
 
 export class OAuthStateStore {
@@ -30,8 +32,18 @@ export class OAuthStateStore {
   create(pending: PendingConsent, sessionRef: string | null): string {
     const nonce = randomBytes(24).toString('base64url');
     this.db
-      .prepare('INSERT INTO oauth_states (nonce, verifier_cipher, session_ref, source, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(nonce, this.box.seal(pending.codeVerifier), sessionRef, pending.source, pending.scopes.join(' '), this.now());
+      .prepare(
+        'INSERT INTO oauth_states (nonce, verifier_cipher, session_ref, source, scopes, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        nonce,
+        this.box.seal(pending.codeVerifier),
+        sessionRef,
+        pending.source,
+        pending.scopes.join(' '),
+        this.now(),
+        pending.actor ?? null,
+      );
     this.db.prepare('DELETE FROM oauth_states WHERE created_at < ?').run(this.now() - 24 * 3_600_000);
     return `${nonce}.${this.sign(nonce, sessionRef)}`;
   }
@@ -43,7 +55,15 @@ export class OAuthStateStore {
     const row = this.db
       .prepare<
         [string],
-        { verifier_cipher: string; session_ref: string | null; source: string; scopes: string; created_at: number; used_at: number | null }
+        {
+          verifier_cipher: string;
+          session_ref: string | null;
+          source: string;
+          scopes: string;
+          created_at: number;
+          used_at: number | null;
+          actor: string | null;
+        }
       >('SELECT * FROM oauth_states WHERE nonce = ?')
       .get(nonce);
     if (!row || !this.verify(nonce, row.session_ref, mac)) throw stateError('tampered or unknown');
@@ -52,7 +72,12 @@ export class OAuthStateStore {
     this.db.prepare("UPDATE oauth_states SET used_at = ?, verifier_cipher = '' WHERE nonce = ?").run(this.now(), nonce);
     if (this.now() - row.created_at > STATE_TTL_MS) throw stateError('expired (older than 10 minutes)');
     if (row.session_ref !== null && row.session_ref !== sessionRef) throw stateError('issued to another session');
-    return { codeVerifier: this.box.open(row.verifier_cipher), source: row.source as 'gmail' | 'imap', scopes: row.scopes.split(' ') };
+    return {
+      codeVerifier: this.box.open(row.verifier_cipher),
+      source: row.source as 'gmail' | 'imap',
+      scopes: row.scopes.split(' '),
+      ...(row.actor ? { actor: row.actor } : {}),
+    };
   }
 
   private sign(nonce: string, sessionRef: string | null): string {

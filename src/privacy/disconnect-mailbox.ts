@@ -11,6 +11,7 @@ import type { SubjectRefFn } from '../crypto/subject-ref.js';
 import type { Logger } from '../log/logger.js';
 import { isIntakeError } from '../errors/intake-error.js';
 import type { RevocationRepo } from './revocation-repo.js';
+import { checkpointTruncate } from './checkpoint.js';
 
 export interface DisconnectDeps {
   db: Db;
@@ -40,11 +41,16 @@ export async function disconnectMailbox(
   await deps.queue.removePendingForMailbox(mailboxId);
   if (options.deleteTickets) {
     deps.forgetLearning(mailboxId);
-    // Cascades to sync state, tickets, messages, attachments, quarantine and outbox rows.
+    // Cascades to sync state, tickets, messages, attachments, quarantine and outbox rows;
+    // the contacts only this mailbox's mail named go too.
     deps.db.transaction(() => {
       deps.db.prepare('DELETE FROM jobs WHERE mailbox_id = ? OR id LIKE ?').run(mailboxId, `ingest:${mailboxId}:%`);
+      const contacts = contactsOf(deps.db, mailboxId);
       deps.mailboxes.delete(mailboxId);
+      deleteOrphanContacts(deps.db, contacts);
     })();
+    // secure_delete zeroed the pages; the WAL still holds their old images until truncated.
+    checkpointTruncate(deps.db);
   } else {
     deps.mailboxes.markDisconnected(mailboxId);
   }
@@ -84,4 +90,22 @@ export async function retryRevocations(deps: Pick<DisconnectDeps, 'oauth' | 'box
   }
   if (done > 0) deps.log.info({ done }, 'pending revocations completed');
   return done;
+}
+
+function contactsOf(db: Db, mailboxId: number): number[] {
+  return db
+    .prepare<[number, number], { id: number }>(
+      `SELECT from_contact_id AS id FROM messages WHERE mailbox_id = ? AND from_contact_id IS NOT NULL
+       UNION SELECT requester_contact_id FROM tickets WHERE mailbox_id = ? AND requester_contact_id IS NOT NULL`,
+    )
+    .all(mailboxId, mailboxId)
+    .map((r) => r.id);
+}
+
+function deleteOrphanContacts(db: Db, ids: number[]): void {
+  const del = db.prepare(
+    `DELETE FROM contacts WHERE id = @id AND NOT EXISTS (SELECT 1 FROM messages WHERE from_contact_id = @id)
+     AND NOT EXISTS (SELECT 1 FROM tickets WHERE requester_contact_id = @id)`,
+  );
+  for (const id of ids) del.run({ id });
 }

@@ -1,10 +1,11 @@
-// Opens the SQLite file with the pragmas Intake relies on (WAL, foreign keys) and applies
-// the numbered migrations in src/store/migrations, each once, each in its own transaction.
+// Opens the SQLite file with the pragmas Intake relies on (WAL, foreign keys, secure_delete)
+// and applies the numbered migrations in src/store/migrations, each once, each in its own transaction.
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IntakeError } from '../errors/intake-error.js';
+import { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
 
 export type Db = Database.Database;
 
@@ -19,13 +20,19 @@ export interface Migration {
 export function openDatabase(file: string, migrationsDir = MIGRATIONS_DIR): Db {
   let db: Db;
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      ensurePrivateDir(dirname(file));
+      ensurePrivateFile(file, ['-wal', '-shm']);
+    }
     db = new Database(file);
   } catch (err) {
     throw new IntakeError('INTAKE_ERR_STORE', `cannot open the database at ${file}: ${(err as Error).message}`, false, {
       cause: err,
     });
   }
+  // Deleted rows are overwritten with zeros, so an erased person's mail does not linger in
+  // free pages (set per connection: it is not stored in the file).
+  db.pragma('secure_delete = ON');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

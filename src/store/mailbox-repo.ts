@@ -130,6 +130,20 @@ export class MailboxRepo {
     })();
   }
 
+  /**
+   * Pauses the mailbox for re-consent only while it still holds the grant that failed: a
+   * job that ran on the old token must not pause a mailbox an admin has just reconnected.
+   */
+  markNeedsReconsent(id: number, failedCipher: string | null, reason: string): boolean {
+    return (
+      this.db
+        .prepare(
+          "UPDATE mailboxes SET state = 'needs_reconsent', state_reason = ?, updated_at = ? WHERE id = ? AND refresh_token_cipher IS ? AND state <> 'disconnected'",
+        )
+        .run(reason, Date.now(), id, failedCipher).changes === 1
+    );
+  }
+
   setRefreshTokenCipher(id: number, cipher: string): void {
     this.db.prepare('UPDATE mailboxes SET refresh_token_cipher = ?, updated_at = ? WHERE id = ?').run(cipher, Date.now(), id);
   }

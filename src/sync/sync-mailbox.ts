@@ -6,7 +6,7 @@ import type { MailSource } from '../sources/mail-source.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { IntakeError, isIntakeError } from '../errors/intake-error.js';
-import { classifyRevocation } from '../google/classify-google-error.js';
+import { reconsentReason } from '../google/classify-google-error.js';
 import { INGEST_QUEUE, ingestJobId, type IngestJobData } from '../ingest/ingest-job.js';
 
 export interface SyncDeps {
@@ -75,10 +75,11 @@ function handleFailure(deps: SyncDeps, mailbox: Mailbox, err: unknown, log: Logg
   const error = isIntakeError(err) ? err : new IntakeError('INTAKE_ERR_INTERNAL', 'sync failed unexpectedly', false, { cause: err });
   deps.mailboxes.recordFailure(mailbox.id, error.code);
   deps.metrics.syncRuns.inc({ result: error.code });
+  // Only the token endpoint's invalid_grant (or a missing scope) pauses a mailbox; a 401
+  // from Gmail is INTAKE_ERR_GOOGLE_AUTH_RETRY and just fails this pass.
   if (error.code === 'INTAKE_ERR_AUTH_REVOKED' || error.code === 'INTAKE_ERR_AUTH_SCOPE') {
-    const reason =
-      error.code === 'INTAKE_ERR_AUTH_SCOPE' ? 'scope_missing' : classifyRevocation(error.cause, Date.now() - mailbox.updatedAt);
-    deps.mailboxes.setState(mailbox.id, 'needs_reconsent', reason);
+    const reason = reconsentReason(error, Date.now() - mailbox.updatedAt);
+    deps.mailboxes.markNeedsReconsent(mailbox.id, mailbox.refreshTokenCipher, reason);
     deps.metrics.needsReconsent.inc({ reason });
     log.warn({ code: error.code, reason }, 'mailbox needs re-consent; other mailboxes keep syncing');
     return 'needs_reconsent';

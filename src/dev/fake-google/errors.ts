@@ -76,6 +76,7 @@ export function faultBody(status: number): GmailErrorBody {
   if (status === 403) return gmailError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', 'usageLimits').body;
   if (status >= 500) return gmailError(status, 'backendError', 'Backend Error').body;
   if (status === 404) return notFound().body;
+  if (status === 401) return unauthenticated().body;
   return gmailError(status, 'badRequest', 'Bad Request').body;
 }
 

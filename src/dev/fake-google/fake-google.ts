@@ -71,6 +71,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     revokedTokens: () => s.store.revokedTokens(),
     issuedSecrets: () => s.store.issuedSecrets(),
     injectFault: (f) => s.faults.inject(f),
+    clearFaults: () => s.faults.clear(),
     setRevokeEndpointDown: (down) => void (s.revokeDown = down),
     requestCount: (path) => s.faults.count(path),
     close() {

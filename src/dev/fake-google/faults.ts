@@ -24,6 +24,11 @@ export class Faults {
     this.armed.push({ path: f.path, status: f.status, body: f.body, headers: f.headers ?? {}, remaining: f.times ?? 1 });
   }
 
+  /** Disarms every injected fault that has not fired yet (counters stay). */
+  clear(): void {
+    this.armed.length = 0;
+  }
+
   /** Counts the request, then returns the first armed fault that matches path or path+query. */
   onRequest(pathname: string, search: string): FaultHit | undefined {
     this.counts.set(pathname, (this.counts.get(pathname) ?? 0) + 1);

@@ -2,6 +2,7 @@
 // to the control, OAuth or Gmail router; anything else is Google's 404.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { routeControl } from './control-routes.js';
+import { routeFaultControl } from './fault-control.js';
 import { faultBody, gmailError, notFound } from './errors.js';
 import { routeGmail } from './gmail-routes.js';
 import { BodyTooLarge, sendJson } from './http-io.js';
@@ -10,6 +11,8 @@ import type { FakeState } from './state.js';
 
 async function handle(s: FakeState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  // Fault levers are never themselves faulted or counted.
+  if (url.pathname.startsWith('/_fake/') && (await routeFaultControl(s, req, res, url))) return;
   const fault = s.faults.onRequest(url.pathname, url.search);
   if (fault) {
     req.resume(); // drain the body so keep-alive connections stay usable

@@ -66,6 +66,8 @@ export interface FakeGoogle {
   revokedTokens(): string[];
   issuedSecrets(): string[];
   injectFault(f: FakeFault): void;
+  /** Disarms the faults injected so far that have not fired yet. */
+  clearFaults(): void;
   setRevokeEndpointDown(down: boolean): void;
   requestCount(path?: RegExp): number;
   close(): Promise<void>;

@@ -46,4 +46,6 @@ form{margin:0}
 pre.body{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f6f8;border:1px solid #dde1e7;border-radius:6px;padding:.6rem;max-height:24rem;overflow:auto;font-size:.9rem;margin:.6rem 0}
 .spam{border-top:1px solid #dde1e7;margin-top:.6rem;padding-top:.4rem}
 .spam-line{margin:.2rem 0}
+button[disabled]{opacity:.5;cursor:not-allowed}
+#retention-counts{border-collapse:collapse;width:100%}#retention-counts th,#retention-counts td{text-align:left;padding:.2rem .8rem .2rem 0;vertical-align:top}
 `;

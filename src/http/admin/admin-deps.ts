@@ -7,6 +7,7 @@ import type { LoginThrottle } from '../../auth/login-throttle.js';
 import type { AuthSettings } from '../../auth/sign-in.js';
 import type { AuditRepo } from '../../store/audit-repo.js';
 import type { CookiePolicy } from '../security/session-cookie.js';
+import type { SubjectRefFn } from '../../crypto/subject-ref.js';
 
 export interface AdminDeps {
   admins: AdminRepo;
@@ -16,6 +17,8 @@ export interface AdminDeps {
   settings: AuthSettings;
   audit: AuditRepo;
   cookies: CookiePolicy;
+  /** Keyed hash for the audit log, so a failed sign-in is recorded without the client address in clear. */
+  subjectRef: SubjectRefFn;
   /** Signs the sign-in form's CSRF nonce; derived from the secret key. */
   formKey: Buffer;
 }

@@ -38,9 +38,15 @@ async function handleSignIn(request: FastifyRequest, reply: FastifyReply, admin:
   );
   if (!result.ok) {
     request.log.warn({ reason: result.reason }, 'sign-in failed');
+    // Audited without the address or the typed username in clear: a keyed hash of the client.
+    admin.audit.record({
+      actor: 'anonymous',
+      action: result.reason === 'locked' ? 'admin.sign_in_locked' : 'admin.sign_in_failed',
+      subjectRef: result.adminId === undefined ? null : `admin:${result.adminId}`,
+      detail: { client: admin.subjectRef(request.ip) },
+    });
     if (result.reason === 'locked') {
       const minutes = Math.ceil(result.retryAfterMs / 60_000);
-      admin.audit.record({ actor: 'anonymous', action: 'admin.sign_in_locked' });
       return renderLogin(
         reply,
         admin,
@@ -49,6 +55,8 @@ async function handleSignIn(request: FastifyRequest, reply: FastifyReply, admin:
         username,
       );
     }
+    // The typed user name is not recorded: it may be someone's address or a mistyped password.
+    admin.audit.record({ actor: 'anonymous', action: 'admin.sign_in_failed', detail: { reason: result.reason } });
     return renderLogin(reply, admin, 401, 'Wrong username, password or code.', username);
   }
   const actor = `admin:${result.session.adminId}`;

@@ -2,6 +2,7 @@
 // is bound to this session) and "Disconnect" (optionally deleting the tickets).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { positiveIntParam } from '../validate.js';
 import type { HttpDeps } from '../http-deps.js';
 import { mailboxHealth } from '../mailbox-health.js';
 import { startOfUtcDay, ticketsCreatedSince } from '../../store/ticket-stats.js';
@@ -9,7 +10,7 @@ import type { AdminDeps } from './admin-deps.js';
 import { currentSession, formField, requireSession } from './admin-guard.js';
 import { mailboxListPage } from './mailbox-page.js';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const idParams = z.strictObject({ id: positiveIntParam });
 const loginHint = z.email();
 
 export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
@@ -35,6 +36,7 @@ export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, 
       source: 'gmail',
       loginHint: hint.success ? hint.data : undefined,
       sessionRef: currentSession(request).ref,
+      actor: `admin:${currentSession(request).adminId}`,
     });
     return reply.redirect(url, 303);
   });

@@ -10,4 +10,8 @@ export const ADMIN_NAV: NavItem[] = [
   { href: '/admin/tickets', label: 'Tickets' },
   { href: '/admin/quarantine', label: 'Quarantine' },
   { href: '/admin/webhooks', label: 'Webhooks' },
+  { href: '/admin/privacy', label: 'Privacy' },
+  { href: '/admin/retention', label: 'Retention' },
+  { href: '/admin/audit', label: 'Audit' },
+  { href: '/admin/inventory', label: 'Data inventory' },
 ];

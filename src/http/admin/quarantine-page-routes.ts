@@ -3,6 +3,7 @@
 // to it and redirects back with a result line (post/redirect/get).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { positiveIntParam } from '../validate.js';
 import type { ReviewHttpDeps } from '../review-deps.js';
 import { confirmQuarantined, releaseQuarantined } from '../../review/message-review.js';
 import { spamDocKey } from '../../ingest/filter-spam-check.js';
@@ -14,7 +15,7 @@ import { quarantinePage } from './quarantine-page.js';
 
 /** A page, not an archive: older held mail is reached through the API or after review. */
 const SHOWN = 100;
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const idParams = z.strictObject({ id: positiveIntParam });
 
 export function registerQuarantinePageRoutes(app: FastifyInstance, review: ReviewHttpDeps, admin: AdminDeps): void {
   const guard = requireSession(admin);

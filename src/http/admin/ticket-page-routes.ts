@@ -3,6 +3,7 @@
 // applies to the ticket and audits.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { positiveIntParam } from '../validate.js';
 import type { HttpDeps } from '../http-deps.js';
 import type { ReviewHttpDeps } from '../review-deps.js';
 import { markTicketMessage } from '../../review/message-review.js';
@@ -15,9 +16,9 @@ import { ticketDetailPage } from './ticket-detail-page.js';
 import { ticketListPage } from './ticket-list-page.js';
 
 const PAGE_SIZE = 50;
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const idParams = z.strictObject({ id: positiveIntParam });
 /** `after` is the last ticket of the page before; the list runs newest first, so "after" means older. */
-const afterQuery = z.coerce.number().int().positive();
+const afterQuery = positiveIntParam;
 const verdict = z.enum(['spam', 'ham']);
 
 export function registerTicketPageRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps, review: ReviewHttpDeps | undefined): void {

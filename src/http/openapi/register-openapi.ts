@@ -5,7 +5,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { z } from 'zod';
-import { routeDoc } from './route-doc.js';
+import { routeDoc, type RouteDoc } from './route-doc.js';
 import { ROUTE_CATALOGUE } from './route-catalogue.js';
 
 export const DOCS_PREFIX = '/docs';
@@ -25,8 +25,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   registered.set(app, routes);
   app.addHook('onRoute', (route: RouteOptions) => {
     const method = [route.method].flat()[0] === 'HEAD' ? 'GET' : [route.method].flat()[0];
-    const documented = route.schema ? undefined : ROUTE_CATALOGUE[`${method} ${route.url}`];
-    if (documented) Object.assign(route, routeDoc(documented));
+    const documented = ROUTE_CATALOGUE[`${method} ${route.url}`];
+    if (documented && !route.schema) Object.assign(route, routeDoc(documented));
+    else if (documented) mergeDocumentation(route, documented);
     const hidden = Boolean(route.schema?.hide);
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
   });
@@ -47,6 +48,36 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
   });
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** Without additionalProperties:false, so fastify's ajv (removeAdditional) strips nothing zod should refuse. */
+function loosen(schema: unknown): JsonObject {
+  const { additionalProperties: _ignored, ...rest } = (schema ?? {}) as JsonObject;
+  return rest;
+}
+
+/**
+ * A route that validates some parts with its own JSON Schema (ajv, e.g. strict decimal ids)
+ * keeps them and its validator; the catalogue adds tags, responses and the parts it lacks,
+ * property by property, for the document.
+ */
+function mergeDocumentation(route: RouteOptions, doc: RouteDoc): void {
+  const documented = routeDoc(doc);
+  const own = route.schema as JsonObject;
+  const ours = documented.schema as JsonObject;
+  const merged: JsonObject = { ...ours, ...own };
+  for (const part of ['params', 'querystring', 'body']) {
+    if (!ours[part]) continue;
+    const theirs = own[part] as JsonObject | undefined;
+    const base = loosen(ours[part]);
+    merged[part] = theirs
+      ? { ...base, ...theirs, properties: { ...(base.properties as JsonObject), ...(theirs.properties as JsonObject) } }
+      : base;
+  }
+  route.schema = merged;
+  route.serializerCompiler = documented.serializerCompiler;
 }
 
 export async function registerDocsRoutes(app: FastifyInstance): Promise<void> {

@@ -132,3 +132,26 @@ describe('control endpoint', () => {
     await expect(fetch(`${fake.url}/_fake/users?email=x@example.com`, { method: 'POST' })).rejects.toThrow();
   });
 });
+
+describe('fault control routes', () => {
+  it('POST /_fake/faults: arms a Gmail-shaped fault from outside the process, counts reach /_fake/counts, and clear disarms', async () => {
+    fake.addUser('ctl@example.com');
+    const body = {
+      error: { code: 403, message: 'Daily Limit Exceeded', errors: [{ reason: 'dailyLimitExceeded', domain: 'usageLimits' }] },
+    };
+    const arm = await fetch(`${fake.url}/_fake/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ path: '/gmail/v1/users/me/profile$', status: 403, times: 5, body }),
+    });
+    expect(arm.status).toBe(200);
+    const first = await fetch(`${fake.url}/gmail/v1/users/me/profile`);
+    expect(first.status).toBe(403);
+    expect(await first.json()).toEqual(body);
+    const counted = (await (await fetch(`${fake.url}/_fake/counts?path=${encodeURIComponent('/profile$')}`)).json()) as { count: number };
+    expect(counted.count).toBe(1);
+    expect((await fetch(`${fake.url}/_fake/faults/clear`, { method: 'POST' })).status).toBe(200);
+    // Disarmed: the request now reaches the auth layer (no token: Google's 401).
+    expect((await fetch(`${fake.url}/gmail/v1/users/me/profile`)).status).toBe(401);
+    expect((await fetch(`${fake.url}/_fake/faults`, { method: 'POST', body: '{"status": 500}' })).status).toBe(400);
+  });
+});

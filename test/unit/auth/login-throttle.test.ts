@@ -27,3 +27,21 @@ describe('LoginThrottle', () => {
     expect(throttle.retryAfterMs('ip:1')).toBe(0);
   });
 });
+
+describe('LoginThrottle.reserve()', () => {
+  it('LoginThrottle.reserve(): when many attempts are reserved before any finishes, lets exactly maxFailures through', () => {
+    const throttle = new LoginThrottle(() => 5_000);
+    const waits = Array.from({ length: 50 }, () => throttle.reserve('ip:1', rule));
+    expect(waits.filter((w) => w === 0)).toHaveLength(3);
+    expect(waits.slice(3).every((w) => w === 300_000)).toBe(true);
+  });
+
+  it('LoginThrottle.reserve(): when an attempt succeeds, releases the key so the next attempts are allowed', () => {
+    const throttle = new LoginThrottle(() => 5_000);
+    expect(throttle.reserve('ip:1', rule)).toBe(0);
+    expect(throttle.reserve('ip:1', rule)).toBe(0);
+    throttle.recordSuccess('ip:1');
+    expect([throttle.reserve('ip:1', rule), throttle.reserve('ip:1', rule), throttle.reserve('ip:1', rule)]).toEqual([0, 0, 0]);
+    expect(throttle.reserve('ip:1', rule)).toBe(300_000);
+  });
+});

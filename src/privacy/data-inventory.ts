@@ -1,0 +1,372 @@
+// What Intake stores, table by table and column by column: why, for how long, and how it
+// is deleted. One source for docs/privacy.md and the admin page; a test fails when a
+// migration adds a table or column this inventory does not name.
+export type Personal = 'yes' | 'pseudonymous' | 'no';
+
+export interface TableInventory {
+  table: string;
+  why: string;
+  howLong: string;
+  howDeleted: string;
+  columns: Record<string, { what: string; personal: Personal }>;
+}
+
+const ERASE = '`intake privacy erase` / POST /api/privacy/erase';
+const no = (what: string) => ({ what, personal: 'no' as const });
+const yes = (what: string) => ({ what, personal: 'yes' as const });
+const pseudo = (what: string) => ({ what, personal: 'pseudonymous' as const });
+
+export const DATA_INVENTORY: readonly TableInventory[] = [
+  {
+    table: 'mailboxes',
+    why: 'the Gmail mailboxes an admin connected, and the grant to read them',
+    howLong: 'until disconnected; a disconnected mailbox row stays retention.disconnectedMailboxGraceDays, then goes with its mail',
+    howDeleted: 'disconnect (admin page, DELETE /api/mailboxes/:id, `intake mailbox remove`); retention',
+    columns: {
+      id: no('row id'),
+      email: yes('the mailbox address'),
+      source: no('gmail or imap'),
+      state: no('sync state'),
+      state_reason: no('why it needs re-consent (classified reason)'),
+      refresh_token_cipher: no('the refresh token, AES-256-GCM sealed; deleted on disconnect'),
+      scopes: no('granted OAuth scopes'),
+      created_at: no('connected at'),
+      updated_at: no('last change'),
+    },
+  },
+  {
+    table: 'sync_state',
+    why: "each mailbox's sync cursor and health",
+    howLong: 'as long as the mailbox row',
+    howDeleted: 'with the mailbox (cascade)',
+    columns: {
+      mailbox_id: no('mailbox'),
+      history_id: no('Gmail history cursor'),
+      backfill_page_token: no('full-sync page cursor'),
+      backfill_history_id: no('history id at full-sync start'),
+      backfill_done: no('messages listed so far'),
+      backfill_total: no('messages to list'),
+      last_success_at: no('last successful sync'),
+      last_attempt_at: no('last attempt'),
+      last_error_code: no('error code of the last failure'),
+      consecutive_failures: no('failures in a row'),
+    },
+  },
+  {
+    table: 'jobs',
+    why: 'the embedded job queue (ingest one message, and so on)',
+    howLong: 'until done; completed ingest jobs are kept (ids only) so a full resync does not fetch a message twice',
+    howDeleted: 'with the mailbox; pending jobs of an erased person by erase',
+    columns: {
+      id: no('job id, e.g. ingest:<mailbox>:<gmail id>'),
+      queue: no('queue name'),
+      name: no('job name'),
+      payload: no('job data: mailbox id and Gmail message id'),
+      mailbox_id: no('mailbox'),
+      state: no('waiting, active, completed, failed'),
+      attempts: no('attempts so far'),
+      max_attempts: no('attempt limit'),
+      run_at: no('next run'),
+      lease_until: no('lease of the worker running it'),
+      last_error: no('error code of the last attempt'),
+      created_at: no('enqueued at'),
+      finished_at: no('finished at'),
+    },
+  },
+  {
+    table: 'contacts',
+    why: 'the people who write in, so tickets name their requester',
+    howLong: 'while a ticket or message refers to them; orphans are removed by each retention run',
+    howDeleted: `${ERASE}; retention (orphans)`,
+    columns: {
+      id: no('row id'),
+      email: yes('the sender address'),
+      name: yes('display name from the From header'),
+      created_at: no('first seen'),
+    },
+  },
+  {
+    table: 'tickets',
+    why: 'one ticket per mail thread, for agents',
+    howLong: 'until erased, deleted with its mailbox, or closed for retention.closedTicketDays (0: kept)',
+    howDeleted: `${ERASE}; mailbox deletion; retention`,
+    columns: {
+      id: no('ticket id'),
+      mailbox_id: no('mailbox it came from'),
+      thread_key: no('Gmail thread id (or message id)'),
+      subject: yes('subject of the opening message'),
+      requester_contact_id: pseudo('requester (contact row)'),
+      status: no('open, pending, closed, spam'),
+      needs_review: no('spam filter unsure'),
+      message_count: no('messages in the ticket'),
+      created_at: no('opened at'),
+      updated_at: no('last change (retention counts closed tickets from here)'),
+    },
+  },
+  {
+    table: 'messages',
+    why: 'the mail of each ticket, as agents read it',
+    howLong: 'as long as its ticket',
+    howDeleted: `${ERASE} (also redacts the address in other people's messages); with the ticket`,
+    columns: {
+      id: no('message id'),
+      ticket_id: no('ticket'),
+      mailbox_id: no('mailbox'),
+      provider_message_id: no('Gmail message id'),
+      provider_thread_id: no('Gmail thread id'),
+      message_id_header: pseudo('Message-ID header'),
+      in_reply_to: pseudo('In-Reply-To header'),
+      references_header: pseudo('References header'),
+      from_contact_id: pseudo('sender (contact row)'),
+      from_address: yes('sender address'),
+      from_name: yes('sender name'),
+      to_json: yes('To addresses and names'),
+      cc_json: yes('Cc addresses and names'),
+      subject: yes('subject'),
+      sent_at: no('Date header'),
+      received_at: no('received at'),
+      text_body: yes('plain-text body'),
+      html_body: yes('HTML body'),
+      size_bytes: no('size'),
+      parse_problems: no('what could not be parsed, in words'),
+      spam_verdict: no('spam filter / agent verdict'),
+      spam_score: no('spam score'),
+      spam_evidence: pseudo('the words that decided the verdict'),
+      created_at: no('stored at'),
+    },
+  },
+  {
+    table: 'attachments',
+    why: 'files attached to ticket mail',
+    howLong: 'as long as its message',
+    howDeleted: `${ERASE}; with the message`,
+    columns: {
+      id: no('attachment id'),
+      message_id: no('message'),
+      filename: yes('file name'),
+      content_type: no('MIME type'),
+      size_bytes: no('size'),
+      sha256: no('content hash'),
+      content: yes('the file'),
+      omitted_reason: no('why the content was not kept (too large)'),
+    },
+  },
+  {
+    table: 'quarantine',
+    why: 'mail the spam filter held back, kept whole for review',
+    howLong: 'retention.quarantineDays (default 30)',
+    howDeleted: `${ERASE}; retention; release turns it into a ticket`,
+    columns: {
+      id: no('row id'),
+      mailbox_id: no('mailbox'),
+      provider_message_id: no('Gmail message id'),
+      provider_thread_id: no('Gmail thread id'),
+      from_address: yes('sender address'),
+      subject: yes('subject'),
+      reason: no('why it was held'),
+      spam_score: no('spam score'),
+      spam_evidence: pseudo('the words that decided the verdict'),
+      raw: yes('the whole message (RFC 822)'),
+      created_at: no('held at'),
+      released_at: no('released at'),
+    },
+  },
+  {
+    table: 'outbox',
+    why: 'events for the helpdesk webhook, written with the change they describe',
+    howLong: 'as long as the ticket it is about',
+    howDeleted: `with the ticket; ${ERASE}`,
+    columns: {
+      id: no('event id'),
+      event: no('event name'),
+      ticket_id: no('ticket'),
+      message_id: no('message'),
+      created_at: no('written at'),
+      delivered_at: no('delivered at'),
+      detail: pseudo('event detail without personal data (privacy.erased: keyed subject hash, ticket ids, counts)'),
+    },
+  },
+  {
+    table: 'audit_log',
+    why: 'who did what and when (hash-chained, `intake audit verify`)',
+    howLong: 'retention.auditDays (default 730), purged from the oldest end with a chain anchor',
+    howDeleted: 'retention only; never from the API',
+    columns: {
+      id: no('row id'),
+      at: no('when'),
+      actor: pseudo('admin:<id>, api_token:<id>, cli or scheduler'),
+      action: no('what was done'),
+      subject_ref: pseudo('what it was done to: an id, or a keyed hash of an address (never the address)'),
+      detail: no('counts and ids, never personal data'),
+      prev_hash: no('hash of the previous row'),
+      row_hash: no('keyed hash of this row'),
+    },
+  },
+  {
+    table: 'audit_chain',
+    why: "the audit chain's head and retention anchor, MACed",
+    howLong: 'always one row',
+    howDeleted: 'never',
+    columns: {
+      id: no('always 1'),
+      head_id: no('last row'),
+      head_hash: no('its hash'),
+      head_mac: no('MAC over the head'),
+      anchor_id: no('last row removed by retention'),
+      anchor_hash: no('its hash'),
+      anchor_mac: no('MAC over the anchor'),
+      updated_at: no('last change'),
+    },
+  },
+  {
+    table: 'oauth_states',
+    why: 'consents in progress (single-use state, sealed PKCE verifier)',
+    howLong: 'ten minutes',
+    howDeleted: 'used or expired',
+    columns: {
+      nonce: no('state nonce'),
+      verifier_cipher: no('sealed PKCE verifier'),
+      session_ref: pseudo('admin session that started it'),
+      actor: pseudo('admin:<id> or api_token:<id> that started it (named in the audit entry)'),
+      source: no('gmail or imap'),
+      scopes: no('scopes asked for'),
+      created_at: no('started at'),
+      used_at: no('used at'),
+    },
+  },
+  {
+    table: 'pending_revocations',
+    why: 'refresh tokens Google could not yet confirm revoked',
+    howLong: 'until Google confirms the revocation',
+    howDeleted: 'automatically, on success',
+    columns: {
+      id: no('row id'),
+      token_cipher: no('sealed refresh token'),
+      attempts: no('attempts'),
+      last_error: no('error code'),
+      created_at: no('queued at'),
+      next_attempt_at: no('next attempt'),
+    },
+  },
+  {
+    table: 'spam_tokens',
+    why: 'the spam model: per-feature counts (32-bit hashes, no words)',
+    howLong: 'while the model is kept',
+    howDeleted: `counts learned from a person's mail are unlearned by ${ERASE}; \`intake spam reset\``,
+    columns: {
+      hash: no('feature hash'),
+      spam: no('spam messages with it'),
+      ham: no('ham messages with it'),
+      starter_spam: no('starter-corpus spam with it'),
+      starter_ham: no('starter-corpus ham with it'),
+    },
+  },
+  {
+    table: 'spam_totals',
+    why: 'the spam model: class totals',
+    howLong: 'while the model is kept',
+    howDeleted: '`intake spam reset`',
+    columns: {
+      id: no('always 1'),
+      spam: no('spam messages'),
+      ham: no('ham messages'),
+      starter_spam: no('starter spam'),
+      starter_ham: no('starter ham'),
+      generation: no('change counter'),
+      updated_at: no('last change'),
+    },
+  },
+  {
+    table: 'spam_docs',
+    why: 'what each trained message was learned as, so it can be unlearned exactly',
+    howLong: 'while the model is kept',
+    howDeleted: `${ERASE}; mailbox deletion; \`intake spam reset\``,
+    columns: {
+      id: no('row id'),
+      doc_key: no('msg:<mailbox>:<gmail id> or file:<sha256>'),
+      label: no('spam or ham'),
+      features: no('sorted feature hashes'),
+      learned_at: no('learned at'),
+    },
+  },
+  {
+    table: 'admins',
+    why: 'admin accounts for the admin page',
+    howLong: 'until removed',
+    howDeleted: 'by hand (no admin deletion command yet)',
+    columns: {
+      id: no('admin id'),
+      username: pseudo('user name'),
+      password_hash: no('scrypt hash'),
+      totp_secret_cipher: no('sealed TOTP secret'),
+      totp_last_step: no('replay guard'),
+      failed_logins: no('failed sign-ins'),
+      locked_until: no('lockout'),
+      last_login_at: no('last sign-in'),
+      created_at: no('created at'),
+    },
+  },
+  {
+    table: 'admin_recovery_codes',
+    why: 'single-use recovery codes (hashed)',
+    howLong: 'until used',
+    howDeleted: 'with the admin',
+    columns: { id: no('row id'), admin_id: no('admin'), code_hash: no('hash'), used_at: no('used at') },
+  },
+  {
+    table: 'admin_sessions',
+    why: 'signed-in admin sessions (stored by the hash of their id)',
+    howLong: 'auth.sessionIdleMinutes idle, auth.sessionAbsoluteHours at most',
+    howDeleted: 'sign-out or expiry',
+    columns: {
+      id_hash: no('hash of the session id'),
+      admin_id: no('admin'),
+      csrf_token: no('CSRF token'),
+      created_at: no('started'),
+      last_seen_at: no('last request'),
+      expires_at: no('absolute expiry'),
+    },
+  },
+  {
+    table: 'api_tokens',
+    why: 'REST API tokens (SHA-256 digests)',
+    howLong: 'until revoked (the revoked row stays so the audit log can name it)',
+    howDeleted: 'revoke',
+    columns: {
+      id: no('token id (named in the audit log)'),
+      name: no('label'),
+      scope: no('admin or agent'),
+      token_hash: no('SHA-256 of the token'),
+      created_at: no('created at'),
+      created_by: pseudo('who created it'),
+      last_used_at: no('last use'),
+      revoked_at: no('revoked at'),
+    },
+  },
+  {
+    table: 'instance_secrets',
+    why: 'the sealed per-installation root for MACs and keyed hashes',
+    howLong: 'always',
+    howDeleted: 'never',
+    columns: { name: no('secret name'), cipher: no('sealed value'), created_at: no('created at') },
+  },
+  {
+    table: 'schema_migrations',
+    why: 'which migrations ran',
+    howLong: 'always',
+    howDeleted: 'never',
+    columns: { version: no('migration number'), name: no('migration name'), applied_at: no('applied at') },
+  },
+];
+
+/** The inventory as the Markdown table docs/privacy.md carries (a test checks they agree). */
+export function inventoryMarkdown(): string {
+  const lines = ['| table | why | how long | how deleted | columns (personal data in **bold**) |', '| --- | --- | --- | --- | --- |'];
+  for (const t of DATA_INVENTORY) {
+    const cols = Object.entries(t.columns)
+      .map(([c, v]) => (v.personal === 'yes' ? `**${c}**` : v.personal === 'pseudonymous' ? `${c}*` : c))
+      .join(', ');
+    lines.push(`| \`${t.table}\` | ${t.why} | ${t.howLong} | ${t.howDeleted} | ${cols} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,26 @@
+// The ordered list of erase steps, one module per table family. A part that adds a table
+// holding personal data adds its step here (before `contacts`, after what it references).
+import type { EraseStep } from './erase-step.js';
+import { spamLearningStep } from './steps/spam-learning-step.js';
+import { queueJobsStep } from './steps/queue-jobs-step.js';
+import { outboxStep } from './steps/outbox-step.js';
+import { attachmentsStep } from './steps/attachments-step.js';
+import { messagesStep } from './steps/messages-step.js';
+import { ticketsStep } from './steps/tickets-step.js';
+import { quarantineStep } from './steps/quarantine-step.js';
+import { mentionsStep } from './steps/mentions-step.js';
+import { contactsStep } from './steps/contacts-step.js';
+
+export const ERASE_STEPS: readonly EraseStep[] = [
+  // Reads rows the later steps delete: first.
+  spamLearningStep,
+  queueJobsStep,
+  outboxStep,
+  attachmentsStep,
+  messagesStep,
+  ticketsStep,
+  quarantineStep,
+  // Add steps for new tables here (suppressed machine mail, webhook deliveries, poison entries).
+  mentionsStep,
+  contactsStep,
+];
