@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'message.released',
   'mailbox.needs_reconsent',
   'mailbox.disconnected',
+  'privacy.erased',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -5,7 +5,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { z } from 'zod';
-import { routeDoc, type RouteDoc } from './route-doc.js';
+import { ERROR_ENVELOPE, routeDoc, type RouteDoc } from './route-doc.js';
 import { ROUTE_CATALOGUE } from './route-catalogue.js';
 
 export const DOCS_PREFIX = '/docs';
@@ -28,6 +28,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     const documented = ROUTE_CATALOGUE[`${method} ${route.url}`];
     if (documented && !route.schema) Object.assign(route, routeDoc(documented));
     else if (documented) mergeDocumentation(route, documented);
+    else if (route.schema && !route.schema.hide) addErrorEnvelope(route);
     const hidden = Boolean(route.schema?.hide);
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
   });
@@ -78,6 +79,16 @@ function mergeDocumentation(route: RouteOptions, doc: RouteDoc): void {
   }
   route.schema = merged;
   route.serializerCompiler = documented.serializerCompiler;
+}
+
+/** A route documented by its own schema still answers errors in the one envelope: say so. */
+function addErrorEnvelope(route: RouteOptions): void {
+  const schema = route.schema as JsonObject;
+  const response = { ...((schema.response as JsonObject | undefined) ?? {}) };
+  for (const status of [400, 401, 403, 404, 500]) {
+    response[String(status)] ??= { description: `Error (${status})`, ...ERROR_ENVELOPE };
+  }
+  route.schema = { ...schema, response };
 }
 
 export async function registerDocsRoutes(app: FastifyInstance): Promise<void> {

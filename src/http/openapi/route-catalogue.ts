@@ -213,4 +213,14 @@ export const ROUTE_CATALOGUE: Record<string, RouteDoc> = {
   'GET /admin/tickets': page('Tickets, newest first', { querystring: z.object({ after: z.string().optional() }) }),
   'GET /admin/tickets/:id': page('One ticket with its messages', { params: id, response: { 200: 'html', 303: 'redirect', 404: 'html' } }),
   'POST /admin/messages/:id/verdict': form('Mark a ticket message spam or not spam', { params: id }),
+  'GET /admin/privacy': page('Erase or export a data subject'),
+  'POST /admin/privacy/erase/preview': form('Preview what erasing an address would delete', { response: { 200: 'html', 400: 'html' } }),
+  'POST /admin/privacy/erase': form('Erase an address (typed confirmation)', { response: { 200: 'html', 303: 'redirect', 400: 'html' } }),
+  'POST /admin/privacy/export': form('Download everything held about an address', {
+    response: { 200: { type: 'string', description: 'a tar archive' }, 400: 'html' },
+  }),
+  'GET /admin/retention': page('Retention settings, dry run and run'),
+  'POST /admin/retention/run': form('Run retention now (or as a dry run)', { response: { 200: 'html', 303: 'redirect' } }),
+  'GET /admin/audit': page('The audit trail with its chain check'),
+  'GET /admin/inventory': page('What Intake stores, table by table'),
 };
