@@ -8,7 +8,7 @@ import { attachmentsStep } from './steps/attachments-step.js';
 import { messagesStep } from './steps/messages-step.js';
 import { ticketsStep } from './steps/tickets-step.js';
 import { quarantineStep } from './steps/quarantine-step.js';
-import { mentionsStep } from './steps/mentions-step.js';
+import { eventMentionsStep, mentionsStep } from './steps/mentions-step.js';
 import { contactsStep } from './steps/contacts-step.js';
 
 export const ERASE_STEPS: readonly EraseStep[] = [
@@ -22,5 +22,6 @@ export const ERASE_STEPS: readonly EraseStep[] = [
   quarantineStep,
   // Add steps for new tables here (suppressed machine mail, webhook deliveries, poison entries).
   mentionsStep,
+  eventMentionsStep,
   contactsStep,
 ];
