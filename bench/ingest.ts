@@ -16,9 +16,12 @@ import { spamAssassinEntries } from '../src/spam/spamassassin-corpus.js';
 import { FilterSpamCheck } from '../src/ingest/filter-spam-check.js';
 import { ingestMessage, type IngestDeps } from '../src/ingest/ingest-message.js';
 import { createLogger } from '../src/log/logger.js';
+import { MailHandling } from '../src/ingest/mail-handling.js';
+import { defaultMailHandling } from '../src/ingest/mail-options.js';
 import { formatTable } from './lib/table.js';
 import { MemorySource } from './ingest/memory-source.js';
 import { largeMessage } from './ingest/large-message.js';
+import { measureHistoryCost, HISTORY_ROWS } from './lib/history-cost.js';
 
 const LIMITS = { maxMessageBytes: 36_700_160, maxAttachmentBytes: 10_485_760 };
 const LARGE_MB = 25;
@@ -83,6 +86,7 @@ async function preparePipeline(): Promise<Pipeline> {
     spam: new FilterSpamCheck(filter, LIMITS.maxMessageBytes),
     limits: LIMITS,
     log: createLogger({ level: 'silent' }),
+    mail: new MailHandling(db, defaultMailHandling()),
   };
   return { deps, mailboxId: mailbox.id, messages };
 }
@@ -128,6 +132,8 @@ const largeResult = await largeRun(pipe, large);
 const largePeak = largeResult.peak;
 const failures = [...run.failures, ...largeResult.failures];
 for (const f of failures) process.stderr.write(`failure: ${f}\n`);
+const quickRun = process.argv.includes('--quick');
+const history = await measureHistoryCost(raws.slice(0, quickRun ? 200 : 1000), quickRun ? 1 : 3, progress);
 
 const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
 const r2 = (n: number) => Math.round(n * 100) / 100;
@@ -142,6 +148,9 @@ process.stdout.write(
       [`large message (MB)`, mb(large.length).toString()],
       ['large message peak RSS (MB)', mb(largePeak).toString()],
       ['failures', failures.length.toString()],
+      ['CPU ms/msg, empty store', r2(history.cpuMsPerMsgEmpty).toString()],
+      [`CPU ms/msg, ${HISTORY_ROWS} jobs + messages stored`, r2(history.cpuMsPerMsgHistory).toString()],
+      ['ratio CPU history vs empty', r2(history.ratio).toString()],
     ],
   )}\n`,
 );
@@ -158,5 +167,8 @@ process.stdout.write(
     large_message_mb: mb(large.length),
     large_message_peak_rss_mb: mb(largePeak),
     failures: failures.length,
+    cpu_ms_per_msg_empty: r2(history.cpuMsPerMsgEmpty),
+    cpu_ms_per_msg_history_200k: r2(history.cpuMsPerMsgHistory),
+    ratio_cpu_history_200k_vs_empty: r2(history.ratio),
   })}\n`,
 );

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 
 export interface SpamBenchArgs {
   quick: boolean;
+  /** the text-only view: every header but Subject stripped, for Intake and every baseline */
+  bodyOnly: boolean;
   corpus: string | null;
   test: string | null;
   rule: 'fisher' | 'graham' | 'naive-bayes';
@@ -26,6 +28,7 @@ export function parseBenchArgs(argv: string[]): SpamBenchArgs {
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
+      'body-only': { type: 'boolean', default: false },
       corpus: { type: 'string' },
       test: { type: 'string' },
       rule: { type: 'string', default: 'fisher' },
@@ -50,6 +53,7 @@ export function parseBenchArgs(argv: string[]): SpamBenchArgs {
     throw new Error('--cv needs a split to cross-validate; it cannot be combined with --test');
   return {
     quick: values.quick,
+    bodyOnly: values['body-only'],
     corpus: values.corpus ?? null,
     test: values.test ?? null,
     rule,

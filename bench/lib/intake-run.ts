@@ -9,6 +9,7 @@ import { extractFeatures } from '../../src/spam/features.js';
 import { SpamFilter } from '../../src/spam/spam-filter.js';
 import type { SpamStats } from '../../src/spam/spam-filter.js';
 import type { SpamOptions } from '../../src/spam/spam-options.js';
+import { spamInputFromRaw } from '../../src/spam/spam-input.js';
 import { StarterBatch } from '../../src/spam/starter-model.js';
 import type { LabelledMessage } from './labelled-corpus.js';
 import { emptyConfusion, percentile, rates, record, round } from './metrics.js';
@@ -29,17 +30,23 @@ export type TrainMode = 'learn' | 'starter';
 /** Classifies one message with the trained filter (for timing it on another sample). */
 export type ClassifyOne = (m: LabelledMessage) => void;
 
+/** The trained filter, while it is open: classify one parsed message, or raw bytes end to end. */
+export interface OpenFilter {
+  classify: ClassifyOne;
+  classifyRaw: (raw: Buffer) => Promise<void>;
+}
+
 /**
  * `whileOpen` runs after the test split is classified, with the model still loaded: the
  * benchmark trains natural there and times both on the same messages, back to back.
  */
-export function runIntake(
+export async function runIntake(
   train: readonly LabelledMessage[],
   test: readonly LabelledMessage[],
   options: SpamOptions,
   mode: TrainMode,
-  whileOpen?: (classify: ClassifyOne) => void,
-): IntakeResult {
+  whileOpen?: (open: OpenFilter) => Promise<void>,
+): Promise<IntakeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'intake-bench-spam-'));
   const db = openDatabase(join(dir, 'bench.sqlite'));
   try {
@@ -60,7 +67,10 @@ export function runIntake(
       record(confusion, m.label, v.verdict);
       scores.push({ label: m.label, score: v.score });
     }
-    whileOpen?.((m) => void filter.classify(m.input));
+    await whileOpen?.({
+      classify: (m) => void filter.classify(m.input),
+      classifyRaw: async (raw) => void filter.classify(await spamInputFromRaw(raw)),
+    });
     const learnP50 = learnTimes.length > 0 ? learnTimes : learnSample(filter, test);
     return {
       rates: rates(confusion),

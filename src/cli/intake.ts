@@ -14,7 +14,10 @@ import { BACKUP_USAGE, runBackupCommand, runRestoreCommand } from './backup-comm
 
 const USAGE = `usage: intake <command>
 
-  start                          run the daemon (the default)
+  start [--role all|scheduler|worker]
+                                 run the daemon (the default); with queue.driver = "bullmq" the
+                                 scheduler and the ingest workers can run as separate processes
+  worker                         the same as start --role worker
   demo                           run a self-contained demo against a local fake Google
   demo deliver [FILE...]         deliver mail into the running demo's mailbox
   mailbox list                   list connected mailboxes and their health
@@ -39,7 +42,9 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [command = 'start', ...rest] = argv;
   switch (command) {
     case 'start':
-      return runStart(ctx);
+      return runStart(ctx, rest);
+    case 'worker':
+      return runStart(ctx, ['--role', 'worker']);
     case 'demo':
       return runDemo(rest, ctx);
     case 'mailbox':

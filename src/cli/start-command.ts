@@ -2,16 +2,32 @@
 // the configured deadline; a fatal error logs, shuts down and exits 1.
 import { createLogger } from '../log/logger.js';
 import { startDaemon } from '../daemon/daemon.js';
+import { startWorkerProcess } from '../daemon/worker-process.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext } from './cli-context.js';
 import { loadOrExplain } from './load-or-explain.js';
 
-export async function runStart(ctx: CliContext): Promise<number> {
+const ROLES = ['all', 'scheduler', 'worker'] as const;
+
+/** `--role all|scheduler|worker` (default all); `intake worker` passes `--role worker`. */
+export function parseRole(args: string[]): string {
+  const at = args.indexOf('--role');
+  if (at < 0) return 'all';
+  return args[at + 1] ?? '';
+}
+
+export async function runStart(ctx: CliContext, args: string[] = []): Promise<number> {
+  const role = parseRole(args);
+  if (!(ROLES as readonly string[]).includes(role)) {
+    ctx.err.write(`intake start: --role must be one of ${ROLES.join(', ')}, not "${role}"\n`);
+    return EXIT_USAGE;
+  }
   const config = loadOrExplain(ctx);
   if (!config) return EXIT_USAGE;
   const log = createLogger({ level: config.log.level, addresses: config.privacy.logAddresses });
   let daemon;
   try {
-    daemon = await startDaemon(config, log);
+    daemon =
+      role === 'worker' ? await startWorkerProcess(config, log) : await startDaemon(config, log, {}, { role: role as 'all' | 'scheduler' });
   } catch (err) {
     log.fatal({ err }, 'start-up failed');
     log.flush();

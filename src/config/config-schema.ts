@@ -3,6 +3,7 @@
 import { z } from 'zod';
 // A part that owns tunable behaviour owns its option schema; config composes them.
 import { spamConfigSchema } from '../spam/spam-options.js';
+import { guardConfigSchema, htmlConfigSchema, threadingConfigSchema } from '../ingest/mail-options.js';
 import { trustProxySchema } from './trust-proxy.js';
 
 const url = z.url({ message: 'expected an absolute URL such as https://host/path' });
@@ -25,6 +26,8 @@ export const configSchema = z.strictObject({
   google: z.strictObject({
     clientId: z.string(),
     labelImported: z.boolean(),
+    /** The Gmail label imported mail gets when labelImported is on (created if missing). */
+    importedLabelName: z.string().min(1).max(225),
     requestTimeoutMs: positiveInt,
     quotaUnitsPerSecond: z.number().positive().max(250),
     endpoints: z.strictObject({
@@ -43,17 +46,30 @@ export const configSchema = z.strictObject({
     enqueueTimeoutMs: positiveInt,
   }),
   queue: z.strictObject({
-    driver: z.enum(['embedded']),
+    driver: z.enum(['embedded', 'bullmq']),
     concurrency: positiveInt,
     maxAttempts: positiveInt,
     backoffMs: positiveInt,
     maxBackoffMs: positiveInt,
     leaseSeconds: positiveInt,
     pollMs: positiveInt,
+    keepCompletedSeconds: positiveInt,
+    pruneIntervalSeconds: positiveInt,
+    // bullmq driver (issue 17): where Redis is, its key prefix, how many completed jobs it keeps,
+    // how long one Redis command may take, the scheduler lock's lease and the worker role's port.
+    redisUrl: z.string(),
+    redisPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+    keepCompletedCount: positiveInt,
+    redisCommandTimeoutMs: positiveInt,
+    schedulerLeaseSeconds: positiveInt,
+    workerPort: z.number().int().min(0).max(65535),
   }),
   ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),
   spam: spamConfigSchema.strict(),
+  threading: threadingConfigSchema,
+  guard: guardConfigSchema,
+  html: htmlConfigSchema,
   // Days after which each kind of data is purged (0: kept until deleted by hand); see docs/privacy.md.
   retention: z.strictObject({
     quarantineDays: z.number().positive(),
@@ -88,6 +104,7 @@ export const configSchema = z.strictObject({
     googleClientSecret: z.string().optional(),
     apiToken: z.string().optional(),
     adminPassword: z.string().optional(),
+    redisPassword: z.string().optional(),
     backupKey: z.string().optional(),
   }),
 });
@@ -100,5 +117,6 @@ export const SECRET_ENV = {
   INTAKE_GOOGLE_CLIENT_SECRET: 'googleClientSecret',
   INTAKE_API_TOKEN: 'apiToken',
   INTAKE_ADMIN_PASSWORD: 'adminPassword',
+  INTAKE_REDIS_PASSWORD: 'redisPassword',
   INTAKE_BACKUP_KEY: 'backupKey',
 } as const satisfies Record<string, keyof Config['secrets']>;

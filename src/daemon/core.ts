@@ -14,7 +14,7 @@ import { loadInstanceSecret } from '../crypto/instance-secret.js';
 import { auditChainKey } from '../crypto/audit-key.js';
 import { setLogSubjectRef } from '../log/logger.js';
 import { GoogleOAuth } from '../google/oauth-client.js';
-import { EmbeddedQueue } from '../queue/embedded-queue.js';
+import { createQueue } from '../queue/create-queue.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { RevocationRepo } from '../privacy/revocation-repo.js';
 import { MailboxSources } from '../mailboxes/mailbox-sources.js';
@@ -25,6 +25,7 @@ import { QuarantineRepo } from '../store/quarantine-repo.js';
 import { SpamFilter } from '../spam/spam-filter.js';
 import { forgetMailboxLearning } from '../review/forget-mailbox-learning.js';
 import { ShutdownSteps } from './shutdown.js';
+import { MailHandling } from '../ingest/mail-handling.js';
 
 export interface Core {
   config: Config;
@@ -39,10 +40,12 @@ export interface Core {
   audit: AuditRepo;
   tickets: TicketRepo;
   quarantine: QuarantineRepo;
+  /** Guard, threading, sanitising, tombstones and the suppressed list (issue 15). */
+  mail: MailHandling;
   spam: SpamFilter;
   revocations: RevocationRepo;
   oauth: GoogleOAuth;
-  queue: JobQueue & EmbeddedQueue;
+  queue: JobQueue;
   sources: MailboxSources;
   disconnectDeps: DisconnectDeps;
 }
@@ -71,7 +74,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     pageSize: config.sync.pageSize,
     quotaUnitsPerSecond: config.google.quotaUnitsPerSecond,
   });
-  const queue = new EmbeddedQueue(db, log.child({ module: 'queue' }), config.queue);
+  const queue = createQueue(config, db, log.child({ module: 'queue' }), (mailboxId, active) => sources.fetchWaitMs(mailboxId, active));
   steps.add('queue', () => queue.close());
   const macRoot = loadInstanceSecret(db, box);
   const subjectRef = subjectRefFn(macRoot);
@@ -103,6 +106,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     audit,
     tickets: new TicketRepo(db),
     quarantine: new QuarantineRepo(db),
+    mail: new MailHandling(db, { threading: config.threading, guard: config.guard, html: config.html }),
     spam,
     revocations,
     oauth,

@@ -13,6 +13,9 @@ import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
 import { syncMailbox } from '../sync/sync-mailbox.js';
 import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
+import { htmlPresenter } from '../ingest/body/present-html.js';
+import { mailHttpDeps } from './mail-wiring.js';
+import { ImportLabeler } from './import-labeler.js';
 import { ingestMessage, type IngestDeps, type IngestResult } from '../ingest/ingest-message.js';
 import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
 import { buildServer } from '../http/build-server.js';
@@ -20,6 +23,11 @@ import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectLis
 import type { PrivacyService } from '../privacy/privacy-service.js';
 import { buildPrivacyService, startBackups, startRetention } from './privacy-wiring.js';
 import { Scheduler } from './scheduler.js';
+import { ElectedScheduler } from './elected-scheduler.js';
+import { claimEmbeddedOwnership } from '../queue/embedded-owner.js';
+import { BullmqQueue } from '../queue/bullmq-queue.js';
+import { registerQueueMetrics } from '../metrics/queue-metrics.js';
+import { relistAfterQueueLoss } from './queue-loss.js';
 import { ShutdownSteps } from './shutdown.js';
 import { buildCore, type Core } from './core.js';
 import { buildDeliverer, deliveryHttpDeps } from './delivery-wiring.js';
@@ -47,10 +55,22 @@ export interface Daemon {
   close(): Promise<void>;
 }
 
-export async function startDaemon(config: Config, log: Logger, hooks: DaemonHooks = {}): Promise<Daemon> {
+/** `all`: everything in one process; `scheduler`: everything but ingest workers (they run as `intake worker`). */
+export type DaemonRole = 'all' | 'scheduler';
+
+export async function startDaemon(
+  config: Config,
+  log: Logger,
+  hooks: DaemonHooks = {},
+  options: { role?: DaemonRole } = {},
+): Promise<Daemon> {
   const steps = new ShutdownSteps(log);
   try {
     const core = buildCore(config, log, steps);
+    if (config.queue.driver === 'embedded') {
+      const ownership = claimEmbeddedOwnership(core.db);
+      steps.add('queue owner', () => ownership.release());
+    }
     const metrics = createMetrics();
     let started = false;
     const privacy = buildPrivacyService(core);
@@ -58,13 +78,18 @@ export async function startDaemon(config: Config, log: Logger, hooks: DaemonHook
     startBackups(core);
     startRevocationRetries(core);
     const scheduler = buildScheduler(core, metrics);
+    if (core.queue instanceof BullmqQueue) {
+      core.queue.onDataLoss(() => void scheduler.pauseWhile(() => relistAfterQueueLoss(core.db, core.log)));
+    }
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const deliverer = buildDeliverer(core, metrics);
     const server = await startHttp(core, metrics, scheduler, () => !started, privacy, deliverer);
     await hooks.whileStarting?.();
     await prepareSpamModel(core);
-    startIngestWorkers(core, metrics, hooks, deliverer);
+    if (options.role !== 'scheduler') startIngestWorkers(core, metrics, hooks, deliverer);
+    // Webhooks leave from the process with the API (which manages them); a separate
+    // `intake worker`'s events reach it at the next fan-out interval.
     deliverer.start();
     scheduler.start();
     // Registered last so it runs first: no new sync pass while workers drain.
@@ -98,7 +123,7 @@ async function prepareSpamModel(core: Core): Promise<void> {
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
 }
 
-function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks, deliverer: Deliverer): void {
+export function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks, deliverer?: Deliverer): void {
   const deps: IngestDeps = {
     mailboxes: core.mailboxes,
     tickets: core.tickets,
@@ -107,25 +132,47 @@ function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks, de
     spam: new FilterSpamCheck(core.spam, core.config.ingest.maxMessageBytes),
     limits: core.config.ingest,
     log: core.log.child({ module: 'ingest' }),
+    mail: core.mail,
   };
-  const recovered = core.queue.recoverInterrupted();
+  const labeler = importLabeler(core);
+  const recovered = core.queue.recoverInterrupted?.() ?? 0;
   if (recovered > 0) core.log.warn({ recovered }, 'jobs interrupted by the previous run will run again');
+  const queueMetrics = registerQueueMetrics(metrics.registry, core.queue, core.config.queue.driver, [INGEST_QUEUE]);
   const worker = core.queue.process<IngestJobData>(
     INGEST_QUEUE,
-    async (job) => {
+    queueMetrics.instrument(INGEST_QUEUE, async (job) => {
       const end = metrics.ingestSeconds.startTimer();
       const result = await ingestMessage(deps, job.data);
       logIngested(deps.log, job.data, result, end());
       metrics.messagesIngested.inc({ outcome: result.outcome });
-      deliverer.kick();
+      deliverer?.kick();
+      if (labeler && LABELLED.has(result.outcome)) {
+        const mailbox = core.mailboxes.get(job.data.mailboxId);
+        if (mailbox) labeler.add(mailbox, job.data.providerMessageId);
+      }
       hooks.onIngested?.(result, job.data);
-    },
+    }),
     { concurrency: core.config.queue.concurrency },
   );
   core.steps.add('ingest workers', () => worker.close());
 }
 
-function buildScheduler(core: Core, metrics: Metrics): Scheduler {
+/** Mail that became part of a ticket gets the Gmail label; suppressed, spam and skipped mail does not. */
+const LABELLED = new Set<IngestResult['outcome']>(['ticket_created', 'message_added', 'bounce_attached']);
+
+function importLabeler(core: Core): ImportLabeler | null {
+  if (!core.config.google.labelImported) return null;
+  const labeler = new ImportLabeler({
+    sourceFor: (m) => core.sources.sourceFor(m),
+    labelName: core.config.google.importedLabelName,
+    flushMs: 500,
+    log: core.log.child({ module: 'labels' }),
+  });
+  core.steps.add('gmail labels', () => labeler.flush());
+  return labeler;
+}
+
+function buildScheduler(core: Core, metrics: Metrics): ElectedScheduler {
   const log = core.log.child({ module: 'sync' });
   const deps = {
     mailboxes: core.mailboxes,
@@ -136,17 +183,23 @@ function buildScheduler(core: Core, metrics: Metrics): Scheduler {
     enqueueTimeoutMs: core.config.sync.enqueueTimeoutMs,
     maxPagesPerPass: 20,
   };
-  const scheduler = new Scheduler(
-    core.mailboxes,
-    (m) => syncMailbox(deps, m),
-    {
-      pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
-      concurrency: core.config.sync.concurrency,
-      backfillDelayMs: 200,
-    },
-    log,
-  );
-  return scheduler;
+  const make = () =>
+    new Scheduler(
+      core.mailboxes,
+      (m) => syncMailbox(deps, m),
+      {
+        pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
+        concurrency: core.config.sync.concurrency,
+        backfillDelayMs: 200,
+      },
+      log,
+    );
+  const q = core.queue;
+  const election =
+    q instanceof BullmqQueue
+      ? { redis: q.redis, key: `${core.config.queue.redisPrefix}:scheduler-lock`, leaseMs: core.config.queue.schedulerLeaseSeconds * 1000 }
+      : undefined;
+  return new ElectedScheduler(make, election, log);
 }
 
 function startRevocationRetries(core: Core): void {
@@ -160,7 +213,7 @@ function startRevocationRetries(core: Core): void {
 async function startHttp(
   core: Core,
   metrics: Metrics,
-  scheduler: Scheduler,
+  scheduler: ElectedScheduler,
   isStarting: () => boolean,
   privacy: PrivacyService,
   deliverer: Deliverer,
@@ -186,7 +239,8 @@ async function startHttp(
       db: core.db,
       metrics,
       mailboxes: core.mailboxes,
-      tickets: new TicketQuery(core.db),
+      tickets: new TicketQuery(core.db, htmlPresenter(config.html)),
+      mail: mailHttpDeps(core),
       queue: core.queue,
       connector,
       verifyToken: buildTokenVerifier(core, admin),

@@ -95,6 +95,29 @@ export class GmailApi {
     );
   }
 
+  async listLabels(): Promise<{ id: string; name: string }[]> {
+    const res = await this.call(GMAIL_UNITS.labelsList, () => this.api.users.labels.list({ userId: 'me' }, this.options()));
+    return (res.data.labels ?? []).map((l) => ({ id: l.id ?? '', name: l.name ?? '' }));
+  }
+
+  /** Gmail answers 409 when the name exists (another process made it first): the caller lists again. */
+  async createLabel(name: string): Promise<{ id: string; name: string }> {
+    const res = await this.call(GMAIL_UNITS.labelsCreate, () =>
+      this.api.users.labels.create(
+        { userId: 'me', requestBody: { name, labelListVisibility: 'labelShow', messageListVisibility: 'show' } },
+        this.options(),
+      ),
+    );
+    return { id: res.data.id ?? '', name: res.data.name ?? name };
+  }
+
+  /** At most 1,000 ids per call (Google's limit); only adds labels, never removes any. */
+  async batchAddLabel(ids: string[], labelId: string): Promise<void> {
+    await this.call(GMAIL_UNITS.messagesBatchModify, () =>
+      this.api.users.messages.batchModify({ userId: 'me', requestBody: { ids, addLabelIds: [labelId] } }, this.options()),
+    );
+  }
+
   /** Our queue owns retries and backoff, so gaxios' own immediate retries are off. */
   private options(): { timeout: number; retry: false } {
     return { timeout: this.timeout, retry: false };

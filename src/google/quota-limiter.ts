@@ -8,6 +8,9 @@ export const GMAIL_UNITS = {
   messagesGet: 5,
   historyList: 2,
   messagesModify: 5,
+  messagesBatchModify: 50,
+  labelsList: 1,
+  labelsCreate: 5,
 } as const;
 
 export class QuotaLimiter {
@@ -39,11 +42,22 @@ export class QuotaLimiter {
     return this.tokens >= units ? 0 : Math.ceil((units - this.tokens) / this.ratePerMs);
   }
 
+  /**
+   * Milliseconds until `units` could be spent at once, never more than a full bucket takes
+   * (so a caller asking for several calls' worth is not told "never"). Spends nothing.
+   */
+  readyIn(units: number): number {
+    return this.delayFor(Math.min(units, this.burst));
+  }
+
   private async wait(units: number): Promise<void> {
-    let delay = this.delayFor(units);
+    // A call dearer than the bucket holds (batchModify: 50) waits for a full bucket and leaves
+    // it in debt, which the calls after it wait out; otherwise it would wait forever.
+    const need = Math.min(units, this.burst);
+    let delay = this.delayFor(need);
     while (delay > 0) {
       await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = this.delayFor(units);
+      delay = this.delayFor(need);
     }
     this.tokens -= units;
   }

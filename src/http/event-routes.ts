@@ -6,16 +6,20 @@ import type { HttpDeps } from './http-deps.js';
 import type { DeliveryHttpDeps } from './delivery-deps.js';
 import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
-import { parseOr400 } from './validate.js';
+import { parseOr400, positiveIntParam } from './validate.js';
+import { NON_NEGATIVE_INT_PATTERN } from './strict-int.js';
 import { apiActor } from './request-actor.js';
 import { routeDoc } from './openapi/route-doc.js';
 import { EVENT_TYPES, eventsOf } from '../store/event-repo.js';
 
 const feedQuery = z.strictObject({
-  after: z.string().regex(/^\d+$/, 'expected the cursor of the last event you read (or 0 to start from the beginning)').default('0'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  after: z
+    .string()
+    .regex(new RegExp(NON_NEGATIVE_INT_PATTERN), 'expected the cursor of the last event you read (or 0 to start from the beginning)')
+    .default('0'),
+  limit: positiveIntParam.pipe(z.number().max(1000)).default(100),
 });
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const idParams = z.strictObject({ id: positiveIntParam });
 const statusBody = z.strictObject({ status: z.enum(['open', 'pending', 'closed']) });
 
 export const eventSchema = z.object({

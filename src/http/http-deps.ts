@@ -11,6 +11,7 @@ import type { TokenVerifier } from './api-auth.js';
 import type { AdminDeps } from './admin/admin-deps.js';
 import type { ReviewHttpDeps } from './review-deps.js';
 import type { DeliveryHttpDeps } from './delivery-deps.js';
+import type { MailHttpDeps } from './mail-deps.js';
 import type { PrivacyService } from '../privacy/privacy-service.js';
 
 export interface HttpDeps {
@@ -35,6 +36,8 @@ export interface HttpDeps {
   review?: ReviewHttpDeps;
   /** Webhooks, the change feed and ticket status; without it those routes are not served. */
   delivery?: DeliveryHttpDeps;
+  /** Attachments, deletion with tombstones, suppressed machine mail; without it those routes are not served. */
+  mail?: MailHttpDeps;
   /** Erase, export, retention and the audit trail; without it those routes are not served. */
   privacy?: PrivacyService;
   /** Names the API token behind a request for the audit log (api_token:<id>). */

@@ -7,13 +7,13 @@ import type { HttpDeps } from './http-deps.js';
 import type { DeliveryHttpDeps } from './delivery-deps.js';
 import { requireApiToken } from './api-auth.js';
 import { sendError } from './error-reply.js';
-import { parseOr400 } from './validate.js';
+import { parseOr400, positiveIntParam } from './validate.js';
 import { apiActor } from './request-actor.js';
 import { routeDoc } from './openapi/route-doc.js';
 import { EVENT_TYPES } from '../store/event-repo.js';
 import { addWebhook, removeWebhook, rotateWebhookSecret, type WebhookAdminDeps } from '../delivery/webhook-admin.js';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const idParams = z.strictObject({ id: positiveIntParam });
 const createBody = z.strictObject({
   url: z.string().min(1).max(2000),
   events: z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).optional(),
@@ -21,8 +21,8 @@ const createBody = z.strictObject({
 });
 const deliveriesQuery = z.strictObject({
   status: z.enum(['pending', 'delivered', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.coerce.number().int().positive().optional(),
+  limit: positiveIntParam.pipe(z.number().max(500)).default(100),
+  before: positiveIntParam.optional(),
 });
 const replayBody = z.strictObject({ since: z.iso.datetime({ offset: true }) });
 

@@ -3,7 +3,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleOAuth } from '../google/oauth-client.js';
 import { GmailApi } from '../google/gmail-api.js';
-import { QuotaLimiter } from '../google/quota-limiter.js';
+import { GMAIL_UNITS, QuotaLimiter } from '../google/quota-limiter.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Mailbox } from '../store/mailbox-repo.js';
 import { GmailSource } from '../sources/gmail-source.js';
@@ -14,6 +14,7 @@ interface Entry {
   cipher: string;
   client: OAuth2Client;
   source: MailSource;
+  quota: QuotaLimiter;
 }
 
 export class MailboxSources {
@@ -39,8 +40,17 @@ export class MailboxSources {
     const quota = new QuotaLimiter(this.quotaUnitsPerSecond);
     const api = new GmailApi(client, this.oauth.settings.endpoints.gmailRootUrl, this.oauth.settings.requestTimeoutMs, quota);
     const source = new GmailSource(api, this.pageSize);
-    this.cache.set(mailbox.id, { cipher, client, source });
+    this.cache.set(mailbox.id, { cipher, client, source, quota });
     return source;
+  }
+
+  /**
+   * How long until the mailbox's quota allows one more message fetch besides the `active`
+   * ones already running: the queue skips the mailbox meanwhile instead of parking a worker
+   * in the limiter. A mailbox not yet used has its full quota.
+   */
+  fetchWaitMs(mailboxId: number, active: number): number {
+    return this.cache.get(mailboxId)?.quota.readyIn(GMAIL_UNITS.messagesGet * (active + 1)) ?? 0;
   }
 
   /** Drops the in-memory access token too: after a disconnect nothing of the grant is left. */

@@ -1,10 +1,15 @@
 // The embedded driver: jobs in a SQLite table with a lease, attempts and backoff, so one
 // process needs no other server. A job whose lease ran out (a killed worker) runs again.
+// Jobs are claimed round-robin across mailboxes (src/queue/mailbox-rotation.ts), every claim
+// is an index lookup, and completed jobs are pruned, so the cost of a job stays flat.
 import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
 import { isIntakeError } from '../errors/intake-error.js';
 import { decideRetry } from './retry-policy.js';
-import { type Job, type JobHandler, type JobQueue, type JobSpec, type JobWorker, type QueueCounts } from './job-queue.js';
+import { type Job, type JobHandler, type JobQueue, type JobSpec, type JobWorker, type MailboxGate, type QueueCounts } from './job-queue.js';
+import { MailboxRotation, type LaneKey } from './mailbox-rotation.js';
+
+export type { MailboxGate } from './job-queue.js';
 
 export interface EmbeddedQueueOptions {
   maxAttempts: number;
@@ -12,7 +17,18 @@ export interface EmbeddedQueueOptions {
   maxBackoffMs: number;
   leaseSeconds: number;
   pollMs: number;
+  /** How long a completed job row is kept (default 600 s); its idempotency lives in the ticket rows. */
+  keepCompletedSeconds?: number;
+  /** How often completed jobs are pruned (default 60 s). */
+  pruneIntervalSeconds?: number;
+  gate?: MailboxGate;
 }
+
+/** At most this many rows per prune transaction, and per prune run, so a prune never stalls ingest. */
+const PRUNE_BATCH = 2_000;
+const PRUNE_MAX_PER_RUN = 50_000;
+/** How often the lanes are re-read from the table (jobs added by another path) and expired leases reaped. */
+const REFRESH_MS = 1_000;
 
 interface JobRow {
   id: string;
@@ -27,24 +43,68 @@ export class EmbeddedQueue implements JobQueue {
   private readonly log: Logger;
   private readonly options: EmbeddedQueueOptions;
   private readonly workers = new Set<EmbeddedWorker>();
-  private readonly insert;
-  private readonly claimStmt;
+  private readonly lanes = new Map<string, { rotation: MailboxRotation; refreshedAt: number }>();
+  /** Running jobs of this process and their lane, so completion frees the lane's slot. */
+  private readonly running = new Map<string, { queue: string; key: LaneKey }>();
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private readonly stmt;
 
   constructor(db: Db, log: Logger, options: EmbeddedQueueOptions) {
     this.db = db;
     this.log = log;
     this.options = options;
-    this.insert = db.prepare(
-      `INSERT INTO jobs (id, queue, name, payload, mailbox_id, state, max_attempts, run_at, created_at)
-       VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-    );
-    this.claimStmt = db.prepare<[{ leaseUntil: number; queue: string; now: number }], JobRow>(
-      `UPDATE jobs SET state = 'active', attempts = attempts + 1, lease_until = @leaseUntil
-       WHERE id = (SELECT id FROM jobs WHERE queue = @queue
-                   AND ((state = 'waiting' AND run_at <= @now) OR (state = 'active' AND lease_until < @now))
-                   ORDER BY run_at LIMIT 1)
-       RETURNING id, name, payload, attempts, max_attempts`,
-    );
+    // Every statement of the job path is prepared once (statements live as long as the queue).
+    const claimSet = "UPDATE jobs SET state = 'active', attempts = attempts + 1, lease_until = @leaseUntil WHERE id = ";
+    const returning = ' RETURNING id, name, payload, attempts, max_attempts';
+    type ClaimArgs = [{ leaseUntil: number; queue: string; now: number; mailbox?: number }];
+    this.stmt = {
+      // A completed or failed job comes back when its id is added again (a resync, a replay):
+      // whether the message is already stored is decided by the ticket/quarantine rows.
+      insert: db.prepare(
+        `INSERT INTO jobs (id, queue, name, payload, mailbox_id, state, max_attempts, run_at, created_at)
+         VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, name = excluded.name, payload = excluded.payload,
+           mailbox_id = excluded.mailbox_id, state = 'waiting', attempts = 0, max_attempts = excluded.max_attempts,
+           run_at = excluded.run_at, lease_until = NULL, last_error = NULL, finished_at = NULL
+         WHERE jobs.state IN ('completed', 'failed')`,
+      ),
+      claimLane: db.prepare<ClaimArgs, JobRow>(
+        `${claimSet}(SELECT id FROM jobs WHERE queue = @queue AND state = 'waiting' AND mailbox_id = @mailbox
+           AND run_at <= @now ORDER BY run_at LIMIT 1)${returning}`,
+      ),
+      claimNoLane: db.prepare<ClaimArgs, JobRow>(
+        `${claimSet}(SELECT id FROM jobs WHERE queue = @queue AND state = 'waiting' AND mailbox_id IS NULL
+           AND run_at <= @now ORDER BY run_at LIMIT 1)${returning}`,
+      ),
+      nextLane: db.prepare<[string, number], { run_at: number }>(
+        "SELECT run_at FROM jobs WHERE queue = ? AND state = 'waiting' AND mailbox_id = ? ORDER BY run_at LIMIT 1",
+      ),
+      nextNoLane: db.prepare<[string], { run_at: number }>(
+        "SELECT run_at FROM jobs WHERE queue = ? AND state = 'waiting' AND mailbox_id IS NULL ORDER BY run_at LIMIT 1",
+      ),
+      waitingLanes: db.prepare<[string], { mailbox_id: number | null }>(
+        "SELECT DISTINCT mailbox_id FROM jobs WHERE queue = ? AND state = 'waiting'",
+      ),
+      reapExpired: db.prepare<[string, number]>(
+        "UPDATE jobs SET state = 'waiting', lease_until = NULL WHERE queue = ? AND state = 'active' AND lease_until < ?",
+      ),
+      complete: db.prepare<[number, string]>(
+        "UPDATE jobs SET state = 'completed', lease_until = NULL, last_error = NULL, finished_at = ? WHERE id = ?",
+      ),
+      maxAttempts: db.prepare<[string], { max_attempts: number }>('SELECT max_attempts FROM jobs WHERE id = ?'),
+      failForGood: db.prepare<[string, number, string]>(
+        "UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?",
+      ),
+      retryLater: db.prepare<[string, number, string]>(
+        "UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, run_at = ? WHERE id = ?",
+      ),
+      oldestReady: db.prepare<[string, number], { run_at: number | null }>(
+        "SELECT MIN(run_at) AS run_at FROM jobs WHERE queue = ? AND state = 'waiting' AND run_at <= ?",
+      ),
+      prune: db.prepare<[number, number]>(
+        "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'completed' AND finished_at < ? LIMIT ?)",
+      ),
+    };
   }
 
   /**
@@ -54,8 +114,11 @@ export class EmbeddedQueue implements JobQueue {
    * write but not its bookkeeping is harmless to repeat.
    */
   recoverInterrupted(): number {
-    return this.db.prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, run_at = ? WHERE state = 'active'").run(Date.now())
-      .changes;
+    const changes = this.db
+      .prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, run_at = ? WHERE state = 'active'")
+      .run(Date.now()).changes;
+    for (const lanes of this.lanes.values()) lanes.refreshedAt = 0;
+    return changes;
   }
 
   addBulk<T>(queue: string, jobs: JobSpec<T>[]): Promise<void> {
@@ -63,48 +126,94 @@ export class EmbeddedQueue implements JobQueue {
     // One transaction: with WAL + synchronous=NORMAL the commit survives a process crash.
     this.db.transaction(() => {
       for (const j of jobs) {
-        this.insert.run(j.id, queue, j.name, JSON.stringify(j.data), j.mailboxId ?? null, this.options.maxAttempts, now, now);
+        this.stmt.insert.run(j.id, queue, j.name, JSON.stringify(j.data), j.mailboxId ?? null, this.options.maxAttempts, now, now);
       }
     })();
+    const rotation = this.lanesOf(queue, now).rotation;
+    for (const j of jobs) rotation.arrive(j.mailboxId ?? null);
     for (const w of this.workers) w.wake(queue);
     return Promise.resolve();
   }
 
+  /**
+   * The next job to run: the oldest ready job of the first mailbox in the rotation that has
+   * one and may start it now. Each lane costs one index lookup; lanes with nothing ready are
+   * paused until their next job is due (re-checked at least every REFRESH_MS).
+   */
   claim(queue: string): Job | undefined {
     const now = Date.now();
-    const row = this.claimStmt.get({ leaseUntil: now + this.options.leaseSeconds * 1000, queue, now });
-    if (!row) return undefined;
-    return { id: row.id, name: row.name, data: JSON.parse(row.payload) as unknown, attempt: row.attempts };
+    const { rotation } = this.lanesOf(queue, now);
+    const leaseUntil = now + this.options.leaseSeconds * 1000;
+    for (const key of rotation.order(now)) {
+      if (key !== null && this.options.gate) {
+        const wait = this.options.gate(key, rotation.active(key));
+        if (wait > 0) {
+          rotation.pause(key, now + wait);
+          continue;
+        }
+      }
+      const row =
+        key === null
+          ? this.stmt.claimNoLane.get({ leaseUntil, queue, now })
+          : this.stmt.claimLane.get({ leaseUntil, queue, now, mailbox: key });
+      if (row) {
+        rotation.served(key);
+        this.running.set(row.id, { queue, key });
+        return { id: row.id, name: row.name, data: JSON.parse(row.payload) as unknown, attempt: row.attempts };
+      }
+      const next = key === null ? this.stmt.nextNoLane.get(queue) : this.stmt.nextLane.get(queue, key);
+      if (next) rotation.pause(key, Math.min(next.run_at, now + REFRESH_MS));
+      else rotation.drained(key);
+    }
+    return undefined;
+  }
+
+  /** Milliseconds until a paused lane of the queue may have a job to claim. */
+  nextWakeIn(queue: string): number | undefined {
+    return this.lanes.get(queue)?.rotation.nextWakeIn(Date.now());
   }
 
   complete(id: string): void {
-    this.db
-      .prepare("UPDATE jobs SET state = 'completed', lease_until = NULL, last_error = NULL, finished_at = ? WHERE id = ?")
-      .run(Date.now(), id);
+    this.stmt.complete.run(Date.now(), id);
+    this.release(id);
   }
 
   fail(job: Job, err: unknown): void {
-    const row = this.db.prepare<[string], { max_attempts: number }>('SELECT max_attempts FROM jobs WHERE id = ?').get(job.id);
+    const lane = this.release(job.id);
+    const row = this.stmt.maxAttempts.get(job.id);
     if (!row) return; // removed while running (mailbox disconnected)
     const decision = decideRetry(err, job.attempt, { ...this.options, maxAttempts: row.max_attempts });
     const code = isIntakeError(err) ? err.code : (err as Error).name;
     if (decision.action === 'fail') {
-      this.db
-        .prepare("UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?")
-        .run(code, Date.now(), job.id);
+      this.stmt.failForGood.run(code, Date.now(), job.id);
       this.log.warn({ jobId: job.id, code, attempt: job.attempt }, 'job failed for good');
       return;
     }
     const runAt = Date.now() + decision.delayMs;
-    this.db
-      .prepare("UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, run_at = ? WHERE id = ?")
-      .run(code, runAt, job.id);
+    this.stmt.retryLater.run(code, runAt, job.id);
+    if (lane) this.lanes.get(lane.queue)?.rotation.requeue(lane.key);
     this.log.info({ jobId: job.id, code, attempt: job.attempt, retryInMs: runAt - Date.now() }, 'job will retry');
+  }
+
+  /**
+   * Deletes completed jobs older than keepCompletedSeconds, in bounded batches. Nothing
+   * depends on them: a re-added id runs again and ingest finds the message already stored.
+   */
+  pruneCompleted(now = Date.now()): number {
+    const cutoff = now - (this.options.keepCompletedSeconds ?? 600) * 1000;
+    let removed = 0;
+    while (removed < PRUNE_MAX_PER_RUN) {
+      const n = this.stmt.prune.run(cutoff, PRUNE_BATCH).changes;
+      removed += n;
+      if (n < PRUNE_BATCH) break;
+    }
+    return removed;
   }
 
   process<T>(queue: string, handler: JobHandler<T>, options: { concurrency: number }): JobWorker {
     const worker = new EmbeddedWorker(this, queue, handler as JobHandler, options.concurrency, this.options.pollMs, this.log);
     this.workers.add(worker);
+    this.startPruning();
     worker.start();
     return {
       close: async () => {
@@ -119,6 +228,8 @@ export class EmbeddedQueue implements JobQueue {
     const changes = this.db
       .prepare("UPDATE jobs SET run_at = ? WHERE mailbox_id = ? AND state = 'waiting'")
       .run(Date.now(), mailboxId).changes;
+    for (const { rotation } of this.lanes.values()) rotation.arrive(mailboxId);
+    for (const [queue] of this.lanes) for (const w of this.workers) w.wake(queue);
     return Promise.resolve(changes);
   }
 
@@ -137,14 +248,60 @@ export class EmbeddedQueue implements JobQueue {
     return Promise.resolve(counts);
   }
 
+  oldestWaitingMs(queue: string): Promise<number> {
+    const now = Date.now();
+    const at = this.stmt.oldestReady.get(queue, now)?.run_at;
+    return Promise.resolve(at === null || at === undefined ? 0 : now - at);
+  }
+
   ping(): Promise<void> {
     this.db.prepare('SELECT 1 FROM jobs LIMIT 1').get();
     return Promise.resolve();
   }
 
   async close(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    this.pruneTimer = undefined;
     await Promise.all([...this.workers].map((w) => w.close()));
     this.workers.clear();
+  }
+
+  private release(id: string): { queue: string; key: LaneKey } | undefined {
+    const lane = this.running.get(id);
+    if (!lane) return undefined;
+    this.running.delete(id);
+    this.lanes.get(lane.queue)?.rotation.finished(lane.key);
+    return lane;
+  }
+
+  /** The queue's lanes, re-read from the table now and then: jobs made waiting by another path, expired leases. */
+  private lanesOf(queue: string, now: number): { rotation: MailboxRotation; refreshedAt: number } {
+    let lanes = this.lanes.get(queue);
+    if (!lanes) {
+      lanes = { rotation: new MailboxRotation(), refreshedAt: 0 };
+      this.lanes.set(queue, lanes);
+    }
+    if (now - lanes.refreshedAt >= REFRESH_MS) {
+      lanes.refreshedAt = now;
+      this.stmt.reapExpired.run(queue, now);
+      for (const row of this.stmt.waitingLanes.all(queue)) lanes.rotation.know(row.mailbox_id);
+    }
+    return lanes;
+  }
+
+  private startPruning(): void {
+    if (this.pruneTimer) return;
+    const run = () => {
+      try {
+        const removed = this.pruneCompleted();
+        if (removed > 0) this.log.debug({ removed }, 'completed jobs pruned');
+      } catch (err) {
+        this.log.error({ err }, 'pruning completed jobs failed; will try again');
+      }
+    };
+    run();
+    this.pruneTimer = setInterval(run, (this.options.pruneIntervalSeconds ?? 60) * 1000);
+    this.pruneTimer.unref();
   }
 }
 
@@ -181,7 +338,9 @@ class EmbeddedWorker {
       this.running++;
       void this.run(job);
     }
-    this.timer = setTimeout(() => this.fill(), this.pollMs);
+    // A lane paused for quota or backoff may be due before the next poll.
+    const wake = this.queue.nextWakeIn(this.name);
+    this.timer = setTimeout(() => this.fill(), wake === undefined ? this.pollMs : Math.min(this.pollMs, Math.max(1, wake)));
     this.timer.unref();
   }
 

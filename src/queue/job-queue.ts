@@ -17,6 +17,14 @@ export interface Job<T = unknown> {
   attempt: number;
 }
 
+/**
+ * Milliseconds until a mailbox may start one more job (0: now), given how many of its jobs
+ * are running. The daemon answers from the mailbox's Google quota limiter, so a mailbox that
+ * would only wait for quota is skipped (embedded) or its job deferred (bullmq), and the
+ * worker serves another mailbox meanwhile.
+ */
+export type MailboxGate = (mailboxId: number, active: number) => number;
+
 export type JobHandler<T = unknown> = (job: Job<T>) => Promise<void>;
 
 export interface QueueCounts {
@@ -40,6 +48,8 @@ export interface JobQueue {
   wakeMailbox(mailboxId: number): Promise<number>;
   counts(queue: string): Promise<QueueCounts>;
   ping(): Promise<void>;
+  /** Start-up recovery of jobs a killed process left running (the embedded driver; BullMQ's stall check does it itself). */
+  recoverInterrupted?(): number;
   close(): Promise<void>;
 }
 

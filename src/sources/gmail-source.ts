@@ -30,6 +30,31 @@ export class GmailSource implements MailSource {
     return this.api.getRaw(id);
   }
 
+  /** batchModify in chunks of 1,000; only ever adds the label (never deletes, archives or marks read). */
+  async labelMessages(ids: string[], labelName: string): Promise<void> {
+    const labelId = await this.labelIdFor(labelName);
+    for (let i = 0; i < ids.length; i += 1000) await this.api.batchAddLabel(ids.slice(i, i + 1000), labelId);
+  }
+
+  private readonly labelIds = new Map<string, string>();
+
+  private async labelIdFor(name: string): Promise<string> {
+    const cached = this.labelIds.get(name);
+    if (cached) return cached;
+    const find = async () => (await this.api.listLabels()).find((l) => l.name.toLowerCase() === name.toLowerCase())?.id;
+    let id = await find();
+    if (!id) {
+      try {
+        id = (await this.api.createLabel(name)).id;
+      } catch (err) {
+        id = await find(); // 409: made meanwhile by another worker
+        if (!id) throw err;
+      }
+    }
+    this.labelIds.set(name, id);
+    return id;
+  }
+
   /**
    * The historyId is read BEFORE listing, so anything that arrives while the full sync
    * pages through the mailbox is picked up by history afterwards (ingest de-duplicates).

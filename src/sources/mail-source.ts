@@ -35,6 +35,8 @@ export interface FetchedMessage {
 export interface MailSource {
   listChanges(cursor: SyncCursor): Promise<ChangeBatch>;
   fetchRaw(id: string): Promise<FetchedMessage>;
+  /** Adds a label (created if missing) to imported messages; sources without labels leave it out. */
+  labelMessages?(ids: string[], labelName: string): Promise<void>;
 }
 
 export const EMPTY_CURSOR: SyncCursor = { historyId: null, backfillPageToken: null, backfillHistoryId: null };

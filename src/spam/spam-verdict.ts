@@ -35,6 +35,8 @@ type ScoringOptions = Pick<
   | 'matureTokenStrength'
   | 'matureMinProbStrength'
   | 'maxDiscriminators'
+  | 'minTokenCount'
+  | 'matureMinTokenCount'
   | 'evidenceCount'
   | 'rule'
 >;
@@ -55,7 +57,7 @@ export function scoreFeatures(features: readonly string[], lookup: CountLookup, 
   const thresholds = { hamThreshold: o.hamThreshold, spamThreshold: spamThresholdFor(totals, o) };
   const knobs = knobsFor(totals, o);
   if (o.rule !== 'fisher') {
-    const clues = cluesOf(features, lookup, eff, o.starterWeight, knobs.tokenStrength);
+    const clues = cluesOf(features, lookup, eff, o.starterWeight, knobs.tokenStrength, knobs.minTokenCount);
     const strong = strongest(clues, knobs.minProbStrength, o.maxDiscriminators);
     const score = combine(o.rule, strong, clues, eff);
     return { verdict: verdictOf(score, thresholds), score, evidence: strong.slice(0, o.evidenceCount).map(toEvidence) };
@@ -79,7 +81,10 @@ function grow(n: number): void {
   scratch.strength = new Float64Array(size);
 }
 
-/** One hash and one lookup per feature; keeps those at least minProbStrength from 0.5. Returns how many. */
+/**
+ * One hash and one lookup per feature; keeps those at least minProbStrength from 0.5, seen in
+ * at least minTokenCount (effective) messages. Returns how many.
+ */
 function strongProbabilities(features: readonly string[], lookup: CountLookup, eff: TokenCounts, w: number, knobs: Knobs): number {
   grow(features.length);
   const { p, at, strength } = scratch;
@@ -87,11 +92,21 @@ function strongProbabilities(features: readonly string[], lookup: CountLookup, e
   const hamTotal = eff.ham;
   const s = knobs.tokenStrength;
   const minProb = knobs.minProbStrength;
+  const minTokenCount = knobs.minTokenCount;
   let found = 0;
   for (let i = 0; i < features.length; i++) {
-    const stored = lookup(hashFeature(features[i]!));
+    const feature = features[i]!;
+    const stored = lookup(hashFeature(feature));
     if (!stored) continue;
-    const prob = robinson(stored.spam + w * stored.starterSpam, stored.ham + w * stored.starterHam, spamTotal, hamTotal, s);
+    // Header and structure evidence learned from fewer own messages than the floor is left
+    // out: one agent mark must not turn a mailer or a header shape it shares with unrelated
+    // mail into evidence against all of it (the starter's counts for the token still apply).
+    const own = minTokenCount > 0 && !isWordFeature(feature) && stored.spam + stored.ham < minTokenCount ? 0 : 1;
+    const spam = own * stored.spam + w * stored.starterSpam;
+    const ham = own * stored.ham + w * stored.starterHam;
+    // Below the floor a token is one message's accident (a typo, a one-off name).
+    if (spam + ham < minTokenCount) continue;
+    const prob = robinson(spam, ham, spamTotal, hamTotal, s);
     const d = Math.abs(prob - 0.5);
     if (d < minProb) continue;
     p[found] = prob;
@@ -100,6 +115,14 @@ function strongProbabilities(features: readonly string[], lookup: CountLookup, e
     found++;
   }
   return found;
+}
+
+/** Words of the subject and body, and link text: what a marked message says, not how it was sent. */
+export function isWordFeature(feature: string): boolean {
+  const c0 = feature.charCodeAt(0);
+  // s: and b: (words), S: (subject case), url... (link hosts and path words)
+  if (feature.charCodeAt(1) === 58) return c0 === 115 || c0 === 98 || c0 === 83;
+  return feature.startsWith('url');
 }
 
 /** tokenProbability() with the counts unpacked (it stays the reference, and its tests apply). */
@@ -191,12 +214,20 @@ function topEvidence(features: readonly string[], n: number, count: number): Spa
 }
 
 /** Kept for the graham and naive-bayes rules, which the benchmark still compares. */
-function cluesOf(features: readonly string[], lookup: CountLookup, eff: TokenCounts, w: number, tokenStrength: number): Clue[] {
+function cluesOf(
+  features: readonly string[],
+  lookup: CountLookup,
+  eff: TokenCounts,
+  w: number,
+  tokenStrength: number,
+  minTokenCount: number,
+): Clue[] {
   const clues: Clue[] = [];
   for (const token of features) {
     const stored = lookup(hashFeature(token));
     if (!stored) continue;
     const counts = { spam: stored.spam + w * stored.starterSpam, ham: stored.ham + w * stored.starterHam };
+    if (counts.spam + counts.ham < minTokenCount) continue;
     clues.push({ token, p: tokenProbability(counts, eff, tokenStrength), counts });
   }
   return clues;
@@ -229,6 +260,7 @@ function combine(rule: ScoringOptions['rule'], strong: Clue[], all: Clue[], tota
 interface Knobs {
   tokenStrength: number;
   minProbStrength: number;
+  minTokenCount: number;
 }
 
 /** Has this installation learned maturityMessages of its own spam and of its own ham? */
@@ -239,11 +271,20 @@ export function isMature(totals: StoredCounts, o: Pick<SpamOptions, 'maturityMes
 /** The cautious token knobs for a young model, the cross-validated ones once it is mature. */
 export function knobsFor(
   totals: StoredCounts,
-  o: Pick<SpamOptions, 'maturityMessages' | 'tokenStrength' | 'minProbStrength' | 'matureTokenStrength' | 'matureMinProbStrength'>,
+  o: Pick<
+    SpamOptions,
+    | 'maturityMessages'
+    | 'tokenStrength'
+    | 'minProbStrength'
+    | 'minTokenCount'
+    | 'matureTokenStrength'
+    | 'matureMinProbStrength'
+    | 'matureMinTokenCount'
+  >,
 ): Knobs {
   return isMature(totals, o)
-    ? { tokenStrength: o.matureTokenStrength, minProbStrength: o.matureMinProbStrength }
-    : { tokenStrength: o.tokenStrength, minProbStrength: o.minProbStrength };
+    ? { tokenStrength: o.matureTokenStrength, minProbStrength: o.matureMinProbStrength, minTokenCount: o.matureMinTokenCount }
+    : { tokenStrength: o.tokenStrength, minProbStrength: o.minProbStrength, minTokenCount: o.minTokenCount };
 }
 
 /** A model that has not yet learned enough of this installation's own mail is held to a higher bar. */

@@ -94,7 +94,7 @@ export class EventRepo {
     );
     this.messageRow = db.prepare<[number], Record<string, unknown>>('SELECT * FROM messages WHERE id = ?');
     this.attachmentRows = db.prepare<[number], Record<string, unknown>>(
-      'SELECT id, filename, content_type, size_bytes, sha256, content IS NOT NULL AS stored FROM attachments WHERE message_id = ? ORDER BY id',
+      'SELECT id, filename, content_type, size_bytes, sha256, in_blob AS stored FROM attachments WHERE message_id = ? ORDER BY id',
     );
     this.page = db.prepare<[number, number], EventRow>('SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?');
   }

@@ -31,16 +31,16 @@ export interface QuarantinedSummary {
 
 export class QuarantineRepo {
   private readonly db: Db;
+  /** Asked once per ingested message, so prepared once. */
+  private readonly hasStmt;
 
   constructor(db: Db) {
     this.db = db;
+    this.hasStmt = db.prepare('SELECT 1 FROM quarantine WHERE mailbox_id = ? AND provider_message_id = ?');
   }
 
   has(mailboxId: number, providerMessageId: string): boolean {
-    return (
-      this.db.prepare('SELECT 1 FROM quarantine WHERE mailbox_id = ? AND provider_message_id = ?').get(mailboxId, providerMessageId) !==
-      undefined
-    );
+    return this.hasStmt.get(mailboxId, providerMessageId) !== undefined;
   }
 
   /** Idempotent on (mailbox, provider message id); a new row and its message.quarantined event commit together. */

@@ -14,30 +14,59 @@ export interface TicketSummary {
   updatedAt: string;
 }
 
+export interface AttachmentView {
+  id: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  stored: boolean;
+  /** Why the content was not kept (over ingest.maxAttachmentBytes); null when it was. */
+  omittedReason: string | null;
+  contentId: string | null;
+  inline: boolean;
+  /** Where the content is served; null when it was not kept. */
+  url: string | null;
+}
+
+/** Turns stored HTML into what agents get (sanitised, cid: images pointed at attachments); injected, as the rules live in ingest/. */
+export type HtmlPresenter = (html: string, alreadySafe: boolean, attachments: readonly AttachmentView[]) => string;
+
 export interface TicketMessageView {
   id: number;
   traceId: string | null;
   providerMessageId: string;
+  direction: 'inbound' | 'outbound';
+  /** Which rule placed it: gmail_thread, reply_headers, ticket_tag, subject, bounce, new (legacy: before threading rules were recorded). */
+  threadRule: string | null;
+  /** The guard's verdict for this message. */
+  verdict: 'new_ticket' | 'append' | 'bounce_attached';
   from: { address: string; name: string };
   to: { address: string; name: string }[];
   cc: { address: string; name: string }[];
   subject: string;
   sentAt: string | null;
   receivedAt: string;
+  /** What the sender newly wrote. */
   text: string;
+  /** The reply chain the sender quoted, apart from `text`. */
+  quotedText: string;
+  /** Sanitised; the original is only in the raw message. */
   html: string | null;
   spam: { verdict: string; score: number | null; evidence: { token: string; weight: number }[] } | null;
   problems: string[];
-  attachments: { id: number; filename: string; contentType: string; size: number; sha256: string; stored: boolean }[];
+  attachments: AttachmentView[];
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export class TicketQuery {
   private readonly db: Db;
+  private readonly presentHtml: HtmlPresenter | null;
 
-  constructor(db: Db) {
+  constructor(db: Db, presentHtml: HtmlPresenter | null = null) {
     this.db = db;
+    this.presentHtml = presentHtml;
   }
 
   /** Keyset pagination on id: stable while new tickets arrive. */
@@ -127,21 +156,31 @@ export class TicketQuery {
   private toMessage(m: Record<string, unknown>): TicketMessageView {
     const attachments = this.db
       .prepare<[number], Record<string, unknown>>(
-        'SELECT id, filename, content_type, size_bytes, sha256, content IS NOT NULL AS stored FROM attachments WHERE message_id = ? ORDER BY id',
+        `SELECT id, filename, content_type, size_bytes, sha256, (content IS NOT NULL OR in_blob = 1) AS stored, omitted_reason, content_id,
+          inline FROM attachments WHERE message_id = ? ORDER BY id`,
       )
       .all(m.id as number)
-      .map((a) => ({
+      .map((a): AttachmentView => ({
         id: a.id as number,
         filename: a.filename as string,
         contentType: a.content_type as string,
         size: a.size_bytes as number,
         sha256: a.sha256 as string,
         stored: a.stored === 1,
+        omittedReason: (a.omitted_reason as string | null) ?? null,
+        contentId: (a.content_id as string | null) ?? null,
+        inline: a.inline === 1,
+        url: a.stored === 1 ? `/api/attachments/${a.id as number}` : null,
       }));
+    const html = m.html_body as string | null;
+    const rule = (m.thread_rule as string | null) ?? null;
     return {
       id: m.id as number,
       traceId: (m.trace_id as string | null) ?? null,
       providerMessageId: m.provider_message_id as string,
+      direction: m.direction as 'inbound' | 'outbound',
+      threadRule: rule,
+      verdict: rule === 'bounce' ? 'bounce_attached' : rule === 'new' ? 'new_ticket' : 'append',
       from: { address: m.from_address as string, name: m.from_name as string },
       to: JSON.parse(m.to_json as string) as TicketMessageView['to'],
       cc: JSON.parse(m.cc_json as string) as TicketMessageView['cc'],
@@ -149,7 +188,8 @@ export class TicketQuery {
       sentAt: iso(m.sent_at as number | null),
       receivedAt: iso(m.received_at as number) as string,
       text: m.text_body as string,
-      html: m.html_body as string | null,
+      quotedText: m.quoted_text as string,
+      html: html === null || !this.presentHtml ? html : this.presentHtml(html, m.html_safe === 1, attachments),
       spam: m.spam_verdict
         ? {
             verdict: m.spam_verdict as string,

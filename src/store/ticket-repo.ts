@@ -10,6 +10,16 @@ export interface NewAttachment {
   sha256: string;
   content: Buffer | null;
   omittedReason: string | null;
+  contentId?: string | null;
+  inline?: boolean;
+}
+
+/** Where a message goes, decided inside the write's transaction (see ingest/threading/). */
+export interface ThreadChoice {
+  /** null: open a new ticket. */
+  ticketId: number | null;
+  rule: string;
+  subjectKey: string;
 }
 
 export interface NewTicketMessage {
@@ -34,6 +44,13 @@ export interface NewTicketMessage {
   attachments: NewAttachment[];
   /** Follows the message from the provider's id to every event and delivery (ingest/trace-id.ts). */
   traceId?: string | null;
+  direction?: 'inbound' | 'outbound';
+  /** The reply chain the sender quoted; `text` then holds only what is new. */
+  quotedText?: string;
+  /** True when `html` is already sanitised. */
+  htmlSafe?: boolean;
+  /** The guard class of machine mail written anyway (a bounce attached to its ticket). */
+  guardClass?: string | null;
 }
 
 export interface StoredMessage {
@@ -53,6 +70,8 @@ export interface WriteResult {
   ticketId: number;
   messageId: number;
   createdTicket: boolean;
+  /** The placement refused the message (it may not open a ticket): nothing was written. */
+  refused?: boolean;
 }
 
 /** The key a new ticket is filed under: the provider's thread, or the message itself. */
@@ -70,6 +89,8 @@ export class TicketRepo {
   private readonly insertAttachment;
   private readonly reopen;
   private readonly statusOf;
+  private readonly refBlob;
+  private readonly insertBlob;
   private readonly touchTicket;
   private readonly upsertContact;
   private readonly adoptOpening;
@@ -94,17 +115,22 @@ export class TicketRepo {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (ticket_id, mailbox_id, provider_message_id, provider_thread_id, message_id_header, in_reply_to,
         references_header, from_contact_id, from_address, from_name, to_json, cc_json, subject, sent_at, received_at,
-        text_body, html_body, size_bytes, parse_problems, spam_verdict, spam_score, spam_evidence, created_at, trace_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        text_body, html_body, size_bytes, parse_problems, spam_verdict, spam_score, spam_evidence, created_at,
+        direction, thread_rule, subject_key, quoted_text, html_safe, guard_class, trace_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertAttachment = db.prepare(
-      'INSERT INTO attachments (message_id, filename, content_type, size_bytes, sha256, content, omitted_reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO attachments (message_id, filename, content_type, size_bytes, sha256, content, omitted_reason, content_id, inline, in_blob)
+       VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
     );
     this.statusOf = db.prepare<[number], { status: string }>('SELECT status FROM tickets WHERE id = ?');
     // A customer's reply reopens a ticket an agent had set aside.
     this.reopen = db.prepare<[number, number], { status: string }>(
       "UPDATE tickets SET status = 'open', updated_at = ? WHERE id = ? AND status IN ('pending', 'closed') RETURNING status",
     );
+    // Content is stored once per SHA-256: a second copy adds a reference, not bytes.
+    this.refBlob = db.prepare('UPDATE attachment_blobs SET ref_count = ref_count + 1 WHERE sha256 = ?');
+    this.insertBlob = db.prepare('INSERT INTO attachment_blobs (sha256, content, size_bytes, ref_count) VALUES (?, ?, ?, 1)');
     this.touchTicket = db.prepare(
       'UPDATE tickets SET message_count = message_count + 1, needs_review = MAX(needs_review, ?), updated_at = ? WHERE id = ?',
     );
@@ -124,7 +150,8 @@ export class TicketRepo {
   messageForReview(messageId: number): StoredMessage | undefined {
     const r = this.db
       .prepare<[number], Record<string, unknown>>(
-        `SELECT m.id, m.ticket_id, m.mailbox_id, m.provider_message_id, m.subject, m.text_body, m.html_body, m.from_address,
+        `SELECT m.id, m.ticket_id, m.mailbox_id, m.provider_message_id, m.subject,
+          m.text_body || CASE WHEN m.quoted_text != '' THEN char(10) || m.quoted_text ELSE '' END AS text_body, m.html_body, m.from_address,
           t.status FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.id = ?`,
       )
       .get(messageId);
@@ -167,39 +194,51 @@ export class TicketRepo {
   }
 
   /** Idempotent on (mailbox, provider message id): a second write reports the first. */
-  write(m: NewTicketMessage): WriteResult {
+  write(m: NewTicketMessage, place?: () => ThreadChoice | null): WriteResult {
     return this.db.transaction((): WriteResult => {
       const prior = this.existing.get(m.mailboxId, m.providerMessageId);
       if (prior) return { duplicate: true, ticketId: prior.ticket_id, messageId: prior.id, createdTicket: false };
+      // Decided here, inside the transaction, so two workers cannot both open a ticket for one thread.
+      const choice = place ? place() : this.legacyChoice(m);
+      if (choice === null) return { duplicate: false, ticketId: 0, messageId: 0, createdTicket: false, refused: true };
       const now = Date.now();
       const fromContact = m.from?.address ? this.contact(m.from.address, m.from.name, now) : null;
-      let ticketId = this.findTicket(m);
+      let ticketId = choice.ticketId ?? undefined;
       const createdTicket = ticketId === undefined;
       if (ticketId === undefined) {
         const info = this.insertTicket.run(m.mailboxId, threadKeyFor(m), m.subject, fromContact, m.needsReview ? 1 : 0, now, now);
         ticketId = Number(info.lastInsertRowid);
       }
-      const messageId = this.insertMessageRow(m, ticketId, fromContact, now);
-      for (const a of m.attachments) {
-        this.insertAttachment.run(messageId, a.filename, a.contentType, a.size, a.sha256, a.content, a.omittedReason);
-      }
+      const messageId = this.insertMessageRow(m, ticketId, fromContact, now, choice);
+      for (const a of m.attachments) this.addAttachment(messageId, a);
       this.touchTicket.run(m.needsReview ? 1 : 0, now, ticketId);
-      if (!createdTicket)
+      // A reply the team sent never becomes the ticket's opening message.
+      if (!createdTicket && m.direction !== 'outbound')
         this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
-      this.recordEvents(ticketId, messageId, createdTicket, now);
+      this.recordEvents(ticketId, messageId, createdTicket, m.direction !== 'outbound', now);
       return { duplicate: false, ticketId, messageId, createdTicket };
     })();
   }
 
-  /** The message's event, then (when the reply reopened a pending or closed ticket) the status change. */
-  private recordEvents(ticketId: number, messageId: number, createdTicket: boolean, now: number): void {
+  /**
+   * The message's event, then (when a customer's reply reopened a pending or closed ticket) the
+   * status change. Only inbound mail reopens: the team's own reply leaves the status as it is.
+   */
+  private recordEvents(ticketId: number, messageId: number, createdTicket: boolean, inbound: boolean, now: number): void {
     const events = eventsOf(this.db);
-    const before = createdTicket ? undefined : this.statusOf.get(ticketId)?.status;
-    const reopened = !createdTicket && this.reopen.get(now, ticketId) !== undefined;
+    const mayReopen = !createdTicket && inbound;
+    const before = mayReopen ? this.statusOf.get(ticketId)?.status : undefined;
+    const reopened = mayReopen && this.reopen.get(now, ticketId) !== undefined;
     events.record(createdTicket ? 'ticket.created' : 'ticket.message_added', { ticketId, messageId });
     if (reopened) {
       events.record('ticket.status_changed', { ticketId, messageId }, { change: { from: before, to: 'open', actor: 'customer_reply' } });
     }
+  }
+
+  /** Without a placement (release from the spam quarantine): Gmail's thread or reply headers, as before issue 15. */
+  private legacyChoice(m: NewTicketMessage): ThreadChoice {
+    const found = this.findTicket(m);
+    return { ticketId: found ?? null, rule: found === undefined ? 'new' : 'legacy', subjectKey: '' };
   }
 
   /** Gmail's threadId when the source has one (Gmail decides, as the user sees it); reply headers otherwise. */
@@ -216,7 +255,23 @@ export class TicketRepo {
     return undefined;
   }
 
-  private insertMessageRow(m: NewTicketMessage, ticketId: number, fromContact: number | null, now: number): number {
+  private addAttachment(messageId: number, a: NewAttachment): void {
+    const inBlob = a.content !== null;
+    if (a.content !== null && this.refBlob.run(a.sha256).changes === 0) this.insertBlob.run(a.sha256, a.content, a.content.length);
+    this.insertAttachment.run(
+      messageId,
+      a.filename,
+      a.contentType,
+      a.size,
+      a.sha256,
+      a.omittedReason,
+      a.contentId ?? null,
+      a.inline ? 1 : 0,
+      inBlob ? 1 : 0,
+    );
+  }
+
+  private insertMessageRow(m: NewTicketMessage, ticketId: number, fromContact: number | null, now: number, choice: ThreadChoice): number {
     const info = this.insertMessage.run(
       ticketId,
       m.mailboxId,
@@ -241,6 +296,12 @@ export class TicketRepo {
       m.spam?.score ?? null,
       m.spam ? JSON.stringify(m.spam.evidence) : null,
       now,
+      m.direction ?? 'inbound',
+      choice.rule,
+      choice.subjectKey,
+      m.quotedText ?? '',
+      m.htmlSafe ? 1 : 0,
+      m.guardClass ?? null,
       m.traceId ?? null,
     );
     return Number(info.lastInsertRowid);

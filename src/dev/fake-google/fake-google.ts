@@ -66,6 +66,12 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     deleteMessage(email, id) {
       if (!mailboxFor(s, email)?.deleteMessage(id)) throw new Error(`deleteMessage: no message ${id} for ${email}`);
     },
+    labelNamesOf(email, id) {
+      const box = mailboxFor(s, email);
+      const msg = box?.messages.get(id);
+      if (!box || !msg) throw new Error(`labelNamesOf: no message ${id} for ${email}`);
+      return msg.labelIds.map((l) => box.labels.get(l)?.name ?? l);
+    },
     revokeUserGrant: (email) => s.store.revokeAllForUser(email),
     isRefreshTokenActive: (token) => s.store.liveRefreshToken(token) !== undefined,
     revokedTokens: () => s.store.revokedTokens(),

@@ -61,6 +61,8 @@ export interface FakeGoogle {
   expireHistory(email: string): void;
   /** Extra: the message disappears (messageDeleted history), so a later messages.get 404s. */
   deleteMessage(email: string, id: string): void;
+  /** Extra: a message's label names (user labels by name, system labels by id), as a test reads them in Gmail's UI. */
+  labelNamesOf(email: string, id: string): string[];
   revokeUserGrant(email: string): void;
   isRefreshTokenActive(refreshToken: string): boolean;
   revokedTokens(): string[];

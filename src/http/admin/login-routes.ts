@@ -43,7 +43,7 @@ async function handleSignIn(request: FastifyRequest, reply: FastifyReply, admin:
       actor: 'anonymous',
       action: result.reason === 'locked' ? 'admin.sign_in_locked' : 'admin.sign_in_failed',
       subjectRef: result.adminId === undefined ? null : `admin:${result.adminId}`,
-      detail: { client: admin.subjectRef(request.ip) },
+      detail: { client: admin.subjectRef(request.ip), reason: result.reason },
     });
     if (result.reason === 'locked') {
       const minutes = Math.ceil(result.retryAfterMs / 60_000);
@@ -55,8 +55,7 @@ async function handleSignIn(request: FastifyRequest, reply: FastifyReply, admin:
         username,
       );
     }
-    // The typed user name is not recorded: it may be someone's address or a mistyped password.
-    admin.audit.record({ actor: 'anonymous', action: 'admin.sign_in_failed', detail: { reason: result.reason } });
+    // The typed user name is not recorded (above): it may be someone's address or a mistyped password.
     return renderLogin(reply, admin, 401, 'Wrong username, password or code.', username);
   }
   const actor = `admin:${result.session.adminId}`;

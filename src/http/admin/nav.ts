@@ -9,6 +9,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: '/admin', label: 'Mailboxes' },
   { href: '/admin/tickets', label: 'Tickets' },
   { href: '/admin/quarantine', label: 'Quarantine' },
+  { href: '/admin/suppressed', label: 'Machine mail' },
   { href: '/admin/webhooks', label: 'Webhooks' },
   { href: '/admin/privacy', label: 'Privacy' },
   { href: '/admin/retention', label: 'Retention' },

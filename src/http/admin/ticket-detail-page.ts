@@ -7,6 +7,7 @@ import { adminPage, csrfField } from './layout.js';
 import { flashLine, timeTag } from './page-parts.js';
 import { EVIDENCE_LEGEND, evidenceList, formatScore, verdictBadge } from './spam-explain-view.js';
 import { reviewBadge, statusBadge } from './ticket-list-page.js';
+import { attachmentList, directionLine, quotedSection } from './message-extras-view.js';
 
 /** A page is for reading; a multi-megabyte body would make it unusable on a phone. */
 const BODY_CHARS = 20_000;
@@ -39,9 +40,9 @@ function messageCard(m: TicketMessageView, o: TicketDetailOptions): string {
   const body = m.text.length > BODY_CHARS ? `${m.text.slice(0, BODY_CHARS)}\n… (shortened; the full text is in the API)` : m.text;
   return `<article class="card message" data-message-id="${m.id}">
 <dl><dt>From</dt><dd class="from">${escapeHtml(from || '(unknown sender)')}</dd>
-<dt>Date</dt><dd>${timeTag(m.sentAt ?? m.receivedAt)}</dd></dl>
+<dt>Date</dt><dd>${timeTag(m.sentAt ?? m.receivedAt)}</dd></dl>${directionLine(m)}
 ${body.trim() ? `<pre class="body">${escapeHtml(body)}</pre>` : '<p class="muted">(no text body)</p>'}
-${spamSection(m, o)}</article>`;
+${quotedSection(m, BODY_CHARS)}${attachmentList(m)}${m.direction === 'outbound' ? '' : spamSection(m, o)}</article>`;
 }
 
 function spamSection(m: TicketMessageView, o: TicketDetailOptions): string {

@@ -10,9 +10,10 @@ import { routeDoc, type RouteDoc } from '../openapi/route-doc.js';
 import type { AdminDeps } from './admin-deps.js';
 import { adminActor, currentSession, formField, requireSession } from './admin-guard.js';
 import { queryParam, sendPage } from './page-parts.js';
+import { positiveIntParam } from '../validate.js';
 import { webhookPage, type WebhookPageState } from './webhook-page.js';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const idParams = z.strictObject({ id: positiveIntParam });
 const form = z.object({ _csrf: z.string() }).catchall(z.union([z.string(), z.array(z.string())]));
 const doc = (summary: string, extra: Partial<RouteDoc> = {}) =>
   routeDoc({

@@ -213,6 +213,16 @@ export const ROUTE_CATALOGUE: Record<string, RouteDoc> = {
   'GET /admin/tickets': page('Tickets, newest first', { querystring: z.object({ after: z.string().optional() }) }),
   'GET /admin/tickets/:id': page('One ticket with its messages', { params: id, response: { 200: 'html', 303: 'redirect', 404: 'html' } }),
   'POST /admin/messages/:id/verdict': form('Mark a ticket message spam or not spam', { params: id }),
+  'GET /admin/attachments/:id': page('Download one attachment of a ticket message (always as a download, never rendered)', {
+    params: id,
+    response: { 200: { type: 'string', description: 'the attachment bytes' }, 303: 'redirect' },
+    errors: [404],
+  }),
+  'GET /admin/suppressed': page('Machine mail the guard held back, with release and check-again', {
+    querystring: z.object({ done: z.string().optional() }),
+  }),
+  'POST /admin/suppressed/:id/release': form('Release held machine mail into a ticket (guard and loop breaker overridden)', { params: id }),
+  'POST /admin/suppressed/:id/replay': form('Check held machine mail again under the current rules', { params: id }),
   'GET /admin/privacy': page('Erase or export a data subject'),
   'POST /admin/privacy/erase/preview': form('Preview what erasing an address would delete', { response: { 200: 'html', 400: 'html' } }),
   'POST /admin/privacy/erase': form('Erase an address (typed confirmation)', { response: { 200: 'html', 303: 'redirect', 400: 'html' } }),

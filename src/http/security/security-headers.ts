@@ -17,7 +17,8 @@ export function contentSecurityPolicy(formActionOrigins: string[]): string {
 export function registerSecurityHeaders(app: FastifyInstance, options: HeaderOptions): void {
   const csp = contentSecurityPolicy(options.formActionOrigins);
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-security-policy', csp);
+    // A route with a stricter policy of its own (attachment downloads: sandbox) keeps it.
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', csp);
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-content-type-options', 'nosniff');

@@ -75,7 +75,11 @@ export function exportSubject(deps: ExportDeps, rawEmail: string, now = new Date
   const read = db.transaction(() => {
     const contacts = db.prepare<[string], Row>('SELECT id, email, name, created_at FROM contacts WHERE email = ?').all(email);
     const messages = messageRows(db, email);
-    const attachmentsOf = db.prepare<[unknown], Row>('SELECT * FROM attachments WHERE message_id = ? ORDER BY id');
+    const attachmentsOf = db.prepare<[unknown], Row>(
+      // Bytes stored once per SHA-256 since migration 009 live in attachment_blobs.
+      `SELECT a.*, COALESCE(a.content, b.content) AS content FROM attachments a
+       LEFT JOIN attachment_blobs b ON a.in_blob = 1 AND b.sha256 = a.sha256 WHERE a.message_id = ? ORDER BY a.id`,
+    );
     const ticketIds = [...new Set(messages.map((m) => m.ticket_id as number))];
     const ticketOf = db.prepare<[number], Row>('SELECT * FROM tickets WHERE id = ?');
     const tickets = ticketIds.map((id) => {

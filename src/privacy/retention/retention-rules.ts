@@ -47,11 +47,10 @@ const disconnectedMailboxes: RetentionPurge = (ctx, cutoff) => {
   return { mailboxes: ids.length, mailboxTickets: tickets };
 };
 
-/**
- * Machine mail suppressed by the ingest guard has its own table (added with that guard);
- * its rule goes here as `suppressed`. Until then there is nothing to purge.
- */
-const suppressed: RetentionPurge = () => ({});
+/** Machine mail the ingest guard held back (migration 009), raw bytes included. */
+const suppressed: RetentionPurge = ({ db }, cutoff) => ({
+  suppressed: db.prepare('DELETE FROM suppressed WHERE created_at < ?').run(cutoff).changes,
+});
 
 export const RETENTION_RULES: Record<RetentionRuleName, RetentionPurge> = {
   closedTickets,

@@ -132,7 +132,9 @@ describe('sign-in races', () => {
       detail: string;
     }[];
     expect(audit).toHaveLength(200);
-    expect(audit.every((a) => a.subject_ref === 'admin:1' && /^\{"client":"addr:[0-9a-f]{24}"\}$/.test(a.detail))).toBe(true);
+    expect(audit.every((a) => a.subject_ref === 'admin:1' && /^\{"client":"addr:[0-9a-f]{24}","reason":"[a-z_]+"\}$/.test(a.detail))).toBe(
+      true,
+    );
     expect(JSON.stringify(audit)).not.toContain('127.0.0.1');
   }, 120_000);
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { startTestFake } from '../../helpers/test-fake.js';
 import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
-import { corpusFiles, readMail } from '../../helpers/corpus.js';
+import { hamThatBecomesTickets } from '../../helpers/corpus.js';
 import { WebhookReceiver, type ReceivedEvent } from '../../helpers/webhook-receiver.js';
 
 const MAILBOX = 'helpdesk@example.com';
@@ -58,7 +58,8 @@ describe('webhooks and the change feed', () => {
 
   it('delivery: when 200 messages arrive and the receiver refuses, fails, then hangs for a while, afterwards delivers every event once, signed, in order per ticket; a poller sees exactly the committed events', async () => {
     fake = await startTestFake();
-    for (const file of corpusFiles('ham').slice(0, 200)) fake.deliver(MAILBOX, readMail(file));
+    // Mail that becomes tickets (not machine mail the guard holds back): 200 messages, 200 ticket messages.
+    for (const raw of await hamThatBecomesTickets(200)) fake.deliver(MAILBOX, raw);
     t = await startTestDaemon(fake, { ...WEBHOOKS, sync: { pageSize: 25 } });
     const daemon = t;
     await receiver.start();

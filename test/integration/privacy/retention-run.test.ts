@@ -113,7 +113,7 @@ describe('retention with a fake clock', () => {
     expect(counts).toEqual({
       closedTickets: { tickets: 1, messages: 1 },
       quarantine: { quarantined: 1 },
-      suppressed: {},
+      suppressed: { suppressed: 0 },
       audit: { auditEntries: 2 },
       disconnectedMailboxes: { mailboxes: 1, mailboxTickets: 1 },
     });

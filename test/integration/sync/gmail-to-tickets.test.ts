@@ -10,25 +10,34 @@ const MAILBOX = 'helpdesk@example.com';
 interface Row {
   provider_message_id: string;
   provider_thread_id: string;
-  ticket_id: number;
+  ticket_id: number | null;
 }
 
+/**
+ * Every delivered message, as a ticket message or (machine mail the guard held back) a
+ * suppressed entry; ticket_id is null for the latter.
+ */
 function messageRows(t: TestDaemon): Row[] {
-  return t.daemon.db.prepare('SELECT provider_message_id, provider_thread_id, ticket_id FROM messages ORDER BY id').all() as Row[];
+  return t.daemon.db
+    .prepare(
+      `SELECT provider_message_id, provider_thread_id, ticket_id FROM messages
+       UNION ALL SELECT provider_message_id, provider_thread_id, NULL FROM suppressed ORDER BY 1`,
+    )
+    .all() as Row[];
 }
 
-/** Tickets must partition messages exactly as Gmail's thread ids do. */
+/**
+ * A Gmail thread never spans tickets. A ticket may span Gmail threads: threading also follows
+ * reply headers when Gmail split a thread, and same sender + subject (issue 15).
+ */
 function expectGroupedAsGmailThreads(rows: Row[], delivered: Map<string, string>): void {
   const ticketOfThread = new Map<string, number>();
-  const threadOfTicket = new Map<number, string>();
   for (const row of rows) {
     expect(row.provider_thread_id).toBe(delivered.get(row.provider_message_id));
+    if (row.ticket_id === null) continue;
     const seenTicket = ticketOfThread.get(row.provider_thread_id) ?? row.ticket_id;
-    const seenThread = threadOfTicket.get(row.ticket_id) ?? row.provider_thread_id;
     expect(row.ticket_id).toBe(seenTicket);
-    expect(row.provider_thread_id).toBe(seenThread);
     ticketOfThread.set(row.provider_thread_id, row.ticket_id);
-    threadOfTicket.set(row.ticket_id, row.provider_thread_id);
   }
 }
 
@@ -78,7 +87,8 @@ describe('Gmail mailbox to tickets, end to end', () => {
     expectGroupedAsGmailThreads(rows, delivered);
     const threads = new Set(delivered.values()).size;
     const tickets = t.daemon.db.prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number };
-    expect(tickets.n).toBe(threads);
+    expect(tickets.n).toBeLessThanOrEqual(threads);
+    expect(tickets.n).toBe(new Set(rows.filter((r) => r.ticket_id !== null).map((r) => r.ticket_id)).size);
     expect(threads).toBeLessThan(250); // the corpus holds real reply threads, so grouping was exercised
   });
 

@@ -5,6 +5,15 @@ import { skipReason } from '../../../src/ingest/skip-rules.js';
 import { missingScopes, scopesFor, SCOPES, normaliseScopes } from '../../../src/google/scopes.js';
 
 describe('pure sync arithmetic', () => {
+  it('QuotaLimiter.take(): when one call costs more than the burst (batchModify), it still goes out and later calls wait out the debt', async () => {
+    let now = 0;
+    const limiter = new QuotaLimiter(100, () => now); // burst 20 units
+    await limiter.take(50);
+    expect(limiter.delayFor(5)).toBe(350); // 30 units of debt + 5 at 0.1 unit/ms
+    now += 350;
+    expect(limiter.delayFor(5)).toBe(0);
+  });
+
   it('QuotaLimiter.delayFor(): when the burst is spent, waits exactly as long as the rate needs to refill', () => {
     let now = 0;
     const limiter = new QuotaLimiter(100, () => now); // burst 20 units
@@ -21,9 +30,10 @@ describe('pure sync arithmetic', () => {
     expect(backoffDelay(30, 1000, 60_000, () => 1)).toBe(60_000);
   });
 
-  it('skipReason(): when Gmail labels the message a draft, chat or own sent mail, skips it; inbox mail is kept', () => {
+  it('skipReason(): when Gmail labels the message a draft or chat, skips it; inbox and the team’s own sent mail are kept', () => {
     expect(skipReason(['DRAFT'])).toBe('draft');
-    expect(skipReason(['SENT'])).toBe('sent by the mailbox');
+    expect(skipReason(['CHAT'])).toBe('chat');
+    expect(skipReason(['SENT'])).toBeNull();
     expect(skipReason(['SENT', 'INBOX'])).toBeNull();
     expect(skipReason(['INBOX', 'UNREAD', 'SPAM'])).toBeNull();
   });

@@ -92,13 +92,39 @@ describe('verdictOf()', () => {
   });
 });
 
+describe('minTokenCount', () => {
+  it('scoreFeatures(): a token seen in fewer messages than the floor is no evidence; at the floor it is', () => {
+    const young: StoredCounts = { spam: 1, ham: 0, starterSpam: 1000, starterHam: 1000 };
+    const once = lookupOf({ 'hdr:x-rare': { spam: 1 } });
+    const twice = lookupOf({ 'hdr:x-rare': { spam: 2 } });
+    expect(scoreFeatures(['hdr:x-rare'], once, young, options)).toMatchObject({ score: 0.5, evidence: [] });
+    expect(scoreFeatures(['hdr:x-rare'], twice, young, options).score).toBeGreaterThan(0.9);
+  });
+});
+
 describe('knobsFor()', () => {
-  const o = { maturityMessages: 200, tokenStrength: 0.03, minProbStrength: 0.1, matureTokenStrength: 0.01, matureMinProbStrength: 0 };
+  const o = {
+    maturityMessages: 200,
+    tokenStrength: 0.03,
+    minProbStrength: 0.1,
+    minTokenCount: 2,
+    matureTokenStrength: 0.01,
+    matureMinProbStrength: 0,
+    matureMinTokenCount: 0,
+  };
   it('knobsFor(): while the installation has learned too little of its own mail, keeps the cautious token knobs', () => {
-    expect(knobsFor({ spam: 5, ham: 500, starterSpam: 1896, starterHam: 4150 }, o)).toEqual({ tokenStrength: 0.03, minProbStrength: 0.1 });
+    expect(knobsFor({ spam: 5, ham: 500, starterSpam: 1896, starterHam: 4150 }, o)).toEqual({
+      tokenStrength: 0.03,
+      minProbStrength: 0.1,
+      minTokenCount: 2,
+    });
   });
   it('knobsFor(): once mature, uses the mature token knobs', () => {
-    expect(knobsFor({ spam: 200, ham: 200, starterSpam: 0, starterHam: 0 }, o)).toEqual({ tokenStrength: 0.01, minProbStrength: 0 });
+    expect(knobsFor({ spam: 200, ham: 200, starterSpam: 0, starterHam: 0 }, o)).toEqual({
+      tokenStrength: 0.01,
+      minProbStrength: 0,
+      minTokenCount: 0,
+    });
   });
 });
 

@@ -1,0 +1,298 @@
+// The BullMQ driver: the same JobQueue contract on Redis, so ingest workers can run in other
+// processes and on other hosts. Retry decisions are the embedded driver's (retry-policy.ts):
+// the policy fails a job with UnrecoverableError, BullMQ's backoff asks the policy for the
+// delay, and attempts are otherwise unbounded so an outage never uses them up.
+import { Queue, Worker, UnrecoverableError, DelayedError, type Job as BullJob, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log/logger.js';
+import { IntakeError, isIntakeError } from '../errors/intake-error.js';
+import { decideRetry, type RetryOptions } from './retry-policy.js';
+import type { Job, JobHandler, JobQueue, JobSpec, JobWorker, MailboxGate, QueueCounts } from './job-queue.js';
+import { redisClientOptions, type RedisSettings } from './redis-options.js';
+
+export interface BullmqQueueOptions extends RetryOptions {
+  redis: RedisSettings;
+  /** Key prefix in Redis (several installations may share one Redis). */
+  prefix: string;
+  /** A crashed worker's job is taken back after this long (BullMQ's lock duration and stall check). */
+  leaseSeconds: number;
+  /** Completed jobs kept for observation: at most this many, for at most this long. */
+  keepCompleted: number;
+  keepCompletedSeconds: number;
+  gate?: MailboxGate;
+  role?: string;
+}
+
+/** What a job carries in Redis: Intake's own id (BullMQ ids may not hold ':'), its mailbox, its data. */
+interface Envelope {
+  id: string;
+  mailboxId: number | null;
+  data: unknown;
+}
+
+/** Thrown to BullMQ for a job that will run again: carries the policy's delay to the backoff strategy. */
+class RetryLater extends Error {
+  constructor(
+    readonly code: string,
+    readonly delayMs: number,
+  ) {
+    super(code);
+    this.name = 'RetryLater';
+  }
+}
+
+const UNBOUNDED_ATTEMPTS = 1_000_000;
+
+/** Redis commands wait in ioredis' offline queue while Redis is down: bound every call a caller waits on. */
+async function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IntakeError('INTAKE_ERR_QUEUE', `Redis did not answer ${what} within ${ms} ms`, true)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** BullMQ job ids may not contain ':' (it separates Redis key parts). */
+export const bullJobId = (id: string): string => id.replaceAll(':', '.');
+
+export class BullmqQueue implements JobQueue {
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers = new Set<Worker>();
+  private readonly active = new Map<number, number>();
+  private readonly client: Redis;
+  private readonly connection;
+  /** The Redis dataset's identity: a random value kept in Redis; when it changes, Redis lost its data. */
+  private epoch: string | undefined;
+  private readonly lossHandlers: (() => void)[] = [];
+
+  constructor(
+    private readonly log: Logger,
+    private readonly options: BullmqQueueOptions,
+  ) {
+    this.connection = redisClientOptions(options.redis, options.role ?? 'queue');
+    this.client = new Redis(this.connection.url, { ...this.connection, lazyConnect: false });
+    this.client.on('error', (err: Error) => this.log.warn({ code: 'INTAKE_ERR_QUEUE', reason: err.message }, 'redis connection error'));
+    this.client.on('ready', () => {
+      this.checkEpoch().catch((err: unknown) => this.log.warn({ reason: (err as Error).message }, 'could not check the Redis epoch'));
+    });
+  }
+
+  /**
+   * Called when Redis comes up without the jobs it held (restarted without persistence, or
+   * a new, empty Redis): the store's side then re-lists every mailbox, and dedupe in the
+   * ticket rows keeps what was already ingested from doubling. Also called at the first
+   * connection to an empty Redis, since nobody can tell that from a loss.
+   */
+  onDataLoss(handler: () => void): void {
+    this.lossHandlers.push(handler);
+  }
+
+  private async checkEpoch(): Promise<void> {
+    const key = `${this.options.prefix}:epoch`;
+    const created = (await this.client.set(key, randomBytes(8).toString('hex'), 'NX')) === 'OK';
+    const current = (await this.client.get(key)) ?? undefined;
+    const lost = this.epoch === undefined ? created : current !== this.epoch;
+    this.epoch = current;
+    if (!lost) return;
+    this.log.warn(
+      { code: 'INTAKE_ERR_QUEUE' },
+      'Redis holds none of the queued jobs (new, or restarted without persistence); every mailbox is re-listed',
+    );
+    for (const handler of this.lossHandlers) handler();
+  }
+
+  /** The raw connection, for the scheduler lock and the model snapshot (one connection, not one per use). */
+  get redis(): Redis {
+    return this.client;
+  }
+
+  get redisStatus(): string {
+    return this.client.status;
+  }
+
+  private queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: { ...this.connection }, prefix: this.options.prefix });
+      q.on('error', (err: Error) => this.log.warn({ queue: name, reason: err.message }, 'bullmq queue error'));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private jobOptions(id: string): JobsOptions {
+    return {
+      jobId: bullJobId(id),
+      attempts: UNBOUNDED_ATTEMPTS,
+      backoff: { type: 'intake' },
+      removeOnComplete: { count: this.options.keepCompleted, age: this.options.keepCompletedSeconds },
+      removeOnFail: false,
+    };
+  }
+
+  /**
+   * Stored once Redis acknowledged every job. A job whose id is already completed or failed
+   * is removed first and added again: a resync or replay runs it again, and ingest finds the
+   * message already stored if it was.
+   */
+  addBulk<T>(queue: string, jobs: JobSpec<T>[]): Promise<void> {
+    if (jobs.length === 0) return Promise.resolve();
+    return bounded(this.store(queue, jobs), this.options.redis.commandTimeoutMs, 'adding jobs');
+  }
+
+  private async store<T>(queue: string, jobs: JobSpec<T>[]): Promise<void> {
+    const q = this.queue(queue);
+    const ids = jobs.map((j) => bullJobId(j.id));
+    const finished = await this.finishedIds(queue, ids);
+    for (const id of finished) await q.remove(id);
+    await q.addBulk(
+      jobs.map((j) => ({
+        name: j.name,
+        data: { id: j.id, mailboxId: j.mailboxId ?? null, data: j.data } satisfies Envelope,
+        opts: this.jobOptions(j.id),
+      })),
+    );
+  }
+
+  private async finishedIds(queue: string, ids: string[]): Promise<string[]> {
+    const pipeline = this.client.pipeline();
+    for (const id of ids) {
+      pipeline.zscore(`${this.options.prefix}:${queue}:completed`, id);
+      pipeline.zscore(`${this.options.prefix}:${queue}:failed`, id);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return ids.filter((_, i) => results[2 * i]?.[1] !== null || results[2 * i + 1]?.[1] !== null);
+  }
+
+  process<T>(queue: string, handler: JobHandler<T>, options: { concurrency: number }): JobWorker {
+    // BullMQ renews a live worker's lock every half lock, so a short lock costs nothing and a
+    // crashed worker's job (or one whose completion Redis missed while restarting) returns soon.
+    const leaseMs = Math.min(this.options.leaseSeconds, 30) * 1000;
+    const worker = new Worker<Envelope>(queue, (job, token) => this.run(job, token, handler as JobHandler), {
+      connection: { ...this.connection },
+      prefix: this.options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: leaseMs,
+      stalledInterval: leaseMs,
+      // A job whose worker died is always taken back: losing it would lose a message.
+      maxStalledCount: UNBOUNDED_ATTEMPTS,
+      settings: { backoffStrategy: (_attempts, _type, err) => (err instanceof RetryLater ? err.delayMs : this.options.backoffMs) },
+    });
+    worker.on('error', (err: Error) => this.log.warn({ queue, reason: err.message }, 'bullmq worker error'));
+    worker.on('failed', (job, err) => {
+      if (job && !(err instanceof DelayedError) && err.name !== 'RetryLater') {
+        this.log.warn({ jobId: job.data.id, code: err.message, attempt: job.attemptsMade }, 'job failed for good');
+      }
+    });
+    this.workers.add(worker);
+    return {
+      close: async () => {
+        await worker.close();
+        this.workers.delete(worker);
+      },
+    };
+  }
+
+  private async run(job: BullJob<Envelope>, token: string | undefined, handler: JobHandler): Promise<void> {
+    const { id, mailboxId, data } = job.data;
+    if (mailboxId !== null && this.options.gate) {
+      const wait = this.options.gate(mailboxId, this.active.get(mailboxId) ?? 0);
+      if (wait > 0) {
+        // Waiting for quota must not hold a worker: back to the delayed set, no attempt used.
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
+    }
+    const attempt = job.attemptsMade + 1;
+    if (mailboxId !== null) this.active.set(mailboxId, (this.active.get(mailboxId) ?? 0) + 1);
+    try {
+      const intakeJob: Job = { id, name: job.name, data, attempt };
+      await handler(intakeJob);
+    } catch (err) {
+      const code = isIntakeError(err) ? err.code : (err as Error).name;
+      const decision = decideRetry(err, attempt, this.options);
+      if (decision.action === 'fail') throw new UnrecoverableError(code);
+      this.log.info({ jobId: id, code, attempt, retryInMs: decision.delayMs }, 'job will retry');
+      throw new RetryLater(code, decision.delayMs);
+    } finally {
+      if (mailboxId !== null) {
+        const n = (this.active.get(mailboxId) ?? 1) - 1;
+        if (n > 0) this.active.set(mailboxId, n);
+        else this.active.delete(mailboxId);
+      }
+    }
+  }
+
+  /** Jobs of a mailbox that wait or failed (not those running: their handler finds the mailbox gone). */
+  async removePendingForMailbox(mailboxId: number): Promise<number> {
+    let removed = 0;
+    for (const q of this.queues.values()) {
+      for (const job of await this.jobsOf(q, mailboxId, ['waiting', 'delayed', 'prioritized', 'failed'])) {
+        await job.remove();
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  async wakeMailbox(mailboxId: number): Promise<number> {
+    let woken = 0;
+    for (const q of this.queues.values()) {
+      for (const job of await this.jobsOf(q, mailboxId, ['delayed'])) {
+        await job.promote();
+        woken++;
+      }
+    }
+    return woken;
+  }
+
+  /** A scan, fine for the rare disconnect and reconnect: no per-message index costs Redis memory. */
+  private async jobsOf(q: Queue, mailboxId: number, states: ('waiting' | 'delayed' | 'prioritized' | 'failed')[]) {
+    const jobs = (await q.getJobs(states, 0, -1)) as (BullJob<Envelope> | undefined)[];
+    return jobs.filter((j): j is BullJob<Envelope> => j !== undefined && j.data.mailboxId === mailboxId);
+  }
+
+  async counts(queue: string): Promise<QueueCounts & { delayed: number }> {
+    const c = await bounded(
+      this.queue(queue).getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'),
+      this.options.redis.commandTimeoutMs,
+      'counting jobs',
+    );
+    const delayed = c.delayed ?? 0;
+    return {
+      waiting: (c.waiting ?? 0) + delayed + (c.prioritized ?? 0),
+      active: c.active ?? 0,
+      completed: c.completed ?? 0,
+      failed: c.failed ?? 0,
+      delayed,
+    };
+  }
+
+  async oldestWaitingMs(queue: string): Promise<number> {
+    const [oldest] = (await bounded(
+      this.queue(queue).getJobs(['waiting'], 0, 0, true),
+      this.options.redis.commandTimeoutMs,
+      'oldest job',
+    )) as (BullJob | undefined)[];
+    return oldest ? Math.max(0, Date.now() - oldest.timestamp) : 0;
+  }
+
+  /** Fails at once while the connection is down (for /readyz), else within the command timeout. */
+  async ping(): Promise<void> {
+    if (this.client.status !== 'ready') throw new IntakeError('INTAKE_ERR_QUEUE', `Redis is not connected (${this.client.status})`, true);
+    await bounded(this.client.ping(), this.options.redis.commandTimeoutMs, 'PING');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.workers].map((w) => w.close()));
+    this.workers.clear();
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}
