@@ -3,6 +3,8 @@
 // completed jobs and 200,000 messages, interleaved in the same run. A flat cost (ratio near
 // 1) means claiming and every per-message lookup go through an index.
 import { MailHandling } from '../../src/ingest/mail-handling.js';
+import { PoisonRepo } from '../../src/store/poison-repo.js';
+import { inlineAnalyse } from '../../src/ingest/analyse.js';
 import { defaultMailHandling } from '../../src/ingest/mail-options.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +69,9 @@ function openStore(): Store {
     tickets: new TicketRepo(db),
     quarantine: new QuarantineRepo(db),
     sourceFor: () => source,
-    spam: null,
+    poison: new PoisonRepo(db),
+    // No spam filter: the store's cost is what this measures.
+    analyse: inlineAnalyse(LIMITS, null),
     limits: LIMITS,
     mail: new MailHandling(db, defaultMailHandling()),
     log,

@@ -9,6 +9,7 @@ import { runTokenCommand } from './token-command.js';
 import { runKeysCommand } from './keys-command.js';
 import { runSpamEntry } from './spam-entry.js';
 import { runWebhookCommand } from './webhook-command.js';
+import { runJobsCommand } from './jobs-command.js';
 import { PRIVACY_USAGE, runPrivacyCommand } from './privacy-command.js';
 import { BACKUP_USAGE, runBackupCommand, runRestoreCommand } from './backup-command.js';
 
@@ -33,6 +34,8 @@ const USAGE = `usage: intake <command>
   keys rotate                    re-encrypt stored secrets under the first INTAKE_SECRET_KEY
   spam train [--spam PATH]... [--ham PATH]... | --starter
                                  teach the spam filter from an mbox, a Maildir or a folder of messages
+  jobs failed [--limit N]        failed jobs and poison entries, with their error code and message
+  jobs retry ID|--all            replay a failed job or poison entry (or every one)
   spam stats                     what the spam model has learned
   spam reset --yes [--starter-only]
                                  forget what the spam model learned
@@ -59,6 +62,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       return runKeysCommand(rest, ctx);
     case 'spam':
       return runSpamEntry(rest, ctx);
+    case 'jobs':
+      return runJobsCommand(rest, ctx);
     case 'privacy':
     case 'retention':
     case 'audit':

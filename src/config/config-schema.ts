@@ -64,7 +64,14 @@ export const configSchema = z.strictObject({
     schedulerLeaseSeconds: positiveInt,
     workerPort: z.number().int().min(0).max(65535),
   }),
-  ingest: z.strictObject({ maxMessageBytes: positiveInt, maxAttachmentBytes: positiveInt }),
+  ingest: z.strictObject({
+    maxMessageBytes: positiveInt,
+    maxAttachmentBytes: positiveInt,
+    // i13-ingest: parse + classify off the event loop (0: on the main thread)
+    workerThreads: z.number().int().min(0).max(64),
+    workerMaxHeapMb: positiveInt,
+    parseTimeoutMs: positiveInt,
+  }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),
   spam: spamConfigSchema.strict(),
   threading: threadingConfigSchema,

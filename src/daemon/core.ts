@@ -22,6 +22,7 @@ import { CALLBACK_PATH } from '../http/oauth-routes.js';
 import type { DisconnectDeps } from '../privacy/disconnect-mailbox.js';
 import { TicketRepo } from '../store/ticket-repo.js';
 import { QuarantineRepo } from '../store/quarantine-repo.js';
+import { PoisonRepo } from '../store/poison-repo.js';
 import { SpamFilter } from '../spam/spam-filter.js';
 import { forgetMailboxLearning } from '../review/forget-mailbox-learning.js';
 import { ShutdownSteps } from './shutdown.js';
@@ -42,6 +43,7 @@ export interface Core {
   quarantine: QuarantineRepo;
   /** Guard, threading, sanitising, tombstones and the suppressed list (issue 15). */
   mail: MailHandling;
+  poison: PoisonRepo;
   spam: SpamFilter;
   revocations: RevocationRepo;
   oauth: GoogleOAuth;
@@ -107,6 +109,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     tickets: new TicketRepo(db),
     quarantine: new QuarantineRepo(db),
     mail: new MailHandling(db, { threading: config.threading, guard: config.guard, html: config.html }),
+    poison: new PoisonRepo(db),
     spam,
     revocations,
     oauth,

@@ -6,7 +6,7 @@ import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../store/database.js';
 import { TicketQuery } from '../store/ticket-query.js';
-import { FilterSpamCheck } from '../ingest/filter-spam-check.js';
+import { buildAnalyse } from './analyse-wiring.js';
 import { ensureStarterModel } from '../spam/starter-model.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { OAuthStateStore } from '../mailboxes/oauth-state.js';
@@ -42,6 +42,8 @@ export interface DaemonHooks {
    * "starting": lets an embedding (a test) observe that state without racing the start-up.
    */
   whileStarting?: () => Promise<void>;
+  /** Aborting it during start-up (SIGTERM while the starter model trains) stops start-up cleanly. */
+  startSignal?: AbortSignal;
 }
 
 export interface Daemon {
@@ -86,7 +88,8 @@ export async function startDaemon(
     const deliverer = buildDeliverer(core, metrics);
     const server = await startHttp(core, metrics, scheduler, () => !started, privacy, deliverer);
     await hooks.whileStarting?.();
-    await prepareSpamModel(core);
+    await prepareSpamModel(core, hooks.startSignal);
+    hooks.startSignal?.throwIfAborted();
     if (options.role !== 'scheduler') startIngestWorkers(core, metrics, hooks, deliverer);
     // Webhooks leave from the process with the API (which manages them); a separate
     // `intake worker`'s events reach it at the next fan-out interval.
@@ -113,8 +116,8 @@ export async function startDaemon(
 }
 
 /** A new install starts from the starter model; without its corpus package, from an empty one. */
-async function prepareSpamModel(core: Core): Promise<void> {
-  const outcome = await ensureStarterModel(core.spam, core.config.spam);
+async function prepareSpamModel(core: Core, signal?: AbortSignal): Promise<void> {
+  const outcome = await ensureStarterModel(core.spam, core.config.spam, undefined, signal);
   if (outcome.status === 'trained')
     core.log.info(
       { spam: outcome.spam, ham: outcome.ham, ms: outcome.ms, countingPeakRssMb: outcome.countingPeakRssMb },
@@ -129,7 +132,8 @@ export function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHo
     tickets: core.tickets,
     quarantine: core.quarantine,
     sourceFor: (m) => core.sources.sourceFor(m),
-    spam: new FilterSpamCheck(core.spam, core.config.ingest.maxMessageBytes),
+    poison: core.poison,
+    analyse: buildAnalyse(core),
     limits: core.config.ingest,
     log: core.log.child({ module: 'ingest' }),
     mail: core.mail,
@@ -259,6 +263,7 @@ async function startHttp(
         },
       },
       delivery: deliveryHttpDeps(core, deliverer),
+      deadLetters: { queue: core.queue, poison: core.poison },
       pollIntervalSeconds: config.sync.pollIntervalSeconds,
       isShuttingDown: () => core.steps.isClosing,
       isStarting,

@@ -4,13 +4,16 @@ import type { Core } from './core.js';
 import type { MailHttpDeps } from '../http/mail-deps.js';
 import { AttachmentRepo } from '../store/attachment-repo.js';
 import { releaseSuppressed } from '../ingest/release-suppressed.js';
+import { inlineAnalyse } from '../ingest/analyse.js';
 
 export function mailHttpDeps(core: Core): MailHttpDeps {
   const releaseDeps = {
     mailboxes: core.mailboxes,
     tickets: core.tickets,
     quarantine: core.quarantine,
-    spam: null,
+    poison: core.poison,
+    // Released or replayed machine mail is not judged again (it was held as machine mail, not as spam).
+    analyse: inlineAnalyse(core.config.ingest, null),
     limits: core.config.ingest,
     log: core.log.child({ module: 'suppressed' }),
     mail: core.mail,

@@ -51,6 +51,10 @@ export const ERROR_CODES = {
     'A webhook URL was refused: not https, or its host is (or resolves to) a loopback, private, link-local or metadata address. Use a public https URL, or allow the range under webhooks.*.',
   INTAKE_ERR_WEBHOOK_DELIVERY:
     'A webhook receiver did not answer 2xx in time. Intake retries with backoff for webhooks.maxRetryHours, then lists a dead letter to retry.',
+  INTAKE_ERR_PARSE_FAILED:
+    'A message could not be parsed (the parser worker crashed, ran out of memory or time). The ticket keeps what its headers say and records the problem; nothing to do.',
+  INTAKE_ERR_MESSAGE_UNREADABLE:
+    'A message could not become a ticket or quarantine entry at all. It is kept as a poison entry with its raw bytes: see `intake jobs failed`, fix the cause, then `intake jobs retry`.',
   INTAKE_ERR_BACKUP:
     'A backup could not be written, opened or restored: the message says why (wrong or missing key, a changed file, a non-empty data dir). Nothing was overwritten.',
   INTAKE_ERR_INTERNAL: 'An unexpected error. Report it with the log line (it carries the job or request id).',

@@ -16,6 +16,7 @@ import { registerEventRoutes } from './event-routes.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi/register-openapi.js';
 import { registerMailRoutes } from './mail-routes.js';
+import { registerJobRoutes } from './job-routes.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
 import { registerAdmin } from './admin/register-admin.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
@@ -72,6 +73,7 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
     registerEventRoutes(app, deps, deps.delivery);
   }
   if (deps.mail) registerMailRoutes(app, deps, deps.mail);
+  if (deps.deadLetters) registerJobRoutes(app, deps.verifyToken, deps.deadLetters);
   if (deps.privacy) registerPrivacyRoutes(app, deps, deps.privacy);
   const admin = deps.admin;
   if (admin) registerAdmin(app, deps, admin);

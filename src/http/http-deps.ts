@@ -12,6 +12,7 @@ import type { AdminDeps } from './admin/admin-deps.js';
 import type { ReviewHttpDeps } from './review-deps.js';
 import type { DeliveryHttpDeps } from './delivery-deps.js';
 import type { MailHttpDeps } from './mail-deps.js';
+import type { DeadLetterDeps } from '../jobs/dead-letters.js';
 import type { PrivacyService } from '../privacy/privacy-service.js';
 
 export interface HttpDeps {
@@ -38,6 +39,8 @@ export interface HttpDeps {
   delivery?: DeliveryHttpDeps;
   /** Attachments, deletion with tombstones, suppressed machine mail; without it those routes are not served. */
   mail?: MailHttpDeps;
+  /** Failed jobs and poison entries (GET /api/jobs/failed, replay); without it those routes are not served. */
+  deadLetters?: DeadLetterDeps;
   /** Erase, export, retention and the audit trail; without it those routes are not served. */
   privacy?: PrivacyService;
   /** Names the API token behind a request for the audit log (api_token:<id>). */

@@ -8,6 +8,7 @@ import { sendError } from './error-reply.js';
 import { parseOr400 } from './validate.js';
 import { idParamsSchema } from './strict-int.js';
 import { mailboxHealth } from './mailbox-health.js';
+import { deadLetterSummary } from './dead-letter-summary.js';
 import { apiActor } from './api-actor.js';
 
 export const connectBody = z.strictObject({
@@ -20,15 +21,19 @@ export const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'fals
 export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const admin = requireApiToken(deps.verifyToken, 'admin');
 
-  app.get('/api/mailboxes', { onRequest: admin }, async () => ({
-    mailboxes: deps.mailboxes.list().map((m) => ({
-      ...mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds),
-      email: m.email,
-      source: m.source,
-      scopes: m.scopes,
-      connectedAt: new Date(m.createdAt).toISOString(),
-    })),
-  }));
+  app.get('/api/mailboxes', { onRequest: admin }, async () => {
+    const dead = await deadLetterSummary(deps);
+    return {
+      mailboxes: deps.mailboxes.list().map((m) => ({
+        ...mailboxHealth(m, deps.mailboxes.syncState(m.id), deps.pollIntervalSeconds),
+        deadLetters: dead.byMailbox.get(m.id) ?? 0,
+        email: m.email,
+        source: m.source,
+        scopes: m.scopes,
+        connectedAt: new Date(m.createdAt).toISOString(),
+      })),
+    };
+  });
 
   app.post('/api/mailboxes/connect', { onRequest: admin }, async (request, reply) => {
     const body = parseOr400(connectBody, request.body, reply, 'body');

@@ -6,6 +6,8 @@ export interface IngestJobData {
   mailboxId: number;
   providerMessageId: string;
   threadId: string | null;
+  /** Set by `intake jobs retry` on a poison entry: run again from the raw bytes it keeps. */
+  replay?: boolean;
 }
 
 export function ingestJobId(mailboxId: number, providerMessageId: string): string {

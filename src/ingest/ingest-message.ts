@@ -1,53 +1,40 @@
-// The ingest pipeline for one message: fetch raw, parse, classify, then either quarantine
-// it or write ticket + message + attachments + outbox event in one transaction.
+// The ingest pipeline for one message: fetch raw, parse + classify (analyse pool), then either
+// quarantine it or write ticket + message + attachments + outbox event in one transaction;
+// land-message.ts makes sure it lands somewhere (ticket, quarantine or poison entry).
 import type { Mailbox, MailboxRepo } from '../store/mailbox-repo.js';
 import type { TicketRepo } from '../store/ticket-repo.js';
 import type { QuarantineRepo } from '../store/quarantine-repo.js';
 import type { MailSource, FetchedMessage } from '../sources/mail-source.js';
 import type { Logger } from '../log/logger.js';
-import { parseMail } from './parse/parse-mail.js';
+import type { PoisonRepo } from '../store/poison-repo.js';
 import type { ParsedMessage } from './parse/parsed-message.js';
-import type { SpamCheck, SpamJudgement } from './spam-check.js';
+import type { SpamJudgement } from './spam-check.js';
 import type { IngestJobData } from './ingest-job.js';
+import type { Analyse } from './analyse.js';
+import type { ParseLimits } from './parse/parse-mail.js';
+import type { IngestResult } from './ingest-result.js';
+import { landMessage } from './land-message.js';
 import { skipReason } from './skip-rules.js';
 import { traceIdFor } from './trace-id.js';
 import type { MailHandling, MessageContext, Plan } from './mail-handling.js';
 import { adoptPendingOutbound, suppressedResult } from './placed-write.js';
 import { fetchThroughGate } from './mailbox-gate.js';
 
+export type { IngestOutcome, IngestResult } from './ingest-result.js';
+
 export interface IngestDeps {
   mailboxes: MailboxRepo;
   tickets: TicketRepo;
   quarantine: QuarantineRepo;
+  poison: PoisonRepo;
   sourceFor: (mailbox: Mailbox) => MailSource;
-  spam: SpamCheck | null;
-  limits: { maxMessageBytes: number; maxAttachmentBytes: number };
+  /** parse + classify: the worker pool, or inlineAnalyse() on this thread */
+  analyse: Analyse;
+  /** for the parses of kept mail replayed on this thread (pending sent mail) */
+  limits: ParseLimits;
   log: Logger;
   /** Guard, threading, sanitising, tombstones (issue 15). */
   mail: MailHandling;
-}
-
-export type IngestOutcome =
-  | 'ticket_created'
-  | 'message_added'
-  | 'bounce_attached'
-  | 'duplicate'
-  | 'quarantined'
-  | 'suppressed'
-  | 'tombstoned'
-  | 'skipped'
-  | 'mailbox_gone'
-  | 'message_gone';
-
-export interface IngestResult {
-  outcome: IngestOutcome;
-  ticketId?: number;
-  messageId?: number;
-  subject?: string;
-  fromAddress?: string;
-  direction?: 'inbound' | 'outbound';
-  /** For `suppressed`: the guard class and the reason. */
-  suppressed?: { guardClass: string; reason: string };
 }
 
 export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promise<IngestResult> {
@@ -55,38 +42,62 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
   if (!mailbox) return { outcome: 'mailbox_gone' };
   // Cheap check first: a re-enqueued message costs no Gmail quota.
   if (deps.tickets.hasMessage(mailbox.id, job.providerMessageId) || deps.quarantine.has(mailbox.id, job.providerMessageId)) {
+    if (job.replay) deps.poison.remove(mailbox.id, job.providerMessageId);
     return { outcome: 'duplicate' };
   }
   const held = deps.mail.alreadyHandled(mailbox.id, job.providerMessageId);
-  if (held) return { outcome: held === 'tombstoned' ? 'tombstoned' : 'duplicate' };
-  const fetched = await fetchThroughGate(deps, mailbox, job.providerMessageId);
+  if (held) {
+    if (job.replay) deps.poison.remove(mailbox.id, job.providerMessageId);
+    return { outcome: held === 'tombstoned' ? 'tombstoned' : 'duplicate' };
+  }
+  // A poison entry has landed too; only a replay runs it again, from the bytes it keeps.
+  const kept = deps.poison.findByMessage(mailbox.id, job.providerMessageId);
+  if (kept && !job.replay) return { outcome: 'duplicate' };
+  const fetched = kept
+    ? { raw: kept.raw, threadId: kept.providerThreadId, labelIds: kept.labelIds, internalDate: kept.internalDate }
+    : await fetchThroughGate(deps, mailbox, job.providerMessageId);
   if (fetched === 'gone') return { outcome: 'message_gone' };
   const skip = skipReason(fetched.labelIds);
   if (skip) {
     deps.log.debug({ mailboxId: mailbox.id, reason: skip }, 'message skipped');
     return { outcome: 'skipped' };
   }
-  const parsed = await parseMail(fetched.raw, deps.limits);
-  const result = await handleParsed(deps, { mailbox, providerMessageId: job.providerMessageId, fetched, parsed });
+  const context = (parsed: ParsedMessage): MessageContext => ({ mailbox, providerMessageId: job.providerMessageId, fetched, parsed });
+  const result = await landMessage(deps, mailbox.id, job, fetched, ({ message, judgement }) => decide(deps, context(message), judgement));
+  if (kept && result.outcome !== 'poisoned') deps.poison.remove(mailbox.id, job.providerMessageId);
   if (result.outcome === 'ticket_created' && fetched.threadId) {
     await adoptPendingOutbound(deps.mail, deps.limits, mailbox, fetched.threadId, (c) => handleParsed(deps, c));
   }
   return result;
 }
 
-/** A parsed message through guard, spam filter and threading; also how suppressed mail is replayed. */
-export async function handleParsed(
-  deps: Omit<IngestDeps, 'mailboxes' | 'sourceFor' | 'limits'>,
+/**
+ * A parsed and judged message through the guard's plan, then quarantine or the ticket write.
+ * Synchronous, so landMessage can fall back to a smaller ticket or a poison entry when it throws.
+ */
+export function decide(
+  deps: Pick<IngestDeps, 'mail' | 'tickets' | 'quarantine'>,
   c: MessageContext,
+  judged: SpamJudgement | null,
   opts: { bypassGuard?: boolean } = {},
-): Promise<IngestResult> {
+): IngestResult {
   const plan = deps.mail.plan(c, opts);
   if (plan.kind === 'tombstoned') return { outcome: 'tombstoned' };
   if (plan.kind === 'suppress') return suppressedResult(deps.mail, c, plan.finding);
   // The team's own replies and bounces are never judged, so they are never learned as ham or spam.
-  const judgement = plan.kind === 'inbound' && deps.spam ? await deps.spam.judge(c.fetched.raw, c.fetched.labelIds) : null;
+  const judgement = plan.kind === 'inbound' ? judged : null;
   if (judgement?.verdict === 'spam') return quarantine(deps, c.mailbox.id, c, c.fetched, c.parsed, judgement);
   return writeTicket(deps, c.mailbox.id, c, c.fetched, c.parsed, judgement, { mail: deps.mail, plan, context: c });
+}
+
+/** Replays of kept mail (suppressed entries, sent mail waiting for its ticket): judged again from the raw bytes. */
+export async function handleParsed(
+  deps: Pick<IngestDeps, 'mail' | 'tickets' | 'quarantine' | 'analyse'>,
+  c: MessageContext,
+  opts: { bypassGuard?: boolean } = {},
+): Promise<IngestResult> {
+  const { judgement } = await deps.analyse(c.fetched.raw, c.fetched.labelIds);
+  return decide(deps, c, judgement, opts);
 }
 
 export function writeTicket(

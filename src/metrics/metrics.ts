@@ -77,5 +77,11 @@ export function createMetrics() {
       labelNames: ['queue', 'state'] as const,
       registers,
     }),
+    deadLetters: new Gauge({
+      name: 'intake_dead_letters',
+      help: 'Failed jobs (kind=job) and poison entries (kind=poison) waiting for a replay',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
   };
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import { IntakeError, isIntakeError } from '../errors/intake-error.js';
 import { decideRetry, type RetryOptions } from './retry-policy.js';
-import type { Job, JobHandler, JobQueue, JobSpec, JobWorker, MailboxGate, QueueCounts } from './job-queue.js';
+import type { FailedJob, Job, JobHandler, JobQueue, JobSpec, JobWorker, MailboxGate, QueueCounts } from './job-queue.js';
 import { redisClientOptions, type RedisSettings } from './redis-options.js';
 
 export interface BullmqQueueOptions extends RetryOptions {
@@ -167,6 +167,48 @@ export class BullmqQueue implements JobQueue {
     }
     const results = (await pipeline.exec()) ?? [];
     return ids.filter((_, i) => results[2 * i]?.[1] !== null || results[2 * i + 1]?.[1] !== null);
+  }
+
+  /** Dead letters: BullMQ's failed set (removeOnFail is off), in id order like the embedded driver. */
+  listFailed(queue: string, options: { limit: number; after?: string }): Promise<FailedJob[]> {
+    return bounded(this.failedOf(queue, options), this.options.redis.commandTimeoutMs, 'listing failed jobs');
+  }
+
+  private async failedOf(queue: string, options: { limit: number; after?: string }): Promise<FailedJob[]> {
+    const jobs = (await this.queue(queue).getFailed(0, -1)) as (BullJob<Envelope> | undefined)[];
+    return jobs
+      .filter((j): j is BullJob<Envelope> => j !== undefined)
+      .map((j) => ({
+        id: j.data.id,
+        queue,
+        name: j.name,
+        data: j.data.data,
+        mailboxId: j.data.mailboxId,
+        attempts: j.attemptsMade,
+        // The handler's error reaches BullMQ as its code (see run()); the message stays in the log.
+        errorCode: j.failedReason || null,
+        errorMessage: j.failedReason || null,
+        failedAt: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
+      }))
+      .filter((j) => j.id > (options.after ?? ''))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, options.limit);
+  }
+
+  /** Runs a failed job again; looks in every queue this process has opened, ingest first. */
+  retryFailed(id: string): Promise<boolean> {
+    return bounded(this.retryIn(id), this.options.redis.commandTimeoutMs, 'retrying a failed job');
+  }
+
+  private async retryIn(id: string): Promise<boolean> {
+    for (const name of new Set(['ingest', ...this.queues.keys()])) {
+      const job = (await this.queue(name).getJob(bullJobId(id))) as BullJob<Envelope> | undefined;
+      if (job && (await job.isFailed())) {
+        await job.retry('failed');
+        return true;
+      }
+    }
+    return false;
   }
 
   process<T>(queue: string, handler: JobHandler<T>, options: { concurrency: number }): JobWorker {

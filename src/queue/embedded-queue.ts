@@ -4,9 +4,18 @@
 // is an index lookup, and completed jobs are pruned, so the cost of a job stays flat.
 import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
-import { isIntakeError } from '../errors/intake-error.js';
 import { decideRetry } from './retry-policy.js';
-import { type Job, type JobHandler, type JobQueue, type JobSpec, type JobWorker, type MailboxGate, type QueueCounts } from './job-queue.js';
+import { jobErrorFields, listFailedJobs, retryFailedJob } from './failed-jobs.js';
+import {
+  type FailedJob,
+  type Job,
+  type JobHandler,
+  type JobQueue,
+  type JobSpec,
+  type JobWorker,
+  type MailboxGate,
+  type QueueCounts,
+} from './job-queue.js';
 import { MailboxRotation, type LaneKey } from './mailbox-rotation.js';
 
 export type { MailboxGate } from './job-queue.js';
@@ -65,7 +74,7 @@ export class EmbeddedQueue implements JobQueue {
          VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, name = excluded.name, payload = excluded.payload,
            mailbox_id = excluded.mailbox_id, state = 'waiting', attempts = 0, max_attempts = excluded.max_attempts,
-           run_at = excluded.run_at, lease_until = NULL, last_error = NULL, finished_at = NULL
+           run_at = excluded.run_at, lease_until = NULL, last_error = NULL, last_error_message = NULL, finished_at = NULL
          WHERE jobs.state IN ('completed', 'failed')`,
       ),
       claimLane: db.prepare<ClaimArgs, JobRow>(
@@ -92,11 +101,11 @@ export class EmbeddedQueue implements JobQueue {
         "UPDATE jobs SET state = 'completed', lease_until = NULL, last_error = NULL, finished_at = ? WHERE id = ?",
       ),
       maxAttempts: db.prepare<[string], { max_attempts: number }>('SELECT max_attempts FROM jobs WHERE id = ?'),
-      failForGood: db.prepare<[string, number, string]>(
-        "UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, finished_at = ? WHERE id = ?",
+      failForGood: db.prepare<[string, string, number, string]>(
+        "UPDATE jobs SET state = 'failed', lease_until = NULL, last_error = ?, last_error_message = ?, finished_at = ? WHERE id = ?",
       ),
-      retryLater: db.prepare<[string, number, string]>(
-        "UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, run_at = ? WHERE id = ?",
+      retryLater: db.prepare<[string, string, number, string]>(
+        "UPDATE jobs SET state = 'waiting', lease_until = NULL, last_error = ?, last_error_message = ?, run_at = ? WHERE id = ?",
       ),
       oldestReady: db.prepare<[string, number], { run_at: number | null }>(
         "SELECT MIN(run_at) AS run_at FROM jobs WHERE queue = ? AND state = 'waiting' AND run_at <= ?",
@@ -183,16 +192,16 @@ export class EmbeddedQueue implements JobQueue {
     const row = this.stmt.maxAttempts.get(job.id);
     if (!row) return; // removed while running (mailbox disconnected)
     const decision = decideRetry(err, job.attempt, { ...this.options, maxAttempts: row.max_attempts });
-    const code = isIntakeError(err) ? err.code : (err as Error).name;
+    const { code, message } = jobErrorFields(err);
     if (decision.action === 'fail') {
-      this.stmt.failForGood.run(code, Date.now(), job.id);
-      this.log.warn({ jobId: job.id, code, attempt: job.attempt }, 'job failed for good');
+      this.stmt.failForGood.run(code, message, Date.now(), job.id);
+      this.log.warn({ jobId: job.id, code, message, attempt: job.attempt }, 'job failed for good');
       return;
     }
     const runAt = Date.now() + decision.delayMs;
-    this.stmt.retryLater.run(code, runAt, job.id);
+    this.stmt.retryLater.run(code, message, runAt, job.id);
     if (lane) this.lanes.get(lane.queue)?.rotation.requeue(lane.key);
-    this.log.info({ jobId: job.id, code, attempt: job.attempt, retryInMs: runAt - Date.now() }, 'job will retry');
+    this.log.info({ jobId: job.id, code, message, attempt: job.attempt, retryInMs: runAt - Date.now() }, 'job will retry');
   }
 
   /**
@@ -252,6 +261,16 @@ export class EmbeddedQueue implements JobQueue {
     const now = Date.now();
     const at = this.stmt.oldestReady.get(queue, now)?.run_at;
     return Promise.resolve(at === null || at === undefined ? 0 : now - at);
+  }
+
+  listFailed(queue: string, options: { limit: number; after?: string }): Promise<FailedJob[]> {
+    return Promise.resolve(listFailedJobs(this.db, queue, options));
+  }
+
+  retryFailed(id: string): Promise<boolean> {
+    const queue = retryFailedJob(this.db, id);
+    if (queue !== null) for (const w of this.workers) w.wake(queue);
+    return Promise.resolve(queue !== null);
   }
 
   ping(): Promise<void> {

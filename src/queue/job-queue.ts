@@ -8,6 +8,25 @@ export interface JobSpec<T = unknown> {
   data: T;
   /** Lets a disconnect remove the mailbox's pending jobs. */
   mailboxId?: number;
+  /**
+   * When a job with this id exists as completed or failed, run it again (a replay or a resync),
+   * instead of the no-op an existing id means. Waiting and active jobs are left as they are.
+   */
+  replaceFinished?: boolean;
+}
+
+/** A dead letter: a job that failed for good, kept for replay. */
+export interface FailedJob {
+  id: string;
+  queue: string;
+  name: string;
+  data: unknown;
+  mailboxId: number | null;
+  attempts: number;
+  /** The error's code (IntakeError code, SQLite code or error name) and message; never mail content. */
+  errorCode: string | null;
+  errorMessage: string | null;
+  failedAt: string | null;
 }
 
 export interface Job<T = unknown> {
@@ -47,6 +66,10 @@ export interface JobQueue {
   /** Runs the mailbox's waiting jobs now (after a reconnect ends what they waited for). */
   wakeMailbox(mailboxId: number): Promise<number>;
   counts(queue: string): Promise<QueueCounts>;
+  /** Dead letters of `queue` in id order, `limit` at most, after the id `after`. */
+  listFailed(queue: string, options: { limit: number; after?: string }): Promise<FailedJob[]>;
+  /** Runs a failed job again from its first attempt; false when no failed job has this id. */
+  retryFailed(id: string): Promise<boolean>;
   ping(): Promise<void>;
   /** Start-up recovery of jobs a killed process left running (the embedded driver; BullMQ's stall check does it itself). */
   recoverInterrupted?(): number;

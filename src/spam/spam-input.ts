@@ -1,7 +1,7 @@
 // The filter's view of one message, and how to build it from raw RFC 822 bytes. Kept apart
 // so the trainer, the benchmark and ingest all feed the model exactly the same fields.
 import { simpleParser } from 'mailparser';
-import type { AddressObject } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { htmlToText } from '../text/html-to-text.js';
 
 export interface SpamInput {
@@ -24,7 +24,11 @@ export interface RawExtras {
 }
 
 export async function spamInputFromRaw(raw: Buffer, extras: RawExtras = {}): Promise<SpamInput> {
-  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  return spamInputFromMail(await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true }), extras);
+}
+
+/** The same view from a message already parsed with those options (ingest parses once for all). */
+export function spamInputFromMail(parsed: ParsedMail, extras: RawExtras = {}): SpamInput {
   const html = typeof parsed.html === 'string' ? parsed.html : '';
   // mailparser leaves `text` undefined for multipart mail whose only body is HTML.
   const text = parsed.text ?? (html ? htmlToText(html) : '');

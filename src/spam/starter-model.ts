@@ -22,6 +22,7 @@ export async function ensureStarterModel(
   filter: SpamFilter,
   opts: Pick<SpamOptions, 'starterModel'>,
   onProgress?: StarterProgress,
+  signal?: AbortSignal,
 ): Promise<StarterOutcome> {
   if (!opts.starterModel) return { status: 'skipped', reason: 'disabled' };
   const s = filter.stats();
@@ -34,7 +35,7 @@ export async function ensureStarterModel(
     };
   }
   const started = performance.now();
-  const counted = await countInWorker({ entries, dbFile: filter.storeFile });
+  const counted = await countInWorker({ entries, dbFile: filter.storeFile }, signal);
   onProgress?.(entries.length, entries.length);
   if (counted.counts) filter.addStarterCounts(starterCounts(counted.counts), counted.messages);
   else filter.reload();
@@ -45,7 +46,8 @@ export async function ensureStarterModel(
  * Runs starter-worker as a child process. From source (tests, tsx) the worker is a .ts file and
  * needs the tsx loader that the built daemon does not have; from dist it is plain .js.
  */
-function countInWorker(request: StarterWorkerRequest): Promise<StarterWorkerResult> {
+function countInWorker(request: StarterWorkerRequest, signal?: AbortSignal): Promise<StarterWorkerResult> {
+  signal?.throwIfAborted();
   const fromSource = import.meta.url.endsWith('.ts');
   const file = fileURLToPath(new URL(fromSource ? './starter-worker.ts' : './starter-worker.js', import.meta.url));
   const child = fork(file, [], {
@@ -53,15 +55,19 @@ function countInWorker(request: StarterWorkerRequest): Promise<StarterWorkerResu
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  return new Promise((resolve, reject) => {
+  // A stop asked for during start-up (SIGTERM) ends the counting; its uncommitted writes roll back.
+  const stop = () => child.kill('SIGTERM');
+  signal?.addEventListener('abort', stop, { once: true });
+  return new Promise<StarterWorkerResult>((resolve, reject) => {
     let result: StarterWorkerResult | undefined;
     child.once('message', (m) => (result = m as StarterWorkerResult));
     child.once('error', reject);
-    child.once('exit', (code, signal) =>
-      result
-        ? resolve(result)
-        : reject(new Error(`the starter model's counting process ended (${signal ?? `exit ${code}`}) before it finished`)),
-    );
+    child.once('exit', (code, exitSignal) => {
+      signal?.removeEventListener('abort', stop);
+      if (result) resolve(result);
+      else if (signal?.aborted) reject(signal.reason as Error);
+      else reject(new Error(`the starter model's counting process ended (${exitSignal ?? `exit ${code}`}) before it finished`));
+    });
     child.send(request);
   });
 }

@@ -56,6 +56,8 @@ async function runPass(deps: SyncDeps, mailbox: Mailbox, log: Logger): Promise<n
       name: 'ingest',
       mailboxId: mailbox.id,
       data: { mailboxId: mailbox.id, providerMessageId: ref.id, threadId: ref.threadId } satisfies IngestJobData,
+      // A finished job's id must not block a resync: ingest itself skips what is already stored.
+      replaceFinished: true,
     }));
     await withTimeout(deps.queue.addBulk(INGEST_QUEUE, jobs), deps.enqueueTimeoutMs);
     // The cursor moves only now that the jobs are durable: a crash before this line re-lists.

@@ -154,3 +154,32 @@ describe('intake start-up with the starter spam model', () => {
     }
   }, 180_000);
 });
+
+describe('intake stopped during start-up', () => {
+  it('start: when SIGTERM arrives while the starter model trains, stops cleanly with exit 0 and half a model never written', async () => {
+    const fake = await startTestFake();
+    const dataDir = mkdtempSync(join(tmpdir(), 'intake-e2e-'));
+    const port = await freePort();
+    const env = { ...daemonEnv(fake, port, dataDir, randomBytes(18).toString('base64url')), INTAKE_SPAM_STARTER_MODEL: 'true' };
+    const proc = spawnIntake(['start'], env);
+    let stdout = '';
+    proc.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${base}/healthz`);
+      expect(((await (await fetch(`${base}/readyz`)).json()) as { status: string }).status).toBe('starting');
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      expect(stdout).toContain('stop requested during start-up');
+      expect(stdout).not.toContain('"level":60');
+      const db = new Database(join(dataDir, 'intake.sqlite'), { readonly: true });
+      const totals = db.prepare('SELECT starter_spam + starter_ham AS n FROM spam_totals').get() as { n: number };
+      db.close();
+      expect(totals.n).toBe(0);
+    } finally {
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+      await proc.exited;
+      await fake.close();
+    }
+  }, 120_000);
+});

@@ -11,6 +11,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: '/admin/quarantine', label: 'Quarantine' },
   { href: '/admin/suppressed', label: 'Machine mail' },
   { href: '/admin/webhooks', label: 'Webhooks' },
+  { href: '/admin/jobs', label: 'Failed jobs' },
   { href: '/admin/privacy', label: 'Privacy' },
   { href: '/admin/retention', label: 'Retention' },
   { href: '/admin/audit', label: 'Audit' },

@@ -12,6 +12,7 @@ import { registerQuarantinePageRoutes } from './quarantine-page-routes.js';
 import { registerTokenRoutes } from '../token-routes.js';
 import { registerWebhookPageRoutes } from './webhook-page-routes.js';
 import { registerMailPageRoutes } from './mail-page-routes.js';
+import { registerDeadLettersPageRoutes } from './dead-letters-page-routes.js';
 import { registerPrivacyPageRoutes } from './privacy-page-routes.js';
 
 export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
@@ -23,6 +24,7 @@ export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: Admin
   registerTicketPageRoutes(app, deps, admin, deps.review);
   if (deps.review) registerQuarantinePageRoutes(app, deps.review, admin);
   if (deps.mail) registerMailPageRoutes(app, deps.mail, admin);
+  if (deps.deadLetters) registerDeadLettersPageRoutes(app, deps.deadLetters, admin);
   if (deps.privacy) registerPrivacyPageRoutes(app, deps.privacy, admin);
   registerTokenRoutes(app, deps.verifyToken, admin.tokens, admin.audit);
   if (deps.delivery) registerWebhookPageRoutes(app, deps.delivery, admin);

@@ -12,14 +12,19 @@ export const ATTACHMENT_OVER_CAP = 'exceeds ingest.maxAttachmentBytes';
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
 
-export function toParsedAttachment(attachment: Attachment, maxAttachmentBytes: number): ParsedAttachment {
+/** `omitted`: size and hash of content the parser did not keep because it was over the cap. */
+export function toParsedAttachment(
+  attachment: Attachment,
+  maxAttachmentBytes: number,
+  omitted?: { size: number; sha256: string },
+): ParsedAttachment {
   const content = attachment.content;
-  const overCap = content.length > maxAttachmentBytes;
+  const overCap = omitted !== undefined || content.length > maxAttachmentBytes;
   return {
     filename: (attachment.filename ?? '').replace(CONTROL_CHARS, ''),
     contentType: (attachment.contentType || 'application/octet-stream').toLowerCase(),
-    size: content.length,
-    sha256: createHash('sha256').update(content).digest('hex'),
+    size: omitted?.size ?? content.length,
+    sha256: omitted?.sha256 ?? createHash('sha256').update(content).digest('hex'),
     content: overCap ? null : content,
     omittedReason: overCap ? ATTACHMENT_OVER_CAP : null,
     contentId: readContentId(attachment),

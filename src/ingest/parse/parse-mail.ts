@@ -1,8 +1,8 @@
-// Turns one raw message into a ParsedMessage and never throws: whatever mailparser cannot read is
-// recorded in `problems` and the rest is kept, because one bad message must not stop a mailbox.
+// Turns one raw message into a ParsedMessage (and the spam filter's view of it, from the same
+// pass) and never throws: whatever mailparser cannot read is recorded in `problems` and the rest
+// is kept, because one bad message must not stop a mailbox.
 
-import { simpleParser } from 'mailparser';
-import type { ParsedMail, SimpleParserOptions } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { toParsedAttachment } from './attachments.js';
 import { findCharsetProblems } from './charset-problems.js';
 import { splitHeaderLines } from './header-block.js';
@@ -11,6 +11,9 @@ import type { HeaderFields } from './header-fields.js';
 import { htmlToText } from '../../text/html-to-text.js';
 import type { ParsedMessage } from './parsed-message.js';
 import { stripNul } from './text-clean.js';
+import { readMime, type MimeRead } from './mime-read.js';
+import { findShapeProblems } from './shape-problems.js';
+import { spamInputFromMail, type SpamInput } from '../../spam/spam-input.js';
 
 export interface ParseLimits {
   maxAttachmentBytes: number;
@@ -20,59 +23,67 @@ export interface ParseLimits {
 export const MESSAGE_OVER_CAP = 'message exceeds ingest.maxMessageBytes';
 export const MIME_UNREADABLE = 'MIME structure unreadable; body and attachments skipped';
 
-/**
- * Work only what a ticket needs: text comes from our own linear htmlToText (mailparser's converter
- * is the slow path on deep HTML), no textAsHtml or link rewriting, and no data: URLs inlined into
- * the HTML, which would copy every embedded image into it. We hash attachments ourselves.
- */
-const PARSER_OPTIONS: SimpleParserOptions = {
-  skipHtmlToText: true,
-  skipTextToHtml: true,
-  skipTextLinks: true,
-  skipImageLinks: true,
-  keepCidLinks: true,
-  checksumAlgo: false,
-};
+/** One parse: the ticket's message, and the filter's input (null when the message was not read whole). */
+export interface ParseResult {
+  message: ParsedMessage;
+  spamInput: SpamInput | null;
+}
 
-export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMessage> {
+/**
+ * One mailparser pass (mime-read.ts) feeds both: text for the ticket comes from our own linear
+ * htmlToText, the spam filter's from the pass as it was trained; attachments hashed by us.
+ */
+export async function parseMessage(raw: Buffer, limits: ParseLimits, labelIds: readonly string[] = []): Promise<ParseResult> {
   try {
-    if (raw.length > limits.maxMessageBytes) return headersOnly(raw, MESSAGE_OVER_CAP);
-    let mail: ParsedMail;
+    if (raw.length > limits.maxMessageBytes) return { message: headersOnly(raw, MESSAGE_OVER_CAP), spamInput: null };
+    let read;
     try {
-      mail = await simpleParser(raw, PARSER_OPTIONS);
+      read = await readMime(raw, limits.maxAttachmentBytes);
     } catch {
-      return headersOnly(raw, MIME_UNREADABLE);
+      return { message: headersOnly(raw, MIME_UNREADABLE), spamInput: null };
     }
-    return fromParsedMail(raw, mail, limits);
+    const message = fromParsedMail(raw, read, limits);
+    return { message, spamInput: spamInputFromMail(read.mail, { labelIds }) };
   } catch {
     // Only a bug of ours gets here; the header reading below is the least that can still be done.
-    return lastResort(raw);
+    return { message: lastResort(raw), spamInput: null };
   }
 }
 
-function fromParsedMail(raw: Buffer, mail: ParsedMail, limits: ParseLimits): ParsedMessage {
+export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<ParsedMessage> {
+  return (await parseMessage(raw, limits)).message;
+}
+
+function fromParsedMail(raw: Buffer, { mail, ticketText, omitted }: MimeRead, limits: ParseLimits): ParsedMessage {
   const lines = mail.headerLines && mail.headerLines.length > 0 ? mail.headerLines : splitHeaderLines(raw);
   const fields = readHeaderFields(lines);
   const html = typeof mail.html === 'string' ? stripNul(mail.html) : null;
-  const text = mail.text !== undefined && mail.text.trim() !== '' ? mail.text : html !== null ? htmlToText(html) : '';
+  const text = ticketText !== undefined && ticketText.trim() !== '' ? ticketText : html !== null ? htmlToText(html) : '';
   return {
     ...fields,
     text: stripNul(text),
     html,
-    attachments: mail.attachments.map((a) => toParsedAttachment(a, limits.maxAttachmentBytes)),
+    attachments: mail.attachments.map((a) => toParsedAttachment(a, limits.maxAttachmentBytes, omitted.get(a))),
     sizeBytes: raw.length,
-    problems: [...fields.problems, ...findCharsetProblems(raw), ...attachmentProblems(mail, limits)],
+    problems: [
+      ...findShapeProblems(raw, lines.length),
+      ...fields.problems,
+      ...findCharsetProblems(raw),
+      ...attachmentProblems(mail, omitted, limits),
+    ],
   };
 }
 
-function attachmentProblems(mail: ParsedMail, limits: ParseLimits): string[] {
-  const over = mail.attachments.filter((a) => a.content.length > limits.maxAttachmentBytes).length;
+function attachmentProblems(mail: ParsedMail, omitted: MimeRead['omitted'], limits: ParseLimits): string[] {
+  const over = mail.attachments.filter((a) => omitted.has(a) || a.content.length > limits.maxAttachmentBytes).length;
   return over === 0 ? [] : [`${over} attachment(s) exceed ingest.maxAttachmentBytes; content not kept`];
 }
 
-function headersOnly(raw: Buffer, problem: string): ParsedMessage {
-  const fields = readHeaderFields(splitHeaderLines(raw));
-  return withEmptyBody(raw, fields, [problem, ...fields.problems]);
+/** The least a ticket can be built from: the header block, read without MIME parsing. */
+export function headersOnly(raw: Buffer, problem: string): ParsedMessage {
+  const lines = splitHeaderLines(raw);
+  const fields = readHeaderFields(lines);
+  return withEmptyBody(raw, fields, [problem, ...findShapeProblems(raw, lines.length), ...fields.problems]);
 }
 
 function lastResort(raw: Buffer): ParsedMessage {

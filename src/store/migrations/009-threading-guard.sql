@@ -10,8 +10,8 @@ ALTER TABLE messages ADD COLUMN quoted_text TEXT NOT NULL DEFAULT '';
 ALTER TABLE messages ADD COLUMN html_safe INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN guard_class TEXT;
 
--- Threading lookups: Gmail thread, same sender + subject within a window, and the loop breaker.
-CREATE INDEX messages_provider_thread ON messages (mailbox_id, provider_thread_id);
+-- Threading lookups: same sender + subject within a window, and the loop breaker. (The Gmail
+-- thread lookup uses messages_thread from migration 007.)
 CREATE INDEX messages_subject_key ON messages (mailbox_id, from_address, subject_key, received_at);
 CREATE INDEX messages_opened_by_sender ON messages (mailbox_id, from_address, received_at) WHERE thread_rule = 'new';
 

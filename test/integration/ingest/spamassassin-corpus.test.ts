@@ -1,3 +1,4 @@
+import { inlineAnalyse } from '../../../src/ingest/analyse.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ describe('the SpamAssassin corpus through guard, threading and sanitising', () =
     const deps = {
       tickets: new TicketRepo(db),
       quarantine: new QuarantineRepo(db),
-      spam: null,
+      analyse: inlineAnalyse({ maxMessageBytes: 36_700_160, maxAttachmentBytes: 10_485_760 }, null),
       log: createLogger({ level: 'silent' }),
       mail: new MailHandling(db, defaultMailHandling()),
     };

@@ -1,0 +1,20 @@
+// Chooses where parse + classify run: a pool of ingest.workerThreads worker threads that read
+// the spam model from the SQLite file (opened read-only), or, with 0 threads,
+// this thread.
+import type { Core } from './core.js';
+import { inlineAnalyse, type Analyse } from '../ingest/analyse.js';
+import { FilterSpamCheck } from '../ingest/filter-spam-check.js';
+import { AnalysePool } from '../ingest/worker/analyse-pool.js';
+
+export function buildAnalyse(core: Core): Analyse {
+  const { ingest, database, spam } = core.config;
+  const limits = { maxMessageBytes: ingest.maxMessageBytes, maxAttachmentBytes: ingest.maxAttachmentBytes };
+  if (ingest.workerThreads === 0) return inlineAnalyse(limits, new FilterSpamCheck(core.spam));
+  const pool = new AnalysePool(
+    { limits, spam: { dbFile: database.file, options: { ...spam } } },
+    { threads: ingest.workerThreads, maxHeapMb: ingest.workerMaxHeapMb, timeoutMs: ingest.parseTimeoutMs },
+    core.log.child({ module: 'analyse' }),
+  );
+  core.steps.add('analyse workers', () => pool.close());
+  return pool.analyse;
+}

@@ -1,0 +1,18 @@
+// How many dead letters (failed jobs + poison entries) there are, in all and per mailbox, for
+// /readyz, /metrics and the mailbox list. Empty when the server was built without them.
+import type { HttpDeps } from './http-deps.js';
+import { deadLettersByMailbox } from '../jobs/dead-letters.js';
+import { INGEST_QUEUE } from '../ingest/ingest-job.js';
+
+export interface DeadLetterCounts {
+  totals: { jobs: number; poison: number };
+  byMailbox: Map<number, number>;
+}
+
+export async function deadLetterSummary(deps: Pick<HttpDeps, 'deadLetters' | 'queue'>): Promise<DeadLetterCounts> {
+  const jobs = (await deps.queue.counts(INGEST_QUEUE)).failed;
+  if (!deps.deadLetters) return { totals: { jobs, poison: 0 }, byMailbox: new Map() };
+  const byMailbox = await deadLettersByMailbox(deps.deadLetters);
+  const poison = [...deps.deadLetters.poison.countByMailbox().values()].reduce((a, b) => a + b, 0);
+  return { totals: { jobs, poison }, byMailbox };
+}

@@ -1,0 +1,155 @@
+// The one mailparser pass over a raw message. The ticket and the spam filter read the same
+// MIME tree: the ticket's text (HTML left to our own converter) and the text the spam filter
+// has always been trained on (mailparser's HTML-to-text) both come out of this single pass.
+import { createHash } from 'node:crypto';
+import { MailParser } from 'mailparser';
+import type { Attachment, MailParserOptions, ParsedMail } from 'mailparser';
+
+/** An attachment over the cap keeps only these: its bytes are hashed as they stream by, never held. */
+export interface OmittedContent {
+  size: number;
+  sha256: string;
+}
+
+/** What one pass yields: the message as simpleParser would give it, and the ticket's text. */
+export interface MimeRead {
+  /** As `simpleParser(raw, { skipImageLinks, skipTextToHtml, skipTextLinks })` resolves it. */
+  mail: ParsedMail;
+  /** `text` as it reads with `skipHtmlToText` (HTML parts contribute nothing). */
+  ticketText: string | undefined;
+  /** Attachments whose content was over `maxAttachmentBytes`: `content` is empty, size and hash are here. */
+  omitted: Map<Attachment, OmittedContent>;
+}
+
+/** The spam filter's options (spam/spam-input.ts), without attachment checksums: we hash ourselves. */
+const OPTIONS: MailParserOptions = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false };
+
+interface TextContent {
+  text?: string;
+}
+
+/** mailparser's per-instance text assembly; not in its public types, so reached through this shape. */
+interface TextAssembler {
+  options: MailParserOptions;
+  getTextContent(): TextContent;
+}
+
+/** Rejects when mailparser does (limits, broken input); the caller turns that into a recorded problem. */
+export function readMime(raw: Buffer, maxAttachmentBytes = Infinity): Promise<MimeRead> {
+  return new Promise<MimeRead>((resolve, reject) => {
+    const parser = new MailParser({ ...OPTIONS });
+    let ticketText: string | undefined;
+    const omitted = new Map<Attachment, OmittedContent>();
+    assembleBothTexts(parser as unknown as TextAssembler, (text) => (ticketText = text));
+    const mail = { attachments: [] as Attachment[] } as unknown as ParsedMail & Record<string, unknown>;
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      parser.destroy();
+      reject(err instanceof Error ? err : new Error(String(err)));
+    };
+    parser.on('error', fail);
+    parser.on('headers', (headers) => {
+      mail.headers = headers;
+      mail.headerLines = parser.headerLines || [];
+    });
+    parser.on('data', (data: { type: string } & Record<string, unknown>) => {
+      if (data.type === 'text') {
+        for (const key of ['text', 'html', 'textAsHtml', 'textConversionError']) if (key in data) mail[key] = data[key];
+        return;
+      }
+      if (data.type === 'attachment') collectAttachment(mail, data as unknown as StreamedAttachment, { maxAttachmentBytes, omitted, fail });
+    });
+    parser.on('end', () => {
+      if (settled) return;
+      settled = true;
+      copyTopHeaders(mail);
+      resolve({ mail, ticketText, omitted });
+    });
+    feed(parser, raw, fail);
+  });
+}
+
+/**
+ * The message goes in 64 KiB at a time, with backpressure: handed over whole, each MIME part
+ * reaches the decoders as one chunk, and a 30 MB base64 attachment becomes several
+ * message-sized strings at once (hundreds of MB of peak memory).
+ */
+const FEED_BYTES = 64 * 1024;
+
+function feed(parser: MailParser, raw: Buffer, fail: (err: unknown) => void): void {
+  let offset = 0;
+  const pump = () => {
+    try {
+      while (offset < raw.length) {
+        const chunk = raw.subarray(offset, offset + FEED_BYTES);
+        offset += chunk.length;
+        if (!parser.write(chunk)) {
+          parser.once('drain', pump);
+          return;
+        }
+      }
+      parser.end();
+    } catch (err) {
+      fail(err);
+    }
+  };
+  pump();
+}
+
+/**
+ * Runs mailparser's text assembly twice over the same tree: once as the ticket wants it
+ * (`skipHtmlToText`), then as the spam filter was trained (mailparser's result, pushed on).
+ */
+function assembleBothTexts(parser: TextAssembler, onTicketText: (text: string | undefined) => void): void {
+  const assemble = parser.getTextContent.bind(parser);
+  parser.getTextContent = () => {
+    parser.options.skipHtmlToText = true;
+    onTicketText(assemble().text);
+    parser.options.skipHtmlToText = false;
+    return assemble();
+  };
+}
+
+/** An attachment while mailparser streams it: `content` is a stream until it ends. */
+type StreamedAttachment = Omit<Attachment, 'release'> & { release: () => void };
+
+interface Collect {
+  maxAttachmentBytes: number;
+  omitted: Map<Attachment, OmittedContent>;
+  fail: (err: unknown) => void;
+}
+
+/** Buffers an attachment up to the cap; past it, only counts and hashes what streams by. */
+function collectAttachment(mail: ParsedMail, attachment: StreamedAttachment, c: Collect): void {
+  mail.attachments.push(attachment as unknown as Attachment);
+  const stream = attachment.content as unknown as NodeJS.ReadableStream;
+  let chunks: Buffer[] | null = [];
+  let length = 0;
+  const hash = createHash('sha256');
+  stream.on('data', (chunk: Buffer) => {
+    hash.update(chunk);
+    length += chunk.length;
+    if (chunks && length <= c.maxAttachmentBytes) chunks.push(chunk);
+    else chunks = null;
+  });
+  stream.on('error', c.fail);
+  stream.on('end', () => {
+    if (chunks) {
+      attachment.content = Buffer.concat(chunks, length);
+    } else {
+      attachment.content = Buffer.alloc(0);
+      c.omitted.set(attachment as unknown as Attachment, { size: length, sha256: hash.digest('hex') });
+    }
+    attachment.release();
+  });
+}
+
+/** simpleParser copies these header values onto the result; so do we. */
+function copyTopHeaders(mail: ParsedMail & Record<string, unknown>): void {
+  if (!mail.headers) return;
+  for (const key of ['subject', 'references', 'date', 'to', 'from', 'cc', 'bcc', 'message-id', 'in-reply-to', 'reply-to']) {
+    if (mail.headers.has(key)) mail[key.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())] = mail.headers.get(key);
+  }
+}

@@ -1,0 +1,36 @@
+// A worker thread of the analyse pool: parses and classifies messages the ingest thread hands
+// it. The spam model is read from the SQLite file opened read-only; SpamFilter reloads its
+// in-memory copy when the stored generation moves (learning happens on the main thread).
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { SpamFilter } from '../../spam/spam-filter.js';
+import { FilterSpamCheck } from '../filter-spam-check.js';
+import { analyseMessage } from '../analyse.js';
+import type { SpamCheck } from '../spam-check.js';
+import type { AnalyseRequest, AnalyseResponse, WorkerSetup } from './worker-protocol.js';
+
+const setup = workerData as WorkerSetup;
+const port = parentPort;
+if (!port) throw new Error('analyse-worker.ts runs only as a worker thread');
+
+function openSpamCheck(): SpamCheck | null {
+  if (!setup.spam) return null;
+  const db = new Database(setup.spam.dbFile, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return new FilterSpamCheck(new SpamFilter(db, setup.spam.options));
+}
+
+const spam = openSpamCheck();
+port.postMessage({ id: 0, ready: true } satisfies AnalyseResponse);
+
+port.on('message', (request: AnalyseRequest) => {
+  const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
+  analyseMessage(raw, request.labelIds, setup.limits, spam).then(
+    (analysis) => port.postMessage({ id: request.id, ok: true, analysis } satisfies AnalyseResponse),
+    (err: unknown) => {
+      // Only the error's name and message cross: mailparser's messages carry no mail content.
+      const e = err instanceof Error ? err : new Error(String(err));
+      port.postMessage({ id: request.id, ok: false, name: e.name, message: e.message } satisfies AnalyseResponse);
+    },
+  );
+});

@@ -1,0 +1,110 @@
+// The real ingest pipeline over a fresh SQLite file in a temp dir, with messages served from
+// memory instead of Gmail: for the fuzz and hostile-mail tests, which are about what happens
+// after fetch. Parse + classify run inline or in the real worker pool.
+import { MailHandling } from '../../src/ingest/mail-handling.js';
+import { defaultMailHandling } from '../../src/ingest/mail-options.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../src/store/database.js';
+import { MailboxRepo } from '../../src/store/mailbox-repo.js';
+import { TicketRepo } from '../../src/store/ticket-repo.js';
+import { QuarantineRepo } from '../../src/store/quarantine-repo.js';
+import { PoisonRepo } from '../../src/store/poison-repo.js';
+import { SpamFilter } from '../../src/spam/spam-filter.js';
+import { defaultSpamOptions } from '../../src/spam/spam-options.js';
+import { FilterSpamCheck } from '../../src/ingest/filter-spam-check.js';
+import { inlineAnalyse } from '../../src/ingest/analyse.js';
+import { AnalysePool } from '../../src/ingest/worker/analyse-pool.js';
+import { ingestMessage, type IngestDeps, type IngestResult } from '../../src/ingest/ingest-message.js';
+import { createLogger } from '../../src/log/logger.js';
+import type { FetchedMessage, MailSource } from '../../src/sources/mail-source.js';
+import { EMPTY_CURSOR } from '../../src/sources/mail-source.js';
+
+export const HARNESS_LIMITS = { maxMessageBytes: 36_700_160, maxAttachmentBytes: 10_485_760 };
+
+export interface Harness {
+  db: Db;
+  deps: IngestDeps;
+  mailboxId: number;
+  ingest(id: string, raw: Buffer): Promise<IngestResult>;
+  /** 'ticket' | 'quarantine' | 'poison' | null: where the message landed. */
+  landedAs(id: string): 'ticket' | 'quarantine' | 'poison' | null;
+  problemsOf(id: string): string[];
+  /** Resolves once the worker threads (if any) have started. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openHarness(options: { workerThreads: number; maxHeapMb?: number; timeoutMs?: number }): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'intake-ingest-'));
+  const file = join(dir, 'intake.sqlite');
+  const db = openDatabase(file);
+  const mailboxes = new MailboxRepo(db);
+  const { mailbox } = mailboxes.upsertConnected({ email: 'harness@example.com', source: 'gmail', refreshTokenCipher: 'x', scopes: [] });
+  const spamOptions = defaultSpamOptions();
+  const messages = new Map<string, Buffer>();
+  const source: MailSource = {
+    listChanges: () => Promise.resolve({ refs: [], cursor: EMPTY_CURSOR, more: false, phase: 'incremental' }),
+    fetchRaw: (id: string): Promise<FetchedMessage> => {
+      const raw = messages.get(id);
+      if (!raw) return Promise.reject(new Error(`no message ${id}`));
+      return Promise.resolve({ raw, threadId: null, labelIds: ['INBOX'], internalDate: Date.now() });
+    },
+  } as unknown as MailSource;
+  const pool =
+    options.workerThreads > 0
+      ? new AnalysePool(
+          { limits: HARNESS_LIMITS, spam: { dbFile: file, options: spamOptions } },
+          { threads: options.workerThreads, maxHeapMb: options.maxHeapMb ?? 96, timeoutMs: options.timeoutMs ?? 60_000 },
+          createLogger({ level: 'silent' }),
+        )
+      : null;
+  const deps: IngestDeps = {
+    mailboxes,
+    tickets: new TicketRepo(db),
+    quarantine: new QuarantineRepo(db),
+    poison: new PoisonRepo(db),
+    sourceFor: () => source,
+    analyse: pool ? pool.analyse : inlineAnalyse(HARNESS_LIMITS, new FilterSpamCheck(new SpamFilter(db, spamOptions))),
+    limits: HARNESS_LIMITS,
+    mail: new MailHandling(db, defaultMailHandling()),
+    log: createLogger({ level: 'silent' }),
+  };
+  const one = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T | undefined;
+  return {
+    db,
+    deps,
+    mailboxId: mailbox.id,
+    async ingest(id, raw) {
+      messages.set(id, raw);
+      try {
+        return await ingestMessage(deps, { mailboxId: mailbox.id, providerMessageId: id, threadId: null });
+      } finally {
+        messages.delete(id);
+      }
+    },
+    landedAs(id) {
+      if (one('SELECT 1 FROM messages WHERE mailbox_id = ? AND provider_message_id = ?', mailbox.id, id)) return 'ticket';
+      if (one('SELECT 1 FROM quarantine WHERE mailbox_id = ? AND provider_message_id = ?', mailbox.id, id)) return 'quarantine';
+      if (one('SELECT 1 FROM poison_messages WHERE mailbox_id = ? AND provider_message_id = ?', mailbox.id, id)) return 'poison';
+      return null;
+    },
+    problemsOf(id) {
+      const row = one<{ p: string | null }>(
+        'SELECT parse_problems AS p FROM messages WHERE mailbox_id = ? AND provider_message_id = ?',
+        mailbox.id,
+        id,
+      );
+      return row?.p ? (JSON.parse(row.p) as string[]) : [];
+    },
+    ready: async () => {
+      await pool?.ready();
+    },
+    async close() {
+      await pool?.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// The worker-thread pool that parses and classifies: it must give exactly what the same code
+// gives inline, and a worker that runs out of heap or time costs only its own message (a
+// parse failure ingest turns into a headers-only ticket); the pool keeps serving afterwards.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../../src/store/database.js';
+import { SpamFilter } from '../../../src/spam/spam-filter.js';
+import { defaultSpamOptions } from '../../../src/spam/spam-options.js';
+import { FilterSpamCheck } from '../../../src/ingest/filter-spam-check.js';
+import { inlineAnalyse } from '../../../src/ingest/analyse.js';
+import { AnalysePool } from '../../../src/ingest/worker/analyse-pool.js';
+import { IntakeError } from '../../../src/errors/intake-error.js';
+import { HOSTILE_CLASSES } from '../../helpers/hostile-mail.js';
+import { listCorpusFiles, readCorpusMail } from '../../unit/parse/support/mail-corpus.js';
+import { testLogger } from '../../helpers/test-log.js';
+
+const LIMITS = { maxMessageBytes: 36_700_160, maxAttachmentBytes: 8 * 1024 };
+
+describe('AnalysePool', () => {
+  let db: Db;
+  let pool: AnalysePool | undefined;
+
+  const open = (options: { maxHeapMb?: number; timeoutMs?: number } = {}) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'intake-pool-')), 'intake.sqlite');
+    db = openDatabase(file);
+    // A model with something in it, learned on this thread: the workers must see it.
+    const filter = new SpamFilter(db, defaultSpamOptions());
+    filter.learn(
+      's1',
+      {
+        subject: 'cheap pills',
+        text: 'buy cheap pills now',
+        html: '',
+        headers: new Map(),
+        from: 'x@spam.example',
+        replyTo: null,
+        labelIds: [],
+        attachmentTypes: [],
+      },
+      'spam',
+    );
+    pool = new AnalysePool(
+      { limits: LIMITS, spam: { dbFile: file, options: defaultSpamOptions() } },
+      { threads: 2, maxHeapMb: options.maxHeapMb ?? 96, timeoutMs: options.timeoutMs ?? 60_000 },
+      testLogger('analyse-pool'),
+    );
+    return inlineAnalyse(LIMITS, new FilterSpamCheck(filter));
+  };
+
+  afterEach(async () => {
+    await pool?.close();
+    db.close();
+  });
+
+  it('analyse(): on every corpus message, gives exactly the inline analysis (message and verdict)', async () => {
+    const inline = open();
+    for (const file of listCorpusFiles()) {
+      const raw = readCorpusMail(file);
+      const [fromPool, fromInline] = await Promise.all([pool!.analyse(raw, ['INBOX']), inline(raw, ['INBOX'])]);
+      expect(fromPool, file).toEqual(fromInline);
+    }
+  }, 120_000);
+
+  it('analyse(): when a worker runs out of heap, rejects that message with INTAKE_ERR_PARSE_FAILED and keeps serving', async () => {
+    open({ maxHeapMb: 16 });
+    const hostile = HOSTILE_CLASSES.find((c) => c.name === '5 MB of HTML entities')!.build()[0]!;
+    const failure = await pool!.analyse(hostile, []).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(IntakeError);
+    expect((failure as IntakeError).code).toBe('INTAKE_ERR_PARSE_FAILED');
+    const after = await pool!.analyse(readCorpusMail(listCorpusFiles()[0]!), []);
+    expect(after.message.sizeBytes).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('analyse(): when parsing overruns parseTimeoutMs, rejects that message with INTAKE_ERR_PARSE_FAILED', async () => {
+    open({ timeoutMs: 20 });
+    await pool!.ready();
+    // About a second of CPU even on a warm worker: far past 20 ms.
+    const slow = HOSTILE_CLASSES.find((c) => c.name === '100k headers')!.build()[0]!;
+    const failure = await pool!.analyse(slow, []).catch((err: unknown) => err);
+    expect((failure as IntakeError).code).toBe('INTAKE_ERR_PARSE_FAILED');
+    expect((failure as IntakeError).message).toContain('parseTimeoutMs');
+  }, 120_000);
+});
