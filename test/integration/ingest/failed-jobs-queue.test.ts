@@ -71,7 +71,9 @@ describe('EmbeddedQueue dead letters', () => {
     expect(await queue.retryFailed('nope')).toBe(false);
   });
 
-  it('addBulk(): when the id exists as completed, re-runs it only with replaceFinished', async () => {
+  // The queue contract (test/integration/queue/job-queue-contract.test.ts): a finished id never
+  // blocks a resync or replay, flag or not; the stored ticket decides whether anything is new.
+  it('addBulk(): when the id exists as completed, runs it again with the new payload', async () => {
     const runs: string[] = [];
     start((id) => {
       runs.push(id);
@@ -83,8 +85,7 @@ describe('EmbeddedQueue dead letters', () => {
       (s) => s === 'completed',
       10_000,
     );
-    await queue.addBulk('q', [{ id: 'c', name: 'x', data: {} }]);
-    await queue.addBulk('q', [{ id: 'c', name: 'x', data: { again: true }, replaceFinished: true }]);
+    await queue.addBulk('q', [{ id: 'c', name: 'x', data: { again: true } }]);
     await waitFor(
       () => runs.length,
       (n) => n === 2,
