@@ -9,6 +9,15 @@ export interface DeadLetterCounts {
   byMailbox: Map<number, number>;
 }
 
+/** Like deadLetterSummary, but a queue that cannot answer (Redis down) gives no counts instead of an error. */
+export async function deadLetterSummaryOrEmpty(deps: Pick<HttpDeps, 'deadLetters' | 'queue'>): Promise<DeadLetterCounts | null> {
+  try {
+    return await deadLetterSummary(deps);
+  } catch {
+    return null;
+  }
+}
+
 export async function deadLetterSummary(deps: Pick<HttpDeps, 'deadLetters' | 'queue'>): Promise<DeadLetterCounts> {
   const jobs = (await deps.queue.counts(INGEST_QUEUE)).failed;
   if (!deps.deadLetters) return { totals: { jobs, poison: 0 }, byMailbox: new Map() };

@@ -10,6 +10,8 @@ import { ticketsStep } from './steps/tickets-step.js';
 import { quarantineStep } from './steps/quarantine-step.js';
 import { eventMentionsStep, mentionsStep } from './steps/mentions-step.js';
 import { contactsStep } from './steps/contacts-step.js';
+import { suppressedStep } from './steps/suppressed-step.js';
+import { poisonStep } from './steps/poison-step.js';
 
 export const ERASE_STEPS: readonly EraseStep[] = [
   // Reads rows the later steps delete: first.
@@ -20,7 +22,9 @@ export const ERASE_STEPS: readonly EraseStep[] = [
   messagesStep,
   ticketsStep,
   quarantineStep,
-  // Add steps for new tables here (suppressed machine mail, webhook deliveries, poison entries).
+  suppressedStep,
+  poisonStep,
+  // Add steps for new tables here (webhook deliveries when they land).
   mentionsStep,
   eventMentionsStep,
   contactsStep,

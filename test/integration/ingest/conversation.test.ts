@@ -91,6 +91,9 @@ describe('threading, outbound mail and machine mail, end to end', () => {
       }),
       { labelIds: ['SENT'] },
     );
+    // One at a time, as a conversation arrives: messages of one mailbox that arrive together can
+    // be ingested concurrently, and a reply ingested before its parent is stored misses it.
+    await waitTicketOf(box, 'r1@intake.test');
     // Ann changes the subject: Gmail starts a new thread, the headers still name our reply.
     fake.deliver(
       box,
@@ -103,6 +106,7 @@ describe('threading, outbound mail and machine mail, end to end', () => {
         body: 'No luck.\n\nOn Mon, 10 Oct 2022 at 10:00, Support <thread@intake.test> wrote:\n> Did you try',
       }),
     );
+    await waitTicketOf(box, 'c2@customer.test');
     fake.deliver(
       box,
       rawMail({
@@ -113,6 +117,7 @@ describe('threading, outbound mail and machine mail, end to end', () => {
         body: 'I am Ann’s colleague.',
       }),
     );
+    await waitTicketOf(box, 'c3@customer.test');
     fake.deliver(
       box,
       rawMail({

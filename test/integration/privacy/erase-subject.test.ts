@@ -98,6 +98,25 @@ describe('erasing a data subject', () => {
       evidence: [],
       raw,
     });
+    // Mail held elsewhere: suppressed machine mail and a poison entry, Alice's and Bob's.
+    const now = Date.now();
+    const hold = (id: string, from: string, words: string) => {
+      const bytes = Buffer.from(`From: ${from}\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\n\r\n${words}\r\n`);
+      t.daemon.db
+        .prepare(
+          `INSERT INTO suppressed (mailbox_id, provider_message_id, from_address, subject, guard_class, reason, raw, created_at)
+           VALUES (1, ?, ?, 'Out of office', 'auto_submitted', 'Auto-Submitted: auto-replied', ?, ?)`,
+        )
+        .run(`sup-${id}`, from, bytes, now);
+      t.daemon.db
+        .prepare(
+          `INSERT INTO poison_messages (mailbox_id, provider_message_id, raw, error_code, error_message, created_at, updated_at)
+           VALUES (1, ?, ?, 'INTAKE_ERR_MESSAGE_UNREADABLE', 'unreadable', ?, ?)`,
+        )
+        .run(`poison-${id}`, Buffer.concat([Buffer.from([0, 1, 2]), bytes]), now, now);
+    };
+    hold('alice', ALICE, 'Suppressed words from alice here');
+    hold('bob', BOB, 'Suppressed words from bob here');
     const bobTicketBefore = rows(t, 'SELECT t.* FROM tickets t WHERE subject = ?', bobMail.subject);
 
     const dry = await t.api<{ counts: Record<string, number>; dryRun: boolean }>('/api/privacy/erase', {
@@ -113,6 +132,8 @@ describe('erasing a data subject', () => {
       contacts: 1,
       spamLearned: 2,
       mentionsRedacted: 1,
+      suppressed: 1,
+      poison: 1,
     });
     expect(rows(t, 'SELECT COUNT(*) AS n FROM messages')[0]).toEqual({ n: 43 });
 
@@ -128,6 +149,7 @@ describe('erasing a data subject', () => {
       ALICE,
       ...aliceMail.flatMap((m) => [m.subject, ...m.lines, ...m.attachmentLines]),
       'Claim your prize now',
+      'Suppressed words from alice here',
       'Quarantined words from alice here',
     ];
     expect(findInFiles(t.daemon.db.name, needles)).toEqual([]);
@@ -137,6 +159,8 @@ describe('erasing a data subject', () => {
     expect(rows(t, 'SELECT COUNT(*) AS n FROM messages')[0]).toEqual({ n: 41 });
     const bobTicket = rows(t, 'SELECT t.* FROM tickets t WHERE subject = ?', bobMail.subject);
     expect(bobTicket).toEqual(bobTicketBefore);
+    expect(rows(t, 'SELECT provider_message_id AS id FROM suppressed')).toEqual([{ id: 'sup-bob' }]);
+    expect(rows(t, 'SELECT provider_message_id AS id FROM poison_messages')).toEqual([{ id: 'poison-bob' }]);
     const bobMessage = rows(t, 'SELECT text_body, cc_json FROM messages WHERE subject = ?', bobMail.subject)[0] as Row;
     expect(bobMessage.text_body).toContain('My neighbour [erased] has the same problem.');
     expect(String(bobMessage.cc_json)).toContain('[erased]');
