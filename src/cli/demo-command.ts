@@ -26,8 +26,10 @@ function demoGooglePort(env: NodeJS.ProcessEnv): number {
 
 export async function runDemo(args: string[], ctx: CliContext): Promise<number> {
   if (args[0] === 'deliver') return deliver(args.slice(1), ctx);
-  if (args.length > 0) {
-    ctx.err.write('usage: intake demo | intake demo deliver [FILE...]\n');
+  // --webhook URL: the demo's tickets are also pushed, signed, to a receiver on this machine.
+  const webhook = args[0] === '--webhook' && args.length === 2 ? args[1] : undefined;
+  if (args.length > 0 && !webhook) {
+    ctx.err.write('usage: intake demo [--webhook http://127.0.0.1:PORT/] | intake demo deliver [FILE...]\n');
     return EXIT_USAGE;
   }
   const env = ctx.env ?? process.env;
@@ -55,7 +57,7 @@ export async function runDemo(args: string[], ctx: CliContext): Promise<number> 
         ...ctx,
         env: { ...withoutDemoVariables(env), INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret, INTAKE_API_TOKEN: apiToken },
       },
-      { overrides: demoOverrides(fake, dataDir) },
+      { overrides: { ...demoOverrides(fake, dataDir), webhooks: { allowInsecureLoopback: true } } },
     );
     if (!config) return EXIT_USAGE;
     const log = createLogger({ level: 'info', destination: pino.destination({ dest: join(dataDir, 'intake.log'), sync: true }) });
@@ -64,6 +66,7 @@ export async function runDemo(args: string[], ctx: CliContext): Promise<number> 
     printBanner(ctx, daemon.url, apiToken, dataDir, fake);
     ctx.out.write(signInBanner(daemon.url, admin));
     const stopCodes = printTotpCodes(admin.totpSecret, (line) => ctx.out.write(line));
+    if (webhook) await addDemoWebhook(ctx, daemon.url, apiToken, webhook);
     ctx.out.write(`\nConnecting ${DEMO_MAILBOX} through Google's consent flow… new tickets appear below.\n`);
     await connectThroughConsent(daemon.url, apiToken, fake);
     await new Promise<void>((resolve) => ctx.onSignal(resolve));
@@ -117,6 +120,17 @@ async function connectThroughConsent(baseUrl: string, apiToken: string, fake: Fa
   const redirect = fake.approveConsent(authUrl, { email: DEMO_MAILBOX });
   const callback = await fetch(redirect);
   if (!callback.ok) throw new Error(`OAuth callback answered ${callback.status}`);
+}
+
+async function addDemoWebhook(ctx: CliContext, baseUrl: string, apiToken: string, url: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url, description: 'demo' }),
+  });
+  const body = (await res.json()) as { secret?: string; error?: { message: string } };
+  if (!res.ok) throw new Error(`the webhook was refused: ${body.error?.message ?? res.status}`);
+  ctx.out.write(`  webhook       ${url}  (signing secret ${body.secret ?? ''})\n`);
 }
 
 function printBanner(ctx: CliContext, url: string, apiToken: string, dataDir: string, fake: FakeGoogle): void {

@@ -8,6 +8,7 @@ import { runAdminCommand } from './admin-command.js';
 import { runTokenCommand } from './token-command.js';
 import { runKeysCommand } from './keys-command.js';
 import { runSpamEntry } from './spam-entry.js';
+import { runWebhookCommand } from './webhook-command.js';
 import { runJobsCommand } from './jobs-command.js';
 import { PRIVACY_USAGE, runPrivacyCommand } from './privacy-command.js';
 import { BACKUP_USAGE, runBackupCommand, runRestoreCommand } from './backup-command.js';
@@ -28,6 +29,8 @@ const USAGE = `usage: intake <command>
   token create --scope agent|admin --name NAME
                                  create a REST API token (printed once)
   token list | token revoke ID   list or revoke REST API tokens
+  webhook add URL [--events a,b] | list | remove ID | rotate-secret ID | failed ID | retry DELIVERY_ID
+                                 manage webhook endpoints (a new secret is printed once)
   keys rotate                    re-encrypt stored secrets under the first INTAKE_SECRET_KEY
   spam train [--spam PATH]... [--ham PATH]... | --starter
                                  teach the spam filter from an mbox, a Maildir or a folder of messages
@@ -53,6 +56,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       return runAdminCommand(rest, ctx);
     case 'token':
       return runTokenCommand(rest, ctx);
+    case 'webhook':
+      return runWebhookCommand(rest, ctx);
     case 'keys':
       return runKeysCommand(rest, ctx);
     case 'spam':

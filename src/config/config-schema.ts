@@ -97,6 +97,15 @@ export const configSchema = z.strictObject({
     ipMaxFailures: positiveInt,
     ipWindowMinutes: z.number().positive(),
   }),
+  webhooks: z.strictObject({
+    allowInsecureLoopback: z.boolean(),
+    allowPrivateNetworks: z.boolean(),
+    allowLinkLocal: z.boolean(),
+    maxRetryHours: z.number().positive(),
+    requestTimeoutMs: positiveInt,
+    concurrency: positiveInt,
+    dispatchIntervalMs: positiveInt,
+  }),
   secrets: z.strictObject({
     secretKey: z.string().optional(),
     googleClientSecret: z.string().optional(),

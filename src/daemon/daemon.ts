@@ -30,6 +30,9 @@ import { registerQueueMetrics } from '../metrics/queue-metrics.js';
 import { relistAfterQueueLoss } from './queue-loss.js';
 import { ShutdownSteps } from './shutdown.js';
 import { buildCore, type Core } from './core.js';
+import { buildDeliverer, deliveryHttpDeps } from './delivery-wiring.js';
+import type { Deliverer } from '../delivery/deliverer.js';
+import { logIngested } from '../ingest/ingest-log.js';
 
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
@@ -82,11 +85,15 @@ export async function startDaemon(
     }
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
-    const server = await startHttp(core, metrics, scheduler, () => !started, privacy);
+    const deliverer = buildDeliverer(core, metrics);
+    const server = await startHttp(core, metrics, scheduler, () => !started, privacy, deliverer);
     await hooks.whileStarting?.();
     await prepareSpamModel(core, hooks.startSignal);
     hooks.startSignal?.throwIfAborted();
-    if (options.role !== 'scheduler') startIngestWorkers(core, metrics, hooks);
+    if (options.role !== 'scheduler') startIngestWorkers(core, metrics, hooks, deliverer);
+    // Webhooks leave from the process with the API (which manages them); a separate
+    // `intake worker`'s events reach it at the next fan-out interval.
+    deliverer.start();
     scheduler.start();
     // Registered last so it runs first: no new sync pass while workers drain.
     steps.add('scheduler', () => scheduler.stop());
@@ -119,7 +126,7 @@ async function prepareSpamModel(core: Core, signal?: AbortSignal): Promise<void>
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
 }
 
-export function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks): void {
+export function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks, deliverer?: Deliverer): void {
   const deps: IngestDeps = {
     mailboxes: core.mailboxes,
     tickets: core.tickets,
@@ -140,8 +147,9 @@ export function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHo
     queueMetrics.instrument(INGEST_QUEUE, async (job) => {
       const end = metrics.ingestSeconds.startTimer();
       const result = await ingestMessage(deps, job.data);
-      end();
+      logIngested(deps.log, job.data, result, end());
       metrics.messagesIngested.inc({ outcome: result.outcome });
+      deliverer?.kick();
       if (labeler && LABELLED.has(result.outcome)) {
         const mailbox = core.mailboxes.get(job.data.mailboxId);
         if (mailbox) labeler.add(mailbox, job.data.providerMessageId);
@@ -212,6 +220,7 @@ async function startHttp(
   scheduler: ElectedScheduler,
   isStarting: () => boolean,
   privacy: PrivacyService,
+  deliverer: Deliverer,
 ): Promise<FastifyInstance> {
   const { config } = core;
   const connector = new MailboxConnector({
@@ -253,6 +262,7 @@ async function startHttp(
           limits: config.ingest,
         },
       },
+      delivery: deliveryHttpDeps(core, deliverer),
       deadLetters: { queue: core.queue, poison: core.poison },
       pollIntervalSeconds: config.sync.pollIntervalSeconds,
       isShuttingDown: () => core.steps.isClosing,

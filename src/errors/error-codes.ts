@@ -47,6 +47,10 @@ export const ERROR_CODES = {
   INTAKE_ERR_QUEUE_OWNED:
     'Another Intake process already runs the embedded queue on this database. Stop it, or use queue.driver = "bullmq" to run several processes.',
   INTAKE_ERR_SHUTTING_DOWN: 'Intake is shutting down and refuses new work. Retry against another instance or after restart.',
+  INTAKE_ERR_WEBHOOK_URL:
+    'A webhook URL was refused: not https, or its host is (or resolves to) a loopback, private, link-local or metadata address. Use a public https URL, or allow the range under webhooks.*.',
+  INTAKE_ERR_WEBHOOK_DELIVERY:
+    'A webhook receiver did not answer 2xx in time. Intake retries with backoff for webhooks.maxRetryHours, then lists a dead letter to retry.',
   INTAKE_ERR_PARSE_FAILED:
     'A message could not be parsed (the parser worker crashed, ran out of memory or time). The ticket keeps what its headers say and records the problem; nothing to do.',
   INTAKE_ERR_MESSAGE_UNREADABLE:

@@ -11,6 +11,10 @@ import { registerTicketRoutes } from './ticket-routes.js';
 import { registerMailboxRoutes } from './mailbox-routes.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
+import { registerEventRoutes } from './event-routes.js';
+import { registerHttpMetrics } from './http-metrics.js';
+import { registerDocsRoutes, registerOpenApi } from './openapi/register-openapi.js';
 import { registerMailRoutes } from './mail-routes.js';
 import { registerJobRoutes } from './job-routes.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
@@ -44,10 +48,12 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
     return503OnClosing: false,
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
+  await registerOpenApi(app);
   await app.register(formbody);
   await app.register(cookie);
   registerAllowlist(app, parseAllowlist(options.allowlist ?? []));
   registerSecurityHeaders(app, { hsts: Boolean(options.https), formActionOrigins: options.formActionOrigins ?? [] });
+  registerHttpMetrics(app, deps.metrics);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 'INTAKE_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
@@ -62,6 +68,10 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
   registerTicketRoutes(app, deps);
   registerMailboxRoutes(app, deps);
   if (deps.review) registerReviewRoutes(app, deps, deps.review);
+  if (deps.delivery) {
+    registerWebhookRoutes(app, deps, deps.delivery);
+    registerEventRoutes(app, deps, deps.delivery);
+  }
   if (deps.mail) registerMailRoutes(app, deps, deps.mail);
   if (deps.deadLetters) registerJobRoutes(app, deps.verifyToken, deps.deadLetters);
   if (deps.privacy) registerPrivacyRoutes(app, deps, deps.privacy);
@@ -69,5 +79,6 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
   if (admin) registerAdmin(app, deps, admin);
   // The OAuth state is bound to the admin session that started the consent.
   registerOAuthRoutes(app, deps, (request) => (admin ? (sessionOf(request, admin.sessions, admin.cookies)?.ref ?? null) : null));
+  await registerDocsRoutes(app);
   return app;
 }

@@ -11,6 +11,7 @@ import { describeValidation } from './strict-int.js';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   INTAKE_ERR_BAD_REQUEST: 400,
+  INTAKE_ERR_WEBHOOK_URL: 400,
   INTAKE_ERR_OAUTH_STATE: 400,
   INTAKE_ERR_OAUTH_EXCHANGE: 400,
   INTAKE_ERR_AUTH_SCOPE: 400,

@@ -10,6 +10,7 @@ import type { Db } from '../store/database.js';
 import type { TokenVerifier } from './api-auth.js';
 import type { AdminDeps } from './admin/admin-deps.js';
 import type { ReviewHttpDeps } from './review-deps.js';
+import type { DeliveryHttpDeps } from './delivery-deps.js';
 import type { MailHttpDeps } from './mail-deps.js';
 import type { DeadLetterDeps } from '../jobs/dead-letters.js';
 import type { PrivacyService } from '../privacy/privacy-service.js';
@@ -34,6 +35,8 @@ export interface HttpDeps {
   admin?: AdminDeps;
   /** Spam verdicts and the quarantine; without it those routes are not served. */
   review?: ReviewHttpDeps;
+  /** Webhooks, the change feed and ticket status; without it those routes are not served. */
+  delivery?: DeliveryHttpDeps;
   /** Attachments, deletion with tombstones, suppressed machine mail; without it those routes are not served. */
   mail?: MailHttpDeps;
   /** Failed jobs and poison entries (GET /api/jobs/failed, replay); without it those routes are not served. */

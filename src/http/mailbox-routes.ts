@@ -11,12 +11,12 @@ import { mailboxHealth } from './mailbox-health.js';
 import { deadLetterSummary } from './dead-letter-summary.js';
 import { apiActor } from './api-actor.js';
 
-const connectBody = z.strictObject({
+export const connectBody = z.strictObject({
   source: z.enum(['gmail', 'imap']).default('gmail'),
   loginHint: z.email().optional(),
 });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
-const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).default('false') });
+export const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).default('false') });
 
 export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const admin = requireApiToken(deps.verifyToken, 'admin');

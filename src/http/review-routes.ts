@@ -12,8 +12,8 @@ import type { ReviewHttpDeps } from './review-deps.js';
 import { apiActor } from './api-actor.js';
 
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
-const verdictBody = z.strictObject({ verdict: z.enum(['spam', 'ham']) });
-const listQuery = z.strictObject({
+export const verdictBody = z.strictObject({ verdict: z.enum(['spam', 'ham']) });
+export const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   released: z.enum(['true', 'false']).default('false'),
 });

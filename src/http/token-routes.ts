@@ -11,7 +11,7 @@ import { parseOr400 } from './validate.js';
 import { apiActor } from './api-actor.js';
 import { idParamsSchema } from './strict-int.js';
 
-const createBody = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['admin', 'agent']) });
+export const createBody = z.strictObject({ name: z.string().trim().min(1).max(100), scope: z.enum(['admin', 'agent']) });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export function registerTokenRoutes(app: FastifyInstance, verifyToken: TokenVerifier, tokens: ApiTokenRepo, audit: AuditRepo): void {

@@ -15,6 +15,7 @@ import type { ParseLimits } from './parse/parse-mail.js';
 import type { IngestResult } from './ingest-result.js';
 import { landMessage } from './land-message.js';
 import { skipReason } from './skip-rules.js';
+import { traceIdFor } from './trace-id.js';
 import type { MailHandling, MessageContext, Plan } from './mail-handling.js';
 import { adoptPendingOutbound, suppressedResult } from './placed-write.js';
 import { fetchThroughGate } from './mailbox-gate.js';
@@ -114,6 +115,7 @@ export function writeTicket(
   const direction = handling?.plan.kind === 'outbound' ? 'outbound' : 'inbound';
   const result = deps.tickets.write(
     {
+      traceId: traceIdFor(mailboxId, job.providerMessageId),
       mailboxId,
       providerMessageId: job.providerMessageId,
       providerThreadId: fetched.threadId,
@@ -173,6 +175,7 @@ function quarantine(
   judgement: SpamJudgement,
 ): IngestResult {
   const { duplicate } = deps.quarantine.add({
+    traceId: traceIdFor(mailboxId, job.providerMessageId),
     mailboxId,
     providerMessageId: job.providerMessageId,
     providerThreadId: fetched.threadId,

@@ -47,6 +47,30 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers,
     }),
+    // Webhooks and the HTTP API (delivery/, http/).
+    webhookDeliveries: new Counter({
+      name: 'intake_webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by endpoint id and outcome (delivered, retry, dead, endpoint_gone)',
+      labelNames: ['endpoint', 'outcome'] as const,
+      registers,
+    }),
+    webhookLatency: new Histogram({
+      name: 'intake_webhook_delivery_latency_seconds',
+      help: 'From the commit of an event to the 2xx of its receiver',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+      registers,
+    }),
+    oldestUndeliveredSeconds: new Gauge({
+      name: 'intake_webhook_oldest_undelivered_event_age_seconds',
+      help: 'Age of the oldest committed event some active endpoint has not yet received (0 when none)',
+      registers,
+    }),
+    httpRequests: new Counter({
+      name: 'intake_http_requests_total',
+      help: 'HTTP requests by route pattern, method and status',
+      labelNames: ['route', 'method', 'status'] as const,
+      registers,
+    }),
     queueJobs: new Gauge({
       name: 'intake_queue_jobs',
       help: 'Jobs in the queue by queue and state',

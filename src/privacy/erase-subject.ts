@@ -10,6 +10,7 @@ import type { EraseContext, EraseScope, EraseStep } from './erase/erase-step.js'
 import { ERASE_STEPS } from './erase/erase-steps.js';
 import { dropTargets, erasedTicketIds, selectTargets } from './erase/erase-targets.js';
 import { checkpointTruncate } from './checkpoint.js';
+import { eventsOf } from '../store/event-repo.js';
 
 export interface EraseDeps {
   db: Db;
@@ -65,9 +66,10 @@ export function eraseSubject(deps: EraseDeps, req: EraseRequest): EraseReceipt {
         if (req.dryRun) return { counts, auditId: null };
         const detail = { scope: req.scope, counts };
         const auditId = deps.audit.record({ actor: req.actor, action: 'privacy.erased', subjectRef, detail });
-        deps.db
-          .prepare("INSERT INTO outbox (event, ticket_id, message_id, created_at, detail) VALUES ('privacy.erased', NULL, NULL, ?, ?)")
-          .run(at.getTime(), JSON.stringify({ subjectRef, scope: req.scope, auditId, ticketIds: erasedTicketIds(deps.db), counts }));
+        // Through the outbox writer (event id, payload, feed cursor), so webhooks and the feed carry it too.
+        const erasure = { subjectRef, scope: req.scope, auditId, ticketIds: erasedTicketIds(deps.db), counts };
+        const event = eventsOf(deps.db).record('privacy.erased', {}, { erasure });
+        deps.db.prepare('UPDATE outbox SET detail = ? WHERE event_id = ?').run(JSON.stringify(erasure), event.id);
         return { counts, auditId };
       } finally {
         dropTargets(deps.db);

@@ -67,7 +67,7 @@ export async function releaseQuarantined(
   const req = { docKey: spamDocKey(q.mailboxId, q.providerMessageId), input, actor, subjectRef: `quarantine:${quarantineId}` };
   return releaseFromQuarantine(feedback(deps), req, () => {
     const result = writeTicket(deps, q.mailboxId, q, { threadId: q.providerThreadId, internalDate: Date.parse(q.createdAt) }, parsed, null);
-    deps.quarantine.markReleased(quarantineId);
+    deps.quarantine.markReleased(quarantineId, result);
     return result.ticketId as number;
   });
 }

@@ -1,6 +1,12 @@
 // Mailboxes and their sync cursor: the only OAuth data Intake keeps (address, sealed
 // refresh token, granted scopes, timestamps, cursor).
 import type { Db } from './database.js';
+import { eventsOf, type EventType } from './event-repo.js';
+
+/** Mailbox events carry the id and state, never the address (it may be erased later). */
+function mailboxEvent(db: Db, type: EventType, id: number, state: string, reason: string | null): void {
+  eventsOf(db).record(type, {}, { mailbox: { id, state, reason } });
+}
 
 export type MailboxState = 'backfilling' | 'syncing' | 'needs_reconsent' | 'error' | 'disconnected';
 export type MailboxSource = 'gmail' | 'imap';
@@ -115,7 +121,13 @@ export class MailboxRepo {
   }
 
   setState(id: number, state: MailboxState, reason: string | null = null): void {
-    this.db.prepare('UPDATE mailboxes SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?').run(state, reason, Date.now(), id);
+    this.db.transaction(() => {
+      const prior = this.db.prepare<[number], { state: string }>('SELECT state FROM mailboxes WHERE id = ?').get(id)?.state;
+      this.db.prepare('UPDATE mailboxes SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?').run(state, reason, Date.now(), id);
+      // The event reports the change, once: a mailbox already waiting for re-consent stays quiet.
+      if (prior !== undefined && prior !== state && state === 'needs_reconsent')
+        mailboxEvent(this.db, 'mailbox.needs_reconsent', id, state, reason);
+    })();
   }
 
   /**
@@ -147,11 +159,17 @@ export class MailboxRepo {
       this.db
         .prepare('UPDATE sync_state SET history_id = NULL, backfill_page_token = NULL, backfill_history_id = NULL WHERE mailbox_id = ?')
         .run(id);
+      mailboxEvent(this.db, 'mailbox.disconnected', id, 'disconnected', null);
     })();
   }
 
+  /** Deletes the mailbox with everything that cascades from it; the event names only its id. */
   delete(id: number): boolean {
-    return this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(id).changes > 0;
+    return this.db.transaction(() => {
+      const deleted = this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(id).changes > 0;
+      if (deleted) mailboxEvent(this.db, 'mailbox.disconnected', id, 'deleted', null);
+      return deleted;
+    })();
   }
 
   syncState(id: number): SyncState | undefined {

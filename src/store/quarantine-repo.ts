@@ -1,6 +1,7 @@
 // Spam kept for review instead of becoming a ticket: never silently deleted, released back
 // into the ticket path by an agent, purged only by retention.
 import type { Db } from './database.js';
+import { eventsOf } from './event-repo.js';
 
 export interface NewQuarantined {
   mailboxId: number;
@@ -42,8 +43,32 @@ export class QuarantineRepo {
     return this.hasStmt.get(mailboxId, providerMessageId) !== undefined;
   }
 
-  /** Idempotent on (mailbox, provider message id). */
-  add(q: NewQuarantined): { id: number; duplicate: boolean } {
+  /** Idempotent on (mailbox, provider message id); a new row and its message.quarantined event commit together. */
+  add(q: NewQuarantined & { traceId?: string | null }): { id: number; duplicate: boolean } {
+    return this.db.transaction(() => {
+      const added = this.insertRow(q);
+      if (!added.duplicate) {
+        eventsOf(this.db).record(
+          'message.quarantined',
+          { quarantineId: added.id, traceId: q.traceId ?? null },
+          {
+            quarantine: {
+              id: added.id,
+              mailboxId: q.mailboxId,
+              providerMessageId: q.providerMessageId,
+              from: q.fromAddress,
+              subject: q.subject,
+              reason: q.reason,
+              spam: { verdict: 'spam', score: q.score },
+            },
+          },
+        );
+      }
+      return added;
+    })();
+  }
+
+  private insertRow(q: NewQuarantined): { id: number; duplicate: boolean } {
     const info = this.db
       .prepare(
         `INSERT INTO quarantine (mailbox_id, provider_message_id, provider_thread_id, from_address, subject, reason, spam_score,
@@ -86,8 +111,12 @@ export class QuarantineRepo {
     return row ? { ...toSummary(row), raw: row.raw as Buffer } : undefined;
   }
 
-  markReleased(id: number): void {
+  /** With the ticket it became (when known), records message.released; call inside the release transaction. */
+  markReleased(id: number, into?: { ticketId?: number; messageId?: number }): void {
     this.db.prepare('UPDATE quarantine SET released_at = ? WHERE id = ?').run(Date.now(), id);
+    if (into?.ticketId !== undefined) {
+      eventsOf(this.db).record('message.released', { ticketId: into.ticketId, messageId: into.messageId ?? null }, { quarantine: { id } });
+    }
   }
 
   count(): number {

@@ -34,6 +34,7 @@ export type HtmlPresenter = (html: string, alreadySafe: boolean, attachments: re
 
 export interface TicketMessageView {
   id: number;
+  traceId: string | null;
   providerMessageId: string;
   direction: 'inbound' | 'outbound';
   /** Which rule placed it: gmail_thread, reply_headers, ticket_tag, subject, bounce, new (legacy: before threading rules were recorded). */
@@ -77,6 +78,35 @@ export class TicketQuery {
          ORDER BY t.id LIMIT @limit`,
       )
       .all({ after: opts.afterId ?? 0, mailbox: opts.mailboxId ?? null, status: opts.status ?? null, limit: opts.limit });
+    return rows.map(toSummary);
+  }
+
+  /**
+   * By last activity (a new message or a status change), oldest first, keyset on
+   * (updated_at, id): a poller passing the last row's `updatedAt`/`id` sees a reply on an old ticket.
+   */
+  listByActivity(opts: {
+    limit: number;
+    updatedSince?: number;
+    after?: { at: number; id: number };
+    mailboxId?: number;
+    status?: string;
+  }): TicketSummary[] {
+    const rows = this.db
+      .prepare<Record<string, unknown>, Record<string, unknown>>(
+        `SELECT t.*, c.email AS requester FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_contact_id
+         WHERE t.updated_at >= @since AND (t.updated_at > @afterAt OR (t.updated_at = @afterAt AND t.id > @afterId))
+           AND (@mailbox IS NULL OR t.mailbox_id = @mailbox) AND (@status IS NULL OR t.status = @status)
+         ORDER BY t.updated_at, t.id LIMIT @limit`,
+      )
+      .all({
+        since: opts.updatedSince ?? 0,
+        afterAt: opts.after?.at ?? -1,
+        afterId: opts.after?.id ?? 0,
+        mailbox: opts.mailboxId ?? null,
+        status: opts.status ?? null,
+        limit: opts.limit,
+      });
     return rows.map(toSummary);
   }
 
@@ -146,6 +176,7 @@ export class TicketQuery {
     const rule = (m.thread_rule as string | null) ?? null;
     return {
       id: m.id as number,
+      traceId: (m.trace_id as string | null) ?? null,
       providerMessageId: m.provider_message_id as string,
       direction: m.direction as 'inbound' | 'outbound',
       threadRule: rule,

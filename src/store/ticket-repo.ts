@@ -1,6 +1,7 @@
 // Tickets and what hangs off them (messages, attachments, contacts, outbox events).
 // One message is written in ONE transaction, so a crash leaves all of it or none of it.
 import type { Db } from './database.js';
+import { eventsOf } from './event-repo.js';
 
 export interface NewAttachment {
   filename: string;
@@ -41,6 +42,8 @@ export interface NewTicketMessage {
   spam: { verdict: string; score: number; evidence: unknown } | null;
   needsReview: boolean;
   attachments: NewAttachment[];
+  /** Follows the message from the provider's id to every event and delivery (ingest/trace-id.ts). */
+  traceId?: string | null;
   direction?: 'inbound' | 'outbound';
   /** The reply chain the sender quoted; `text` then holds only what is new. */
   quotedText?: string;
@@ -84,9 +87,10 @@ export class TicketRepo {
   private readonly insertTicket;
   private readonly insertMessage;
   private readonly insertAttachment;
+  private readonly reopen;
+  private readonly statusOf;
   private readonly refBlob;
   private readonly insertBlob;
-  private readonly insertOutbox;
   private readonly touchTicket;
   private readonly upsertContact;
   private readonly adoptOpening;
@@ -112,17 +116,21 @@ export class TicketRepo {
       `INSERT INTO messages (ticket_id, mailbox_id, provider_message_id, provider_thread_id, message_id_header, in_reply_to,
         references_header, from_contact_id, from_address, from_name, to_json, cc_json, subject, sent_at, received_at,
         text_body, html_body, size_bytes, parse_problems, spam_verdict, spam_score, spam_evidence, created_at,
-        direction, thread_rule, subject_key, quoted_text, html_safe, guard_class)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        direction, thread_rule, subject_key, quoted_text, html_safe, guard_class, trace_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertAttachment = db.prepare(
       `INSERT INTO attachments (message_id, filename, content_type, size_bytes, sha256, content, omitted_reason, content_id, inline, in_blob)
        VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
     );
+    this.statusOf = db.prepare<[number], { status: string }>('SELECT status FROM tickets WHERE id = ?');
+    // A customer's reply reopens a ticket an agent had set aside.
+    this.reopen = db.prepare<[number, number], { status: string }>(
+      "UPDATE tickets SET status = 'open', updated_at = ? WHERE id = ? AND status IN ('pending', 'closed') RETURNING status",
+    );
     // Content is stored once per SHA-256: a second copy adds a reference, not bytes.
     this.refBlob = db.prepare('UPDATE attachment_blobs SET ref_count = ref_count + 1 WHERE sha256 = ?');
     this.insertBlob = db.prepare('INSERT INTO attachment_blobs (sha256, content, size_bytes, ref_count) VALUES (?, ?, ?, 1)');
-    this.insertOutbox = db.prepare('INSERT INTO outbox (event, ticket_id, message_id, created_at) VALUES (?, ?, ?, ?)');
     this.touchTicket = db.prepare(
       'UPDATE tickets SET message_count = message_count + 1, needs_review = MAX(needs_review, ?), updated_at = ? WHERE id = ?',
     );
@@ -161,8 +169,13 @@ export class TicketRepo {
     };
   }
 
-  setTicketStatus(ticketId: number, status: 'open' | 'pending' | 'closed' | 'spam'): void {
+  /** Changes the status and records ticket.status_changed; call inside the caller's transaction. Returns the old status. */
+  setTicketStatus(ticketId: number, status: 'open' | 'pending' | 'closed' | 'spam', actor = 'system'): string | undefined {
+    const prior = this.statusOf.get(ticketId)?.status;
+    if (prior === undefined || prior === status) return prior;
     this.db.prepare('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?').run(status, Date.now(), ticketId);
+    eventsOf(this.db).record('ticket.status_changed', { ticketId }, { change: { from: prior, to: status, actor } });
+    return prior;
   }
 
   /** An agent's verdict replaces the filter's: the message is no longer "unsure". */
@@ -202,9 +215,24 @@ export class TicketRepo {
       // A reply the team sent never becomes the ticket's opening message.
       if (!createdTicket && m.direction !== 'outbound')
         this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
-      this.insertOutbox.run(createdTicket ? 'ticket.created' : 'ticket.message_added', ticketId, messageId, now);
+      this.recordEvents(ticketId, messageId, createdTicket, m.direction !== 'outbound', now);
       return { duplicate: false, ticketId, messageId, createdTicket };
     })();
+  }
+
+  /**
+   * The message's event, then (when a customer's reply reopened a pending or closed ticket) the
+   * status change. Only inbound mail reopens: the team's own reply leaves the status as it is.
+   */
+  private recordEvents(ticketId: number, messageId: number, createdTicket: boolean, inbound: boolean, now: number): void {
+    const events = eventsOf(this.db);
+    const mayReopen = !createdTicket && inbound;
+    const before = mayReopen ? this.statusOf.get(ticketId)?.status : undefined;
+    const reopened = mayReopen && this.reopen.get(now, ticketId) !== undefined;
+    events.record(createdTicket ? 'ticket.created' : 'ticket.message_added', { ticketId, messageId });
+    if (reopened) {
+      events.record('ticket.status_changed', { ticketId, messageId }, { change: { from: before, to: 'open', actor: 'customer_reply' } });
+    }
   }
 
   /** Without a placement (release from the spam quarantine): Gmail's thread or reply headers, as before issue 15. */
@@ -274,6 +302,7 @@ export class TicketRepo {
       m.quotedText ?? '',
       m.htmlSafe ? 1 : 0,
       m.guardClass ?? null,
+      m.traceId ?? null,
     );
     return Number(info.lastInsertRowid);
   }

@@ -10,6 +10,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: '/admin/tickets', label: 'Tickets' },
   { href: '/admin/quarantine', label: 'Quarantine' },
   { href: '/admin/suppressed', label: 'Machine mail' },
+  { href: '/admin/webhooks', label: 'Webhooks' },
   { href: '/admin/jobs', label: 'Failed jobs' },
   { href: '/admin/privacy', label: 'Privacy' },
   { href: '/admin/retention', label: 'Retention' },

@@ -10,6 +10,7 @@ import { registerMailboxPageRoutes } from './mailbox-page-routes.js';
 import { registerTicketPageRoutes } from './ticket-page-routes.js';
 import { registerQuarantinePageRoutes } from './quarantine-page-routes.js';
 import { registerTokenRoutes } from '../token-routes.js';
+import { registerWebhookPageRoutes } from './webhook-page-routes.js';
 import { registerMailPageRoutes } from './mail-page-routes.js';
 import { registerDeadLettersPageRoutes } from './dead-letters-page-routes.js';
 import { registerPrivacyPageRoutes } from './privacy-page-routes.js';
@@ -26,4 +27,5 @@ export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: Admin
   if (deps.deadLetters) registerDeadLettersPageRoutes(app, deps.deadLetters, admin);
   if (deps.privacy) registerPrivacyPageRoutes(app, deps.privacy, admin);
   registerTokenRoutes(app, deps.verifyToken, admin.tokens, admin.audit);
+  if (deps.delivery) registerWebhookPageRoutes(app, deps.delivery, admin);
 }

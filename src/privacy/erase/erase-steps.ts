@@ -8,7 +8,7 @@ import { attachmentsStep } from './steps/attachments-step.js';
 import { messagesStep } from './steps/messages-step.js';
 import { ticketsStep } from './steps/tickets-step.js';
 import { quarantineStep } from './steps/quarantine-step.js';
-import { mentionsStep } from './steps/mentions-step.js';
+import { eventMentionsStep, mentionsStep } from './steps/mentions-step.js';
 import { contactsStep } from './steps/contacts-step.js';
 import { suppressedStep } from './steps/suppressed-step.js';
 import { poisonStep } from './steps/poison-step.js';
@@ -26,5 +26,6 @@ export const ERASE_STEPS: readonly EraseStep[] = [
   poisonStep,
   // Add steps for new tables here (webhook deliveries when they land).
   mentionsStep,
+  eventMentionsStep,
   contactsStep,
 ];

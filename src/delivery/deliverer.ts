@@ -1,0 +1,213 @@
+// The webhook sink: fans committed outbox events out to endpoints (a `deliver` job per
+// endpoint and event, through the JobQueue), and runs those jobs: sign, POST, record. Events of
+// one ticket reach one endpoint in order: a job first sends the earlier undelivered events of
+// its ticket, so a later event never overtakes an earlier one that is still being retried; a
+// job whose ticket is already being sent by another job here leaves its event to that one.
+import type { JobQueue, Job, JobWorker } from '../queue/job-queue.js';
+import { PermanentJobError } from '../queue/job-queue.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Db } from '../store/database.js';
+import { IntakeError } from '../errors/intake-error.js';
+import { DeliveryRepo, type DeliveryRow } from './delivery-repo.js';
+import { WebhookRepo, type SecretSealer } from './webhook-repo.js';
+import { WebhookSender } from './http-sender.js';
+import { decideAttempt, describeAttempt } from './retry-rules.js';
+import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
+import type { UrlPolicy } from './url-guard.js';
+import { eventBody } from './event-body.js';
+
+export const DELIVER_QUEUE = 'deliver';
+
+export interface DeliverJobData {
+  deliveryId: number;
+  generation: number;
+}
+
+export interface DelivererOptions extends UrlPolicy {
+  maxRetryHours: number;
+  requestTimeoutMs: number;
+  concurrency: number;
+  dispatchIntervalMs: number;
+}
+
+export function deliverJobId(deliveryId: number, generation: number): string {
+  return `deliver:${deliveryId}:${generation}`;
+}
+
+export class Deliverer {
+  readonly endpoints: WebhookRepo;
+  readonly deliveries: DeliveryRepo;
+  private readonly sender: WebhookSender;
+  /** Streams (endpoint + ticket) a job of this process is sending now; `again` asks it to look once more. */
+  private readonly draining = new Map<string, { again: boolean }>();
+  private timer: NodeJS.Timeout | undefined;
+  private worker: JobWorker | undefined;
+  private ticking: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    db: Db,
+    box: SecretSealer,
+    private readonly queue: JobQueue,
+    private readonly options: DelivererOptions,
+    private readonly log: Logger,
+    private readonly metrics?: Metrics,
+  ) {
+    this.endpoints = new WebhookRepo(db, box);
+    this.deliveries = new DeliveryRepo(db);
+    this.sender = new WebhookSender(options, options.requestTimeoutMs);
+  }
+
+  /** Starts the fan-out loop and the deliver workers. */
+  start(): void {
+    this.worker = this.queue.process<DeliverJobData>(DELIVER_QUEUE, (job) => this.handle(job), { concurrency: this.options.concurrency });
+    this.schedule(0);
+  }
+
+  /** Fan out now (after a commit this process made) instead of at the next interval. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** One fan-out pass: new outbox events to deliveries, then every unqueued delivery to a job. */
+  async dispatch(): Promise<void> {
+    const routes = this.endpoints.activeRoutes();
+    while (this.deliveries.fanOut(routes) > 0) {
+      // keep going until the outbox is drained
+    }
+    for (let batch = this.deliveries.unqueued(); batch.length > 0; batch = this.deliveries.unqueued()) {
+      await this.queue.addBulk<DeliverJobData>(
+        DELIVER_QUEUE,
+        batch.map((d) => ({ id: deliverJobId(d.id, d.generation), name: 'deliver', data: { deliveryId: d.id, generation: d.generation } })),
+      );
+      // Only now durable in the queue: a crash before this line enqueues them again (same job ids).
+      this.deliveries.markEnqueued(batch);
+    }
+    const oldest = this.deliveries.oldestUndeliveredAt();
+    this.metrics?.oldestUndeliveredSeconds.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.ticking;
+    await this.worker?.close();
+    this.sender.close();
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.closed || this.ticking) return;
+    this.ticking = this.dispatch().catch((err: unknown) => this.log.error({ err }, 'webhook fan-out failed; retrying next interval'));
+    await this.ticking;
+    this.ticking = undefined;
+    if (this.closed) return;
+    const rerun = this.again;
+    this.again = false;
+    this.schedule(rerun ? 0 : this.options.dispatchIntervalMs);
+  }
+
+  private async handle(job: Job<DeliverJobData>): Promise<void> {
+    const d = this.deliveries.get(job.data.deliveryId);
+    // Gone (endpoint removed, ticket erased) or superseded by a newer retry's job.
+    if (!d || d.generation !== job.data.generation) return;
+    const key = d.order_key === null ? `d:${d.id}` : `${d.endpoint_id}|${d.order_key}`;
+    const running = this.draining.get(key);
+    if (running) {
+      // This ticket's stream is being sent by another job here; it sends this one too, in order.
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.draining.set(key, state);
+    try {
+      do {
+        state.again = false;
+        await this.drain(d);
+      } while (state.again);
+    } finally {
+      this.draining.delete(key);
+    }
+  }
+
+  /** Sends every undelivered event of the stream (endpoint + ticket), oldest first; a failure stops the stream. */
+  private async drain(target: DeliveryRow): Promise<void> {
+    const chain =
+      target.order_key === null ? [target] : this.deliveries.pendingChain(target.endpoint_id, target.order_key, Number.MAX_SAFE_INTEGER);
+    for (const d of chain) {
+      const outcome = await this.attempt(d);
+      if (outcome === 'retry') {
+        throw new IntakeError('INTAKE_ERR_WEBHOOK_DELIVERY', `delivery ${d.id} to endpoint ${d.endpoint_id} will be retried`, true);
+      }
+      if (outcome === 'endpoint_gone') throw new PermanentJobError(`endpoint ${d.endpoint_id} answered 410 Gone and was disabled`);
+    }
+  }
+
+  private async attempt(d: DeliveryRow): Promise<'delivered' | 'retry' | 'dead' | 'endpoint_gone' | 'skipped'> {
+    const current = this.deliveries.get(d.id);
+    if (!current || current.state !== 'pending') return 'skipped';
+    const endpoint = this.endpoints.get(d.endpoint_id);
+    const secret = endpoint && this.endpoints.secretOf(endpoint.id);
+    const event = this.deliveries.event(d.outbox_id);
+    if (!endpoint || !secret || !event) return 'skipped';
+    if (endpoint.state !== 'active') {
+      this.deliveries.markDead(d.id, `endpoint disabled: ${endpoint.disabledReason ?? 'by an admin'}`);
+      return 'dead';
+    }
+    const body = eventBody(event);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = {
+      [SIGNATURE_HEADER]: signatureHeader(secret, timestamp, body),
+      'intake-event-id': event.id,
+      'intake-event-type': event.type,
+      'intake-timestamp': String(timestamp),
+      'user-agent': 'Intake-Webhooks/1',
+    };
+    if (event.traceId) headers['intake-trace-id'] = event.traceId;
+    const result = await this.sender.send({ url: endpoint.url, headers, body });
+    const now = Date.now();
+    const decision = decideAttempt(result, current.first_attempt_at ?? now, now, this.options.maxRetryHours);
+    // A child logger costs (redaction setup): made only for the lines actually written.
+    const log = () => this.log.child({ endpointId: endpoint.id, deliveryId: d.id, eventId: event.id, traceId: event.traceId });
+    this.metrics?.webhookDeliveries.inc({ endpoint: String(endpoint.id), outcome: decision });
+    switch (decision) {
+      case 'delivered': {
+        this.deliveries.markDelivered(d.id, now, (result as { status: number }).status);
+        this.metrics?.webhookLatency.observe((now - Date.parse(event.createdAt)) / 1000);
+
+        return 'delivered';
+      }
+      case 'endpoint_gone': {
+        this.deliveries.recordFailure(d.id, now, 410, 'receiver answered 410 Gone');
+        this.endpoints.disable(endpoint.id, 'receiver answered 410 Gone');
+        const failed = this.deliveries.failPendingOf(endpoint.id, 'endpoint disabled: receiver answered 410 Gone');
+        log().warn({ failed }, 'webhook endpoint answered 410 Gone; disabled it (its pending deliveries are dead letters)');
+        return 'endpoint_gone';
+      }
+      case 'retry':
+      case 'dead': {
+        const status = 'status' in result ? result.status : null;
+        this.deliveries.recordFailure(d.id, now, status, describeAttempt(result));
+        if (decision === 'dead') {
+          this.deliveries.markDead(d.id, `gave up after webhooks.maxRetryHours: ${describeAttempt(result)}`);
+          log().warn({ status }, 'webhook delivery given up; listed as a dead letter');
+        } else {
+          log().info({ status, error: 'error' in result ? result.error : undefined }, 'webhook delivery failed; will retry');
+        }
+        return decision;
+      }
+    }
+  }
+}

@@ -1,0 +1,231 @@
+// Deliveries: one row per (endpoint, event), fanned out from the outbox in commit order, with
+// their attempts, state and dead letters. The fan-out moves its cursor in the same
+// transaction as the rows it creates, so a crash repeats nothing and skips nothing.
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../store/database.js';
+import { toEvent, type EventRow, type EventType, type IntakeEvent } from '../store/event-repo.js';
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface DeliveryRow {
+  id: number;
+  endpoint_id: number;
+  outbox_id: number;
+  order_key: string | null;
+  state: DeliveryState;
+  generation: number;
+  attempts: number;
+  first_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+export interface DeliveryView {
+  id: number;
+  endpointId: number;
+  eventId: string;
+  eventType: string;
+  state: DeliveryState;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+export interface Route {
+  id: number;
+  events: EventType[];
+  fromOutboxId: number;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export class DeliveryRepo {
+  private readonly insert;
+  private readonly byId;
+  private readonly eventRow;
+
+  /** Statements prepared once per SQL text: preparing is the costly part of a small query. */
+  private readonly statements = new Map<string, Statement>();
+
+  private stmt<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as unknown as Statement<P, R>;
+  }
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO webhook_deliveries (endpoint_id, outbox_id, order_key, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (endpoint_id, outbox_id) DO NOTHING`,
+    );
+    this.byId = db.prepare<[number], DeliveryRow>('SELECT * FROM webhook_deliveries WHERE id = ?');
+    this.eventRow = db.prepare<[number], EventRow>('SELECT * FROM outbox WHERE id = ?');
+  }
+
+  /** Fans the next outbox events out to the endpoints that want them; returns how many events it read. */
+  fanOut(routes: Route[], limit = 500): number {
+    return this.db
+      .transaction((): number => {
+        const cursor = (this.stmt('SELECT last_outbox_id AS c FROM webhook_dispatch WHERE id = 1').get() as { c: number }).c;
+        const rows = this.stmt<[number, number], { id: number; event: EventType; ticket_id: number | null }>(
+          'SELECT id, event, ticket_id FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
+        ).all(cursor, limit);
+        const last = rows[rows.length - 1];
+        if (!last) return 0;
+        const now = Date.now();
+        for (const row of rows) {
+          for (const r of routes) {
+            if (row.id <= r.fromOutboxId || (r.events.length > 0 && !r.events.includes(row.event))) continue;
+            this.insert.run(r.id, row.id, row.ticket_id === null ? null : `t:${row.ticket_id}`, now);
+          }
+        }
+        this.stmt('UPDATE outbox SET dispatched_at = ? WHERE id > ? AND id <= ?').run(now, cursor, last.id);
+        this.stmt('UPDATE webhook_dispatch SET last_outbox_id = ? WHERE id = 1').run(last.id);
+        return rows.length;
+      })
+      .immediate();
+  }
+
+  /** Pending deliveries whose job is not yet known to be durable in the queue. */
+  unqueued(limit = 1000): { id: number; generation: number }[] {
+    return this.stmt<[number], { id: number; generation: number }>(
+      "SELECT id, generation FROM webhook_deliveries WHERE enqueued = 0 AND state = 'pending' ORDER BY outbox_id LIMIT ?",
+    ).all(limit);
+  }
+
+  markEnqueued(jobs: { id: number; generation: number }[]): void {
+    const stmt = this.stmt('UPDATE webhook_deliveries SET enqueued = 1 WHERE id = ? AND generation = ?');
+    this.db.transaction(() => {
+      for (const j of jobs) stmt.run(j.id, j.generation);
+    })();
+  }
+
+  get(id: number): DeliveryRow | undefined {
+    return this.byId.get(id);
+  }
+
+  event(outboxId: number): IntakeEvent | undefined {
+    const row = this.eventRow.get(outboxId);
+    return row && toEvent(row);
+  }
+
+  /** Committed-at time of the event, for the commit → 2xx latency. */
+  eventCreatedAt(outboxId: number): number | undefined {
+    return this.eventRow.get(outboxId)?.created_at;
+  }
+
+  /** The undelivered deliveries of one ordered stream up to and including `outboxId`, oldest first. */
+  pendingChain(endpointId: number, orderKey: string, outboxId: number): DeliveryRow[] {
+    return this.stmt<[number, string, number], DeliveryRow>(
+      `SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND order_key = ? AND state = 'pending' AND outbox_id <= ?
+         ORDER BY outbox_id`,
+    ).all(endpointId, orderKey, outboxId);
+  }
+
+  recordFailure(id: number, now: number, status: number | null, error: string): void {
+    this.stmt(
+      `UPDATE webhook_deliveries SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now),
+         last_attempt_at = @now, last_status = @status, last_error = @error WHERE id = @id`,
+    ).run({ id, now, status, error });
+  }
+
+  markDelivered(id: number, now: number, status: number): void {
+    this.db.transaction(() => {
+      this.stmt(
+        `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
+           last_attempt_at = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?`,
+      ).run(now, now, status, now, id);
+      // The outbox row is delivered once no endpoint still waits for it.
+      this.stmt(
+        `UPDATE outbox SET delivered_at = ? WHERE id = (SELECT outbox_id FROM webhook_deliveries WHERE id = ?)
+           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE outbox_id = outbox.id AND state = 'pending')`,
+      ).run(now, id);
+    })();
+  }
+
+  markDead(id: number, error: string): void {
+    this.stmt("UPDATE webhook_deliveries SET state = 'failed', last_error = ? WHERE id = ?").run(error, id);
+  }
+
+  failPendingOf(endpointId: number, reason: string): number {
+    return this.stmt("UPDATE webhook_deliveries SET state = 'failed', last_error = ? WHERE endpoint_id = ? AND state = 'pending'").run(
+      reason,
+      endpointId,
+    ).changes;
+  }
+
+  list(endpointId: number, state: DeliveryState | undefined, limit: number, beforeId?: number): DeliveryView[] {
+    return this.stmt<Record<string, unknown>, DeliveryRow & { event_id: string; event: string }>(
+      `SELECT d.*, o.event_id, o.event FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id
+         WHERE d.endpoint_id = @endpoint AND (@state IS NULL OR d.state = @state) AND (@before IS NULL OR d.id < @before)
+         ORDER BY d.id DESC LIMIT @limit`,
+    )
+      .all({ endpoint: endpointId, state: state ?? null, before: beforeId ?? null, limit })
+      .map((r) => ({
+        id: r.id,
+        endpointId: r.endpoint_id,
+        eventId: r.event_id,
+        eventType: r.event,
+        state: r.state,
+        attempts: r.attempts,
+        lastStatus: r.last_status,
+        lastError: r.last_error,
+        lastAttemptAt: iso(r.last_attempt_at),
+        deliveredAt: iso(r.delivered_at),
+        createdAt: iso(r.created_at) as string,
+      }));
+  }
+
+  /** Sends it again (a dead letter, or a delivered event the receiver lost): a new job generation. */
+  retry(id: number): boolean {
+    return (
+      this.stmt(
+        `UPDATE webhook_deliveries SET state = 'pending', generation = generation + 1, enqueued = 0, first_attempt_at = NULL,
+           last_error = NULL WHERE id = ?`,
+      ).run(id).changes === 1
+    );
+  }
+
+  /** Every event since `sinceMs` that the endpoint's filter takes, sent again in order; returns how many. */
+  replaySince(endpoint: Route, sinceMs: number): number {
+    return this.db.transaction((): number => {
+      const rows = this.stmt<[number], { id: number; event: EventType; ticket_id: number | null }>(
+        'SELECT id, event, ticket_id FROM outbox WHERE created_at >= ? ORDER BY id',
+      )
+        .all(sinceMs)
+        .filter((r) => endpoint.events.length === 0 || endpoint.events.includes(r.event));
+      const now = Date.now();
+      const reset = this.stmt(
+        `UPDATE webhook_deliveries SET state = 'pending', generation = generation + 1, enqueued = 0, first_attempt_at = NULL,
+         last_error = NULL WHERE endpoint_id = ? AND outbox_id = ?`,
+      );
+      for (const r of rows) {
+        if (this.insert.run(endpoint.id, r.id, r.ticket_id === null ? null : `t:${r.ticket_id}`, now).changes === 0)
+          reset.run(endpoint.id, r.id);
+      }
+      return rows.length;
+    })();
+  }
+
+  /** Commit time of the oldest event some endpoint still waits for (undispatched events count too). */
+  oldestUndeliveredAt(): number | null {
+    const pending = this.stmt<[], { at: number | null }>(
+      "SELECT MIN(o.created_at) AS at FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.state = 'pending'",
+    ).get()?.at;
+    const undispatched = this.stmt<[], { at: number | null }>(
+      `SELECT MIN(created_at) AS at FROM outbox WHERE id > (SELECT last_outbox_id FROM webhook_dispatch WHERE id = 1)
+         AND EXISTS (SELECT 1 FROM webhook_endpoints WHERE state = 'active')`,
+    ).get()?.at;
+    const all = [pending, undispatched].filter((v): v is number => typeof v === 'number');
+    return all.length ? Math.min(...all) : null;
+  }
+}

@@ -1,0 +1,182 @@
+// The outbox: events about tickets, quarantined mail and mailboxes, each written by the caller
+// inside the transaction of the change it reports, with a payload an agent's tool can act on
+// without a second call. Read back in commit order by the change feed and the deliverer.
+import { randomUUID } from 'node:crypto';
+import type { Db } from './database.js';
+
+export const EVENT_TYPES = [
+  'ticket.created',
+  'ticket.message_added',
+  'ticket.status_changed',
+  'message.quarantined',
+  'message.released',
+  'mailbox.needs_reconsent',
+  'mailbox.disconnected',
+  'privacy.erased',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface EventRefs {
+  ticketId?: number | null;
+  messageId?: number | null;
+  quarantineId?: number | null;
+  traceId?: string | null;
+}
+
+/** One event as the change feed and webhooks show it. */
+export interface IntakeEvent {
+  id: string;
+  type: EventType;
+  createdAt: string;
+  /** 1, 2, 3… per ticket, in commit order; null for events about no ticket. */
+  sequence: number | null;
+  /** The change-feed position of this event: pass it as `after` to read what follows. */
+  cursor: string;
+  traceId: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface EventRow {
+  id: number;
+  event_id: string;
+  event: string;
+  ticket_id: number | null;
+  ticket_seq: number | null;
+  trace_id: string | null;
+  payload: string;
+  created_at: number;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function toEvent(r: EventRow): IntakeEvent {
+  return {
+    id: r.event_id,
+    type: r.event as EventType,
+    createdAt: iso(r.created_at) as string,
+    sequence: r.ticket_seq,
+    cursor: String(r.id),
+    traceId: r.trace_id,
+    data: JSON.parse(r.payload) as Record<string, unknown>,
+  };
+}
+
+const cache = new WeakMap<Db, EventRepo>();
+
+/** One repository (and one set of prepared statements) per database handle. */
+export function eventsOf(db: Db): EventRepo {
+  let repo = cache.get(db);
+  if (!repo) {
+    repo = new EventRepo(db);
+    cache.set(db, repo);
+  }
+  return repo;
+}
+
+export class EventRepo {
+  private readonly db: Db;
+  private readonly insert;
+  private readonly nextSeq;
+  private readonly ticketRow;
+  private readonly messageRow;
+  private readonly attachmentRows;
+  private readonly page;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.insert = db.prepare(
+      `INSERT INTO outbox (event_id, event, ticket_id, message_id, quarantine_id, ticket_seq, trace_id, payload, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.nextSeq = db.prepare<[number], { seq: number }>('SELECT COALESCE(MAX(ticket_seq), 0) + 1 AS seq FROM outbox WHERE ticket_id = ?');
+    this.ticketRow = db.prepare<[number], Record<string, unknown>>(
+      'SELECT t.*, c.email AS requester FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_contact_id WHERE t.id = ?',
+    );
+    this.messageRow = db.prepare<[number], Record<string, unknown>>('SELECT * FROM messages WHERE id = ?');
+    this.attachmentRows = db.prepare<[number], Record<string, unknown>>(
+      'SELECT id, filename, content_type, size_bytes, sha256, in_blob AS stored FROM attachments WHERE message_id = ? ORDER BY id',
+    );
+    this.page = db.prepare<[number, number], EventRow>('SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?');
+  }
+
+  /** Call inside the change's transaction: the event commits with it or not at all. */
+  record(type: EventType, refs: EventRefs, extra: Record<string, unknown> = {}): IntakeEvent {
+    const ticketId = refs.ticketId ?? null;
+    const messageId = refs.messageId ?? null;
+    const data: Record<string, unknown> = {};
+    if (ticketId !== null) data.ticket = this.ticket(ticketId);
+    if (messageId !== null) data.message = this.message(messageId);
+    Object.assign(data, extra);
+    const seq = ticketId === null ? null : (this.nextSeq.get(ticketId) as { seq: number }).seq;
+    const traceId = refs.traceId ?? ((data.message as { traceId?: string | null } | undefined)?.traceId || null);
+    const eventId = `evt_${randomUUID().replaceAll('-', '')}`;
+    const now = Date.now();
+    const payload = JSON.stringify(data);
+    const info = this.insert.run(eventId, type, ticketId, messageId, refs.quarantineId ?? null, seq, traceId, payload, now);
+    return toEvent({
+      id: Number(info.lastInsertRowid),
+      event_id: eventId,
+      event: type,
+      ticket_id: ticketId,
+      ticket_seq: seq,
+      trace_id: traceId,
+      payload,
+      created_at: now,
+    });
+  }
+
+  /**
+   * Events after a cursor, in commit order. Safe to follow without skipping: SQLite admits
+   * one writer at a time and an outbox id is taken inside that writer's transaction, so ids
+   * become visible in increasing order; AUTOINCREMENT never hands out an id twice.
+   */
+  after(cursor: number, limit: number): IntakeEvent[] {
+    return this.page.all(cursor, limit).map(toEvent);
+  }
+
+  latestId(): number {
+    return this.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM outbox').get()?.id ?? 0;
+  }
+
+  private ticket(id: number): Record<string, unknown> | null {
+    const r = this.ticketRow.get(id);
+    if (!r) return null;
+    return {
+      id: r.id,
+      mailboxId: r.mailbox_id,
+      subject: r.subject,
+      status: r.status,
+      needsReview: r.needs_review === 1,
+      messageCount: r.message_count,
+      requester: r.requester ?? null,
+      createdAt: iso(r.created_at as number),
+      updatedAt: iso(r.updated_at as number),
+    };
+  }
+
+  private message(id: number): Record<string, unknown> | null {
+    const m = this.messageRow.get(id);
+    if (!m) return null;
+    return {
+      id: m.id,
+      traceId: m.trace_id ?? null,
+      providerMessageId: m.provider_message_id,
+      from: { address: m.from_address, name: m.from_name },
+      to: JSON.parse(m.to_json as string) as unknown,
+      cc: JSON.parse(m.cc_json as string) as unknown,
+      subject: m.subject,
+      sentAt: iso(m.sent_at as number | null),
+      receivedAt: iso(m.received_at as number),
+      text: m.text_body,
+      attachments: this.attachmentRows.all(id).map((a) => ({
+        id: a.id,
+        filename: a.filename,
+        contentType: a.content_type,
+        size: a.size_bytes,
+        sha256: a.sha256,
+        stored: a.stored === 1,
+      })),
+      spam: m.spam_verdict ? { verdict: m.spam_verdict, score: m.spam_score ?? null } : null,
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../../src/store/database.js';
+import { MailboxRepo } from '../../../src/store/mailbox-repo.js';
+import { QuarantineRepo } from '../../../src/store/quarantine-repo.js';
+import { TicketRepo } from '../../../src/store/ticket-repo.js';
+import { eventsOf } from '../../../src/store/event-repo.js';
+
+const freshDb = () => openDatabase(join(mkdtempSync(join(tmpdir(), 'intake-events-')), 'intake.sqlite'));
+
+function mailbox(db: Db): number {
+  return new MailboxRepo(db).upsertConnected({ email: 'desk@example.com', source: 'gmail', refreshTokenCipher: 'sealed', scopes: [] })
+    .mailbox.id;
+}
+
+describe('events written with the change they report', () => {
+  it('QuarantineRepo: when a message is held and later released into a ticket, records message.quarantined once and message.released with the ticket', () => {
+    const db = freshDb();
+    const id = mailbox(db);
+    const quarantine = new QuarantineRepo(db);
+    const held = {
+      mailboxId: id,
+      providerMessageId: 'p1',
+      providerThreadId: null,
+      fromAddress: 'winner@lottery.example',
+      subject: 'You won',
+      reason: 'spam filter',
+      score: 0.99,
+      evidence: [],
+      raw: Buffer.from('raw'),
+      traceId: 'a'.repeat(32),
+    };
+    const first = quarantine.add(held);
+    expect(quarantine.add(held).duplicate).toBe(true);
+    const written = db.transaction(() => {
+      const w = new TicketRepo(db).write({
+        mailboxId: id,
+        providerMessageId: 'p1',
+        providerThreadId: 't1',
+        messageIdHeader: null,
+        inReplyTo: null,
+        references: [],
+        from: { address: 'winner@lottery.example', name: '' },
+        to: [],
+        cc: [],
+        subject: 'You won',
+        sentAt: null,
+        receivedAt: 1,
+        text: 'Claim it.',
+        html: null,
+        sizeBytes: 3,
+        problems: [],
+        spam: null,
+        needsReview: false,
+        attachments: [],
+        traceId: 'a'.repeat(32),
+      });
+      quarantine.markReleased(first.id, w);
+      return w;
+    })();
+    const events = eventsOf(db).after(0, 100);
+    expect(events.map((e) => [e.type, e.sequence, e.traceId])).toEqual([
+      ['message.quarantined', null, 'a'.repeat(32)],
+      ['ticket.created', 1, 'a'.repeat(32)],
+      ['message.released', 2, 'a'.repeat(32)],
+    ]);
+    expect(events[0]?.data).toMatchObject({ quarantine: { id: first.id, reason: 'spam filter', spam: { verdict: 'spam', score: 0.99 } } });
+    expect(events[2]?.data).toMatchObject({
+      ticket: { id: written.ticketId },
+      message: { id: written.messageId, text: 'Claim it.' },
+      quarantine: { id: first.id },
+    });
+    // Erasing the held message erases its event (it names the sender).
+    db.prepare('DELETE FROM quarantine WHERE id = ?').run(first.id);
+    expect(
+      eventsOf(db)
+        .after(0, 100)
+        .map((e) => e.type),
+    ).toEqual(['ticket.created', 'message.released']);
+  });
+
+  it('MailboxRepo: when a mailbox needs re-consent twice, is disconnected and deleted, records each change once, never the address', () => {
+    const db = freshDb();
+    const id = mailbox(db);
+    const repo = new MailboxRepo(db);
+    repo.setState(id, 'needs_reconsent', 'password_changed');
+    repo.setState(id, 'needs_reconsent', 'password_changed');
+    repo.markDisconnected(id);
+    repo.delete(id);
+    const events = eventsOf(db).after(0, 100);
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ['mailbox.needs_reconsent', { mailbox: { id, state: 'needs_reconsent', reason: 'password_changed' } }],
+      ['mailbox.disconnected', { mailbox: { id, state: 'disconnected', reason: null } }],
+      ['mailbox.disconnected', { mailbox: { id, state: 'deleted', reason: null } }],
+    ]);
+    expect(JSON.stringify(db.prepare('SELECT * FROM outbox').all())).not.toContain('desk@example.com');
+    // The cursor is the outbox id and ids are never reused after deletions (AUTOINCREMENT).
+    const last = Number(events[2]?.cursor);
+    db.prepare('DELETE FROM outbox').run();
+    repo.upsertConnected({ email: 'other@example.com', source: 'gmail', refreshTokenCipher: 'sealed', scopes: [] });
+    repo.setState(repo.list()[0]?.id as number, 'needs_reconsent', 'unknown');
+    expect(Number(eventsOf(db).after(0, 10)[0]?.cursor)).toBeGreaterThan(last);
+  });
+});
