@@ -71,6 +71,7 @@ export const configSchema = z.strictObject({
     workerThreads: z.number().int().min(0).max(64),
     workerMaxHeapMb: positiveInt,
     parseTimeoutMs: positiveInt,
+    workerIdleSeconds: positiveInt,
   }),
   shutdown: z.strictObject({ deadlineMs: positiveInt }),
   spam: spamConfigSchema.strict(),

@@ -12,7 +12,12 @@ export function buildAnalyse(core: Core): Analyse {
   if (ingest.workerThreads === 0) return inlineAnalyse(limits, new FilterSpamCheck(core.spam));
   const pool = new AnalysePool(
     { limits, spam: { dbFile: database.file, options: { ...spam } } },
-    { threads: ingest.workerThreads, maxHeapMb: ingest.workerMaxHeapMb, timeoutMs: ingest.parseTimeoutMs },
+    {
+      threads: ingest.workerThreads,
+      maxHeapMb: ingest.workerMaxHeapMb,
+      timeoutMs: ingest.parseTimeoutMs,
+      idleMs: ingest.workerIdleSeconds * 1000,
+    },
     core.log.child({ module: 'analyse' }),
   );
   core.steps.add('analyse workers', () => pool.close());

@@ -60,7 +60,7 @@ export function openHarness(options: { workerThreads: number; maxHeapMb?: number
     options.workerThreads > 0
       ? new AnalysePool(
           { limits: HARNESS_LIMITS, spam: { dbFile: file, options: spamOptions } },
-          { threads: options.workerThreads, maxHeapMb: options.maxHeapMb ?? 96, timeoutMs: options.timeoutMs ?? 60_000 },
+          { threads: options.workerThreads, maxHeapMb: options.maxHeapMb ?? 96, timeoutMs: options.timeoutMs ?? 60_000, idleMs: 60_000 },
           createLogger({ level: 'silent' }),
         )
       : null;

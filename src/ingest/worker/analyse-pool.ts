@@ -1,7 +1,9 @@
-// A fixed pool of worker threads that parse and classify messages, so the CPU a message costs
-// never blocks the event loop that serves HTTP and writes tickets. One message per worker at
-// a time; a worker that crashes, runs out of heap or overruns the time limit is replaced, and
-// only the message it held gets a parse failure (which ingest still turns into a ticket).
+// A pool of up to `threads` worker threads that parse and classify messages, so the CPU a
+// message costs never blocks the event loop that serves HTTP and writes tickets. One message
+// per worker at a time; a worker that crashes, runs out of heap or overruns the time limit is
+// replaced, and only the message it held gets a parse failure (which ingest still turns into a
+// ticket). Workers start when mail arrives and stop after `idleMs` without any: each holds its
+// own V8 heap and copy of the spam model (~30 MB and up), which an idle daemon need not pay for.
 import { Worker } from 'node:worker_threads';
 import { IntakeError } from '../../errors/intake-error.js';
 import type { Logger } from '../../log/logger.js';
@@ -17,6 +19,8 @@ export interface AnalysePoolOptions {
   threads: number;
   maxHeapMb: number;
   timeoutMs: number;
+  /** A worker with nothing to do for this long is stopped; the next message starts one again. */
+  idleMs: number;
 }
 
 interface Task {
@@ -31,6 +35,8 @@ interface Slot {
   worker: Worker;
   task: Task | null;
   timer: NodeJS.Timeout | undefined;
+  /** Stops the worker once it has been idle for idleMs. */
+  idleTimer: NodeJS.Timeout | undefined;
   ready: Promise<void>;
   /** Messages go only to a worker that has loaded: its start-up does not count against the time limit. */
   isReady: boolean;
@@ -59,19 +65,25 @@ export class AnalysePool {
     this.#setup = setup;
     this.#options = options;
     this.#log = log;
-    for (let i = 0; i < options.threads; i++) this.#spawn();
+  }
+
+  /** Workers running now (started, loading or busy); 0 when the pool has been idle. */
+  get liveThreads(): number {
+    return this.#slots.size;
   }
 
   readonly analyse: Analyse = (raw, labelIds) => {
     if (this.#closed) return Promise.reject(new IntakeError('INTAKE_ERR_SHUTTING_DOWN', 'the analyse pool is closed', true));
     return new Promise<Analysis>((resolve, reject) => {
       this.#waiting.push({ id: this.#nextId++, raw, labelIds, resolve, reject });
+      this.#grow();
       this.#dispatch();
     });
   };
 
-  /** Resolves once every worker has loaded its code and the model (tests and benches measure after it). */
+  /** Starts every worker and resolves once each has loaded its code and the model (tests and benches measure after it). */
   async ready(): Promise<void> {
+    while (!this.#closed && this.#slots.size < this.#options.threads) this.#spawn();
     await Promise.all([...this.#slots].map((slot) => slot.ready));
   }
 
@@ -82,6 +94,13 @@ export class AnalysePool {
       task.reject(new IntakeError('INTAKE_ERR_SHUTTING_DOWN', 'the analyse pool closed before this message was parsed', true));
     }
     await Promise.all([...this.#slots].map((slot) => this.#stop(slot)));
+  }
+
+  /** One more worker while messages wait for a free one and the pool is below its size. */
+  #grow(): void {
+    const free = [...this.#slots].filter((slot) => slot.task === null).length;
+    const wanted = Math.min(this.#options.threads, this.#slots.size + Math.max(0, this.#waiting.length - free));
+    while (!this.#closed && this.#slots.size < wanted) this.#spawn();
   }
 
   #spawn(): void {
@@ -96,13 +115,14 @@ export class AnalysePool {
     });
     let markReady = () => undefined as void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
-    const slot: Slot = { worker, task: null, timer: undefined, ready, isReady: false };
+    const slot: Slot = { worker, task: null, timer: undefined, idleTimer: undefined, ready, isReady: false };
     this.#slots.add(slot);
     worker.on('message', (response: AnalyseResponse) => {
       if (!('ready' in response)) return this.#settle(slot, response);
       slot.isReady = true;
       markReady();
       this.#dispatch();
+      this.#idleUnlessBusy(slot);
     });
     worker.on('error', (err: Error & { code?: string }) => this.#lose(slot, err.code ?? err.name));
     worker.on('exit', (code) => this.#lose(slot, `exit ${code}`));
@@ -115,6 +135,7 @@ export class AnalysePool {
       const task = this.#waiting.shift();
       if (!task) return;
       slot.task = task;
+      clearTimeout(slot.idleTimer);
       slot.timer = setTimeout(() => this.#timeout(slot), this.#options.timeoutMs);
       if (task.raw.buffer instanceof SharedArrayBuffer) {
         // Fetched into shared memory (google/gmail-api.ts): the worker reads the same bytes.
@@ -135,7 +156,19 @@ export class AnalysePool {
     if (response.ok) task.resolve(reviveAnalysis(response.analysis));
     else task.reject(new IntakeError('INTAKE_ERR_PARSE_FAILED', `parser failed: ${response.name}: ${response.message}`));
     if (task.raw.length > RECYCLE_AFTER_BYTES) void this.#replace(slot);
-    else this.#dispatch();
+    else {
+      this.#dispatch();
+      this.#idleUnlessBusy(slot);
+    }
+  }
+
+  #idleUnlessBusy(slot: Slot): void {
+    if (slot.task !== null) return;
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => {
+      if (slot.task === null) void this.#stop(slot);
+    }, this.#options.idleMs);
+    slot.idleTimer.unref();
   }
 
   #timeout(slot: Slot): void {
@@ -164,12 +197,15 @@ export class AnalysePool {
   async #replace(slot: Slot, delayMs = 0): Promise<void> {
     await this.#stop(slot);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
-    if (!this.#closed) this.#spawn();
+    // A replacement only when mail waits for it; otherwise the next message starts one.
+    this.#grow();
+    this.#dispatch();
   }
 
   async #stop(slot: Slot): Promise<void> {
     if (!this.#slots.delete(slot)) return;
     clearTimeout(slot.timer);
+    clearTimeout(slot.idleTimer);
     slot.worker.removeAllListeners('exit');
     slot.worker.on('error', () => undefined);
     await slot.worker.terminate();

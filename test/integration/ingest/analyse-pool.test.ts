@@ -15,6 +15,7 @@ import { IntakeError } from '../../../src/errors/intake-error.js';
 import { HOSTILE_CLASSES } from '../../helpers/hostile-mail.js';
 import { listCorpusFiles, readCorpusMail } from '../../unit/parse/support/mail-corpus.js';
 import { testLogger } from '../../helpers/test-log.js';
+import { waitFor } from '../../helpers/test-daemon.js';
 
 const LIMITS = { maxMessageBytes: 36_700_160, maxAttachmentBytes: 8 * 1024 };
 
@@ -22,7 +23,7 @@ describe('AnalysePool', () => {
   let db: Db;
   let pool: AnalysePool | undefined;
 
-  const open = (options: { maxHeapMb?: number; timeoutMs?: number } = {}) => {
+  const open = (options: { maxHeapMb?: number; timeoutMs?: number; idleMs?: number } = {}) => {
     const file = join(mkdtempSync(join(tmpdir(), 'intake-pool-')), 'intake.sqlite');
     db = openDatabase(file);
     // A model with something in it, learned on this thread: the workers must see it.
@@ -43,7 +44,7 @@ describe('AnalysePool', () => {
     );
     pool = new AnalysePool(
       { limits: LIMITS, spam: { dbFile: file, options: defaultSpamOptions() } },
-      { threads: 2, maxHeapMb: options.maxHeapMb ?? 96, timeoutMs: options.timeoutMs ?? 60_000 },
+      { threads: 2, maxHeapMb: options.maxHeapMb ?? 96, timeoutMs: options.timeoutMs ?? 60_000, idleMs: options.idleMs ?? 60_000 },
       testLogger('analyse-pool'),
     );
     return inlineAnalyse(LIMITS, new FilterSpamCheck(filter));
@@ -81,5 +82,29 @@ describe('AnalysePool', () => {
     const failure = await pool!.analyse(slow, []).catch((err: unknown) => err);
     expect((failure as IntakeError).code).toBe('INTAKE_ERR_PARSE_FAILED');
     expect((failure as IntakeError).message).toContain('parseTimeoutMs');
+  }, 120_000);
+
+  it('analyse(): starts no worker until a message comes, and only as many as messages wait for', async () => {
+    const inline = open();
+    expect(pool!.liveThreads).toBe(0);
+    const raw = readCorpusMail(listCorpusFiles()[0]!);
+    const analysis = await pool!.analyse(raw, []);
+    expect(analysis).toEqual(await inline(raw, []));
+    expect(pool!.liveThreads).toBe(1);
+    await Promise.all([pool!.analyse(raw, []), pool!.analyse(raw, []), pool!.analyse(raw, [])]);
+    expect(pool!.liveThreads).toBe(2);
+  }, 120_000);
+
+  it('analyse(): when workers have been idle for idleMs, stops them; the next message starts one again', async () => {
+    open({ idleMs: 200 });
+    await pool!.ready();
+    expect(pool!.liveThreads).toBe(2);
+    await waitFor(
+      () => pool!.liveThreads,
+      (n) => n === 0,
+    );
+    const again = await pool!.analyse(readCorpusMail(listCorpusFiles()[0]!), []);
+    expect(again.message.sizeBytes).toBeGreaterThan(0);
+    expect(pool!.liveThreads).toBe(1);
   }, 120_000);
 });
