@@ -42,7 +42,7 @@ export async function openPipeline(existing?: { db: Db; file: string }): Promise
   });
   const messages = new Map<string, Buffer>();
   const pool = new AnalysePool(
-    { limits: LIMITS, spam: { dbFile: file, options: defaultSpamOptions() } },
+    { limits: LIMITS, spam: { dbFile: file, options: defaultSpamOptions() }, html: defaultMailHandling().html },
     { threads: THREADS, maxHeapMb: 96, timeoutMs: 60_000, idleMs: 60_000 },
     createLogger({ level: 'silent' }),
   );

@@ -7,11 +7,11 @@ import { FilterSpamCheck } from '../ingest/filter-spam-check.js';
 import { AnalysePool } from '../ingest/worker/analyse-pool.js';
 
 export function buildAnalyse(core: Core): Analyse {
-  const { ingest, database, spam } = core.config;
+  const { ingest, database, spam, html } = core.config;
   const limits = { maxMessageBytes: ingest.maxMessageBytes, maxAttachmentBytes: ingest.maxAttachmentBytes };
-  if (ingest.workerThreads === 0) return inlineAnalyse(limits, new FilterSpamCheck(core.spam));
+  if (ingest.workerThreads === 0) return inlineAnalyse(limits, new FilterSpamCheck(core.spam), html);
   const pool = new AnalysePool(
-    { limits, spam: { dbFile: database.file, options: { ...spam } } },
+    { limits, spam: { dbFile: database.file, options: { ...spam } }, html: { ...html } },
     {
       threads: ingest.workerThreads,
       maxHeapMb: ingest.workerMaxHeapMb,

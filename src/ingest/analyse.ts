@@ -4,11 +4,15 @@
 import { parseMessage, type ParseLimits } from './parse/parse-mail.js';
 import type { ParsedMessage } from './parse/parsed-message.js';
 import { UNREAD_JUDGEMENT, type SpamCheck, type SpamJudgement } from './spam-check.js';
+import { agentBody, capBodies, type AgentBody } from './body/agent-body.js';
+import type { HtmlOptions } from './mail-options.js';
 
 export interface Analysis {
   message: ParsedMessage;
   /** null when no filter is configured. */
   judgement: SpamJudgement | null;
+  /** What agents get (quote split, sanitised HTML); absent when the analyser had no HTML options. */
+  body?: AgentBody;
 }
 
 /** Parse + classify one raw message; rejects only on a bug (the caller still lands the message). */
@@ -19,12 +23,15 @@ export async function analyseMessage(
   labelIds: readonly string[],
   limits: ParseLimits,
   spam: SpamCheck | null,
+  html: HtmlOptions | null = null,
 ): Promise<Analysis> {
-  const { message, spamInput } = await parseMessage(raw, limits, labelIds);
-  if (!spam) return { message, judgement: null };
-  return { message, judgement: spamInput ? spam.judge(spamInput) : { ...UNREAD_JUDGEMENT, evidence: [] } };
+  const parsed = await parseMessage(raw, limits, labelIds);
+  // The filter reads the whole message; the ticket (and what crosses to the ingest thread) is capped.
+  const judgement = !spam ? null : parsed.spamInput ? spam.judge(parsed.spamInput) : { ...UNREAD_JUDGEMENT, evidence: [] };
+  const message = capBodies(parsed.message);
+  return html ? { message, judgement, body: agentBody(message, html) } : { message, judgement };
 }
 
-export function inlineAnalyse(limits: ParseLimits, spam: SpamCheck | null): Analyse {
-  return (raw, labelIds) => analyseMessage(raw, labelIds, limits, spam);
+export function inlineAnalyse(limits: ParseLimits, spam: SpamCheck | null, html: HtmlOptions | null = null): Analyse {
+  return (raw, labelIds) => analyseMessage(raw, labelIds, limits, spam, html);
 }

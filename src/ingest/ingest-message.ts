@@ -10,7 +10,7 @@ import type { PoisonRepo } from '../store/poison-repo.js';
 import type { ParsedMessage } from './parse/parsed-message.js';
 import type { SpamJudgement } from './spam-check.js';
 import type { IngestJobData } from './ingest-job.js';
-import type { Analyse } from './analyse.js';
+import type { Analyse, Analysis } from './analyse.js';
 import type { ParseLimits } from './parse/parse-mail.js';
 import type { IngestResult } from './ingest-result.js';
 import { landMessage } from './land-message.js';
@@ -62,8 +62,14 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
     deps.log.debug({ mailboxId: mailbox.id, reason: skip }, 'message skipped');
     return { outcome: 'skipped' };
   }
-  const context = (parsed: ParsedMessage): MessageContext => ({ mailbox, providerMessageId: job.providerMessageId, fetched, parsed });
-  const result = await landMessage(deps, mailbox.id, job, fetched, ({ message, judgement }) => decide(deps, context(message), judgement));
+  const context = (analysis: Analysis): MessageContext => ({
+    mailbox,
+    providerMessageId: job.providerMessageId,
+    fetched,
+    parsed: analysis.message,
+    ...(analysis.body ? { body: analysis.body } : {}),
+  });
+  const result = await landMessage(deps, mailbox.id, job, fetched, (analysis) => decide(deps, context(analysis), analysis.judgement));
   if (kept && result.outcome !== 'poisoned') deps.poison.remove(mailbox.id, job.providerMessageId);
   if (result.outcome === 'ticket_created' && fetched.threadId) {
     await adoptPendingOutbound(deps.mail, deps.limits, mailbox, fetched.threadId, (c) => handleParsed(deps, c));
@@ -96,8 +102,8 @@ export async function handleParsed(
   c: MessageContext,
   opts: { bypassGuard?: boolean } = {},
 ): Promise<IngestResult> {
-  const { judgement } = await deps.analyse(c.fetched.raw, c.fetched.labelIds);
-  return decide(deps, c, judgement, opts);
+  const { judgement, body } = await deps.analyse(c.fetched.raw, c.fetched.labelIds);
+  return decide(deps, body ? { ...c, body } : c, judgement, opts);
 }
 
 export function writeTicket(
@@ -110,7 +116,7 @@ export function writeTicket(
   handling?: { mail: MailHandling; plan: Plan; context: MessageContext },
 ): IngestResult {
   const receivedAt = fetched.internalDate ?? Date.now();
-  const body = handling ? handling.mail.body(parsed) : { text: parsed.text, quotedText: '', html: parsed.html };
+  const body = handling ? (handling.context.body ?? handling.mail.body(parsed)) : { text: parsed.text, quotedText: '', html: parsed.html };
   const placement = handling ? handling.mail.placement(handling.context, handling.plan, receivedAt) : undefined;
   const direction = handling?.plan.kind === 'outbound' ? 'outbound' : 'inbound';
   const result = deps.tickets.write(

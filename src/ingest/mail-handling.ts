@@ -13,8 +13,7 @@ import type { MailHandlingOptions } from './mail-options.js';
 import { classifyMachineMail, rateLimitFinding, type GuardFinding } from './guard/machine-mail.js';
 import { decideThread, type ThreadInput } from './threading/decide-thread.js';
 import { ticketTagPattern } from './threading/ticket-tag.js';
-import { sanitiseHtml } from './body/sanitise-html.js';
-import { splitQuote } from './body/split-quote.js';
+import { agentBody, type AgentBody } from './body/agent-body.js';
 
 /** Sent mail that arrived before the ticket of its thread: kept until that ticket opens. */
 export const OUTBOUND_PENDING = 'outbound_pending';
@@ -31,6 +30,8 @@ export interface MessageContext {
   providerMessageId: string;
   fetched: Pick<FetchedMessage, 'raw' | 'threadId' | 'labelIds' | 'internalDate'>;
   parsed: ParsedMessage;
+  /** The agent-facing body, when the analyser computed it off this thread (analyse.ts). */
+  body?: AgentBody;
 }
 
 export class MailHandling {
@@ -101,9 +102,8 @@ export class MailHandling {
   }
 
   /** The body agents get: sanitised HTML, new text apart from the quoted reply chain. */
-  body(parsed: ParsedMessage): { text: string; quotedText: string; html: string | null } {
-    const { text, quotedText } = splitQuote(parsed.text);
-    return { text, quotedText, html: parsed.html === null ? null : sanitiseHtml(parsed.html, this.options.html) };
+  body(parsed: ParsedMessage): AgentBody {
+    return agentBody(parsed, this.options.html);
   }
 
   suppress(c: MessageContext, finding: GuardFinding | { class: string; reason: string }): { duplicate: boolean } {

@@ -59,7 +59,7 @@ export function openHarness(options: { workerThreads: number; maxHeapMb?: number
   const pool =
     options.workerThreads > 0
       ? new AnalysePool(
-          { limits: HARNESS_LIMITS, spam: { dbFile: file, options: spamOptions } },
+          { limits: HARNESS_LIMITS, spam: { dbFile: file, options: spamOptions }, html: defaultMailHandling().html },
           { threads: options.workerThreads, maxHeapMb: options.maxHeapMb ?? 96, timeoutMs: options.timeoutMs ?? 60_000, idleMs: 60_000 },
           createLogger({ level: 'silent' }),
         )
@@ -70,7 +70,9 @@ export function openHarness(options: { workerThreads: number; maxHeapMb?: number
     quarantine: new QuarantineRepo(db),
     poison: new PoisonRepo(db),
     sourceFor: () => source,
-    analyse: pool ? pool.analyse : inlineAnalyse(HARNESS_LIMITS, new FilterSpamCheck(new SpamFilter(db, spamOptions))),
+    analyse: pool
+      ? pool.analyse
+      : inlineAnalyse(HARNESS_LIMITS, new FilterSpamCheck(new SpamFilter(db, spamOptions)), defaultMailHandling().html),
     limits: HARNESS_LIMITS,
     // Every generated message comes from one sender: the loop breaker would hold all but the
     // first few, and what is under test here is reading the mail, not the breaker.

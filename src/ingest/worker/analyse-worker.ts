@@ -25,7 +25,7 @@ port.postMessage({ id: 0, ready: true } satisfies AnalyseResponse);
 
 port.on('message', (request: AnalyseRequest) => {
   const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
-  analyseMessage(raw, request.labelIds, setup.limits, spam).then(
+  analyseMessage(raw, request.labelIds, setup.limits, spam, setup.html).then(
     (analysis) => port.postMessage({ id: request.id, ok: true, analysis } satisfies AnalyseResponse),
     (err: unknown) => {
       // Only the error's name and message cross: mailparser's messages carry no mail content.

@@ -3,11 +3,14 @@
 import type { SpamOptions } from '../../spam/spam-options.js';
 import type { ParseLimits } from '../parse/parse-mail.js';
 import type { Analysis } from '../analyse.js';
+import type { HtmlOptions } from '../mail-options.js';
 
 export interface WorkerSetup {
   limits: ParseLimits;
   /** null: no spam filter, every verdict is null. */
   spam: { dbFile: string; options: SpamOptions } | null;
+  /** How to sanitise HTML for agents; null: the ingest thread does it (MailHandling.body). */
+  html: HtmlOptions | null;
 }
 
 export interface AnalyseRequest {

@@ -15,9 +15,11 @@ import { IntakeError } from '../../../src/errors/intake-error.js';
 import { HOSTILE_CLASSES } from '../../helpers/hostile-mail.js';
 import { listCorpusFiles, readCorpusMail } from '../../unit/parse/support/mail-corpus.js';
 import { testLogger } from '../../helpers/test-log.js';
+import { defaultMailHandling } from '../../../src/ingest/mail-options.js';
 import { waitFor } from '../../helpers/test-daemon.js';
 
 const LIMITS = { maxMessageBytes: 36_700_160, maxAttachmentBytes: 8 * 1024 };
+const HTML = defaultMailHandling().html;
 
 describe('AnalysePool', () => {
   let db: Db;
@@ -43,11 +45,11 @@ describe('AnalysePool', () => {
       'spam',
     );
     pool = new AnalysePool(
-      { limits: LIMITS, spam: { dbFile: file, options: defaultSpamOptions() } },
+      { limits: LIMITS, spam: { dbFile: file, options: defaultSpamOptions() }, html: HTML },
       { threads: 2, maxHeapMb: options.maxHeapMb ?? 96, timeoutMs: options.timeoutMs ?? 60_000, idleMs: options.idleMs ?? 60_000 },
       testLogger('analyse-pool'),
     );
-    return inlineAnalyse(LIMITS, new FilterSpamCheck(filter));
+    return inlineAnalyse(LIMITS, new FilterSpamCheck(filter), HTML);
   };
 
   afterEach(async () => {
