@@ -90,7 +90,10 @@ export class AnalysePool {
   /** Workers are stopped; messages still waiting are refused as retryable (their jobs run again). */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const task of this.#waiting.splice(0)) {
+    // Messages in a worker too: terminating it would otherwise leave their jobs waiting forever.
+    const unfinished = [...this.#waiting.splice(0), ...[...this.#slots].flatMap((slot) => (slot.task ? [slot.task] : []))];
+    for (const slot of this.#slots) slot.task = null;
+    for (const task of unfinished) {
       task.reject(new IntakeError('INTAKE_ERR_SHUTTING_DOWN', 'the analyse pool closed before this message was parsed', true));
     }
     await Promise.all([...this.#slots].map((slot) => this.#stop(slot)));

@@ -109,4 +109,15 @@ describe('AnalysePool', () => {
     expect(again.message.sizeBytes).toBeGreaterThan(0);
     expect(pool!.liveThreads).toBe(1);
   }, 120_000);
+
+  it('close(): when a message is being parsed, rejects it as retryable so its job runs again', async () => {
+    open();
+    await pool!.ready();
+    const slow = HOSTILE_CLASSES.find((c) => c.name === '100k headers')!.build()[0]!;
+    const pending = pool!.analyse(slow, []).catch((err: unknown) => err);
+    await pool!.close();
+    const failure = (await pending) as IntakeError;
+    expect(failure.code).toBe('INTAKE_ERR_SHUTTING_DOWN');
+    expect(failure.retryable).toBe(true);
+  }, 120_000);
 });
