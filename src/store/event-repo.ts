@@ -167,7 +167,10 @@ export class EventRepo {
       subject: m.subject,
       sentAt: iso(m.sent_at as number | null),
       receivedAt: iso(m.received_at as number),
+      // 'outbound': the team's own reply, sent from Gmail; a receiver must not answer it as a customer's.
+      direction: m.direction,
       text: m.text_body,
+      quotedText: m.quoted_text,
       attachments: this.attachmentRows.all(id).map((a) => ({
         id: a.id,
         filename: a.filename,

@@ -16,6 +16,52 @@ function mailbox(db: Db): number {
 }
 
 describe('events written with the change they report', () => {
+  it('TicketRepo.write(): gives each message event its direction and the quoted reply chain apart from the new text', () => {
+    const db = freshDb();
+    const id = mailbox(db);
+    const tickets = new TicketRepo(db);
+    const base = {
+      mailboxId: id,
+      providerThreadId: 't9',
+      messageIdHeader: null,
+      inReplyTo: null,
+      references: [],
+      to: [],
+      cc: [],
+      subject: 'Printer',
+      sentAt: null,
+      html: null,
+      sizeBytes: 3,
+      problems: [],
+      spam: null,
+      needsReview: false,
+      attachments: [],
+      traceId: 'b'.repeat(32),
+    };
+    tickets.write({
+      ...base,
+      providerMessageId: 'in1',
+      from: { address: 'ana@example.com', name: '' },
+      receivedAt: 1,
+      text: 'It smokes.',
+      quotedText: '> earlier',
+    });
+    tickets.write({
+      ...base,
+      providerMessageId: 'out1',
+      from: { address: 'desk@example.com', name: '' },
+      receivedAt: 2,
+      text: 'Unplug it.',
+      direction: 'outbound',
+    });
+    const messages = eventsOf(db)
+      .after(0, 100)
+      .map((e) => (e.data as { message?: { direction: string; text: string; quotedText: string } }).message)
+      .filter((m) => m !== undefined);
+    expect(messages[0]).toMatchObject({ direction: 'inbound', text: 'It smokes.', quotedText: '> earlier' });
+    expect(messages.at(-1)).toMatchObject({ direction: 'outbound', text: 'Unplug it.', quotedText: '' });
+  });
+
   it('QuarantineRepo: when a message is held and later released into a ticket, records message.quarantined once and message.released with the ticket', () => {
     const db = freshDb();
     const id = mailbox(db);
