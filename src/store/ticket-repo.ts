@@ -217,7 +217,10 @@ export class TicketRepo {
         this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
       this.recordEvents(ticketId, messageId, createdTicket, m.direction !== 'outbound', now);
       return { duplicate: false, ticketId, messageId, createdTicket };
-    })();
+      // IMMEDIATE: with several processes on one file (queue.driver bullmq), a deferred
+      // transaction that read the thread and then writes fails with SQLITE_BUSY_SNAPSHOT
+      // when another process wrote in between; taking the write lock first makes it wait.
+    }).immediate();
   }
 
   /**

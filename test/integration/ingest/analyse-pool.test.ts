@@ -99,8 +99,9 @@ describe('AnalysePool', () => {
 
   it('analyse(): when workers have been idle for idleMs, stops them; the next message starts one again', async () => {
     open({ idleMs: 200 });
-    await pool!.ready();
-    expect(pool!.liveThreads).toBe(2);
+    // Not ready(): on a loaded machine one worker may idle out before the other has loaded.
+    await pool!.analyse(readCorpusMail(listCorpusFiles()[0]!), []);
+    expect(pool!.liveThreads).toBe(1);
     await waitFor(
       () => pool!.liveThreads,
       (n) => n === 0,
