@@ -158,10 +158,10 @@ export class Deliverer {
   private async attempt(d: DeliveryRow): Promise<'delivered' | 'retry' | 'dead' | 'endpoint_gone' | 'skipped'> {
     const current = this.deliveries.get(d.id);
     if (!current || current.state !== 'pending') return 'skipped';
-    const endpoint = this.endpoints.get(d.endpoint_id);
-    const secret = endpoint && this.endpoints.secretOf(endpoint.id);
+    const target = this.endpoints.forDelivery(d.endpoint_id);
     const event = this.deliveries.event(d.outbox_id);
-    if (!endpoint || !secret || !event) return 'skipped';
+    if (!target || !event) return 'skipped';
+    const { endpoint, secret } = target;
     if (endpoint.state !== 'active') {
       this.deliveries.markDead(d.id, `endpoint disabled: ${endpoint.disabledReason ?? 'by an admin'}`);
       return 'dead';
