@@ -138,7 +138,7 @@ export class DeliveryRepo {
     ).run({ id, now, status, error });
   }
 
-  markDelivered(id: number, now: number, status: number): void {
+  markDelivered(id: number, outboxId: number, now: number, status: number): void {
     this.db.transaction(() => {
       this.stmt(
         `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
@@ -146,9 +146,9 @@ export class DeliveryRepo {
       ).run(now, now, status, now, id);
       // The outbox row is delivered once no endpoint still waits for it.
       this.stmt(
-        `UPDATE outbox SET delivered_at = ? WHERE id = (SELECT outbox_id FROM webhook_deliveries WHERE id = ?)
+        `UPDATE outbox SET delivered_at = ? WHERE id = ?
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE outbox_id = outbox.id AND state = 'pending')`,
-      ).run(now, id);
+      ).run(now, outboxId);
     })();
   }
 
