@@ -15,7 +15,7 @@ import { WebhookSender } from './http-sender.js';
 import { decideAttempt, describeAttempt } from './retry-rules.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 import type { UrlPolicy } from './url-guard.js';
-import { eventBody } from './event-body.js';
+import { eventBodyOfRow } from './event-body.js';
 
 export const DELIVER_QUEUE = 'deliver';
 
@@ -162,34 +162,33 @@ export class Deliverer {
   private async attempt(d: DeliveryRow | undefined): Promise<'delivered' | 'retry' | 'dead' | 'endpoint_gone' | 'skipped'> {
     if (!d || d.state !== 'pending') return 'skipped';
     const target = this.endpoints.forDelivery(d.endpoint_id);
-    const event = this.deliveries.event(d.outbox_id);
+    const event = this.deliveries.eventRow(d.outbox_id);
     if (!target || !event) return 'skipped';
     const { endpoint, secret } = target;
     if (endpoint.state !== 'active') {
       this.deliveries.markDead(d.id, `endpoint disabled: ${endpoint.disabledReason ?? 'by an admin'}`);
       return 'dead';
     }
-    const body = eventBody(event);
+    const body = eventBodyOfRow(event);
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       [SIGNATURE_HEADER]: signatureHeader(secret, timestamp, body),
-      'intake-event-id': event.id,
-      'intake-event-type': event.type,
+      'intake-event-id': event.event_id,
+      'intake-event-type': event.event,
       'intake-timestamp': String(timestamp),
       'user-agent': 'Intake-Webhooks/1',
     };
-    if (event.traceId) headers['intake-trace-id'] = event.traceId;
+    if (event.trace_id) headers['intake-trace-id'] = event.trace_id;
     const result = await this.sender.send({ url: endpoint.url, headers, body });
     const now = Date.now();
     const decision = decideAttempt(result, d.first_attempt_at ?? now, now, this.options.maxRetryHours);
     // A child logger costs (redaction setup): made only for the lines actually written.
-    const log = () => this.log.child({ endpointId: endpoint.id, deliveryId: d.id, eventId: event.id, traceId: event.traceId });
+    const log = () => this.log.child({ endpointId: endpoint.id, deliveryId: d.id, eventId: event.event_id, traceId: event.trace_id });
     this.metrics?.webhookDeliveries.inc({ endpoint: String(endpoint.id), outcome: decision });
     switch (decision) {
       case 'delivered': {
         this.deliveries.markDelivered(d.id, d.outbox_id, now, (result as { status: number }).status);
-        this.metrics?.webhookLatency.observe((now - Date.parse(event.createdAt)) / 1000);
-
+        this.metrics?.webhookLatency.observe((now - event.created_at) / 1000);
         return 'delivered';
       }
       case 'endpoint_gone': {
