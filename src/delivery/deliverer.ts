@@ -15,7 +15,7 @@ import { WebhookSender } from './http-sender.js';
 import { decideAttempt, describeAttempt } from './retry-rules.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 import type { UrlPolicy } from './url-guard.js';
-import { eventBody } from './event-body.js';
+import { eventBodyOfRow } from './event-body.js';
 
 export const DELIVER_QUEUE = 'deliver';
 
@@ -145,9 +145,12 @@ export class Deliverer {
   /** Sends every undelivered event of the stream (endpoint + ticket), oldest first; a failure stops the stream. */
   private async drain(target: DeliveryRow): Promise<void> {
     const chain =
-      target.order_key === null ? [target] : this.deliveries.pendingChain(target.endpoint_id, target.order_key, Number.MAX_SAFE_INTEGER);
-    for (const d of chain) {
-      const outcome = await this.attempt(d);
+      target.order_key === null
+        ? [this.deliveries.get(target.id)].filter((d): d is DeliveryRow => d?.state === 'pending')
+        : this.deliveries.pendingChain(target.endpoint_id, target.order_key, Number.MAX_SAFE_INTEGER);
+    for (const [i, d] of chain.entries()) {
+      // The head was read just now; a later one is read again after the sends before it.
+      const outcome = await this.attempt(i === 0 ? d : this.deliveries.get(d.id));
       if (outcome === 'retry') {
         throw new IntakeError('INTAKE_ERR_WEBHOOK_DELIVERY', `delivery ${d.id} to endpoint ${d.endpoint_id} will be retried`, true);
       }
@@ -155,38 +158,37 @@ export class Deliverer {
     }
   }
 
-  private async attempt(d: DeliveryRow): Promise<'delivered' | 'retry' | 'dead' | 'endpoint_gone' | 'skipped'> {
-    const current = this.deliveries.get(d.id);
-    if (!current || current.state !== 'pending') return 'skipped';
-    const endpoint = this.endpoints.get(d.endpoint_id);
-    const secret = endpoint && this.endpoints.secretOf(endpoint.id);
-    const event = this.deliveries.event(d.outbox_id);
-    if (!endpoint || !secret || !event) return 'skipped';
+  /** One POST of the delivery `d` (as stored now: read after any await), and its outcome recorded. */
+  private async attempt(d: DeliveryRow | undefined): Promise<'delivered' | 'retry' | 'dead' | 'endpoint_gone' | 'skipped'> {
+    if (!d || d.state !== 'pending') return 'skipped';
+    const target = this.endpoints.forDelivery(d.endpoint_id);
+    const event = this.deliveries.eventRow(d.outbox_id);
+    if (!target || !event) return 'skipped';
+    const { endpoint, secret } = target;
     if (endpoint.state !== 'active') {
       this.deliveries.markDead(d.id, `endpoint disabled: ${endpoint.disabledReason ?? 'by an admin'}`);
       return 'dead';
     }
-    const body = eventBody(event);
+    const body = eventBodyOfRow(event);
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       [SIGNATURE_HEADER]: signatureHeader(secret, timestamp, body),
-      'intake-event-id': event.id,
-      'intake-event-type': event.type,
+      'intake-event-id': event.event_id,
+      'intake-event-type': event.event,
       'intake-timestamp': String(timestamp),
       'user-agent': 'Intake-Webhooks/1',
     };
-    if (event.traceId) headers['intake-trace-id'] = event.traceId;
+    if (event.trace_id) headers['intake-trace-id'] = event.trace_id;
     const result = await this.sender.send({ url: endpoint.url, headers, body });
     const now = Date.now();
-    const decision = decideAttempt(result, current.first_attempt_at ?? now, now, this.options.maxRetryHours);
+    const decision = decideAttempt(result, d.first_attempt_at ?? now, now, this.options.maxRetryHours);
     // A child logger costs (redaction setup): made only for the lines actually written.
-    const log = () => this.log.child({ endpointId: endpoint.id, deliveryId: d.id, eventId: event.id, traceId: event.traceId });
+    const log = () => this.log.child({ endpointId: endpoint.id, deliveryId: d.id, eventId: event.event_id, traceId: event.trace_id });
     this.metrics?.webhookDeliveries.inc({ endpoint: String(endpoint.id), outcome: decision });
     switch (decision) {
       case 'delivered': {
-        this.deliveries.markDelivered(d.id, now, (result as { status: number }).status);
-        this.metrics?.webhookLatency.observe((now - Date.parse(event.createdAt)) / 1000);
-
+        this.deliveries.markDelivered(d.id, d.outbox_id, now, (result as { status: number }).status);
+        this.metrics?.webhookLatency.observe((now - event.created_at) / 1000);
         return 'delivered';
       }
       case 'endpoint_gone': {

@@ -48,7 +48,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 export class DeliveryRepo {
   private readonly insert;
   private readonly byId;
-  private readonly eventRow;
+  private readonly outboxRow;
 
   /** Statements prepared once per SQL text: preparing is the costly part of a small query. */
   private readonly statements = new Map<string, Statement>();
@@ -68,7 +68,7 @@ export class DeliveryRepo {
        ON CONFLICT (endpoint_id, outbox_id) DO NOTHING`,
     );
     this.byId = db.prepare<[number], DeliveryRow>('SELECT * FROM webhook_deliveries WHERE id = ?');
-    this.eventRow = db.prepare<[number], EventRow>('SELECT * FROM outbox WHERE id = ?');
+    this.outboxRow = db.prepare<[number], EventRow>('SELECT * FROM outbox WHERE id = ?');
   }
 
   /** Fans the next outbox events out to the endpoints that want them; returns how many events it read. */
@@ -114,13 +114,18 @@ export class DeliveryRepo {
   }
 
   event(outboxId: number): IntakeEvent | undefined {
-    const row = this.eventRow.get(outboxId);
+    const row = this.outboxRow.get(outboxId);
     return row && toEvent(row);
+  }
+
+  /** The stored outbox row, which a delivery's body is built from (event-body.ts). */
+  eventRow(outboxId: number): EventRow | undefined {
+    return this.outboxRow.get(outboxId);
   }
 
   /** Committed-at time of the event, for the commit → 2xx latency. */
   eventCreatedAt(outboxId: number): number | undefined {
-    return this.eventRow.get(outboxId)?.created_at;
+    return this.outboxRow.get(outboxId)?.created_at;
   }
 
   /** The undelivered deliveries of one ordered stream up to and including `outboxId`, oldest first. */
@@ -138,7 +143,7 @@ export class DeliveryRepo {
     ).run({ id, now, status, error });
   }
 
-  markDelivered(id: number, now: number, status: number): void {
+  markDelivered(id: number, outboxId: number, now: number, status: number): void {
     this.db.transaction(() => {
       this.stmt(
         `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
@@ -146,9 +151,9 @@ export class DeliveryRepo {
       ).run(now, now, status, now, id);
       // The outbox row is delivered once no endpoint still waits for it.
       this.stmt(
-        `UPDATE outbox SET delivered_at = ? WHERE id = (SELECT outbox_id FROM webhook_deliveries WHERE id = ?)
+        `UPDATE outbox SET delivered_at = ? WHERE id = ?
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE outbox_id = outbox.id AND state = 'pending')`,
-      ).run(now, id);
+      ).run(now, outboxId);
     })();
   }
 

@@ -14,10 +14,14 @@ export interface OutgoingRequest {
   body: string;
 }
 
+const MAX_CHECKED_URLS = 1_000;
+
 export class WebhookSender {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
   private readonly lookup: LookupFunction;
+  /** The policy check of each URL, made once (it is pure): parsing a URL cost more than signing. */
+  private readonly checked = new Map<string, ReturnType<typeof checkWebhookUrl>>();
 
   constructor(
     private readonly policy: UrlPolicy,
@@ -27,7 +31,7 @@ export class WebhookSender {
   }
 
   send(req: OutgoingRequest): Promise<AttemptResult> {
-    const checked = checkWebhookUrl(req.url, this.policy);
+    const checked = this.check(req.url);
     if (!checked.ok) return Promise.resolve({ error: `refused: ${checked.reason}` });
     const { url } = checked.target;
     const secure = url.protocol === 'https:';
@@ -57,6 +61,17 @@ export class WebhookSender {
       request.on('error', (err: NodeJS.ErrnoException) => finish({ error: err.code ? `${err.code}: ${err.message}` : err.message }));
       request.end(req.body);
     });
+  }
+
+  private check(raw: string): ReturnType<typeof checkWebhookUrl> {
+    let checked = this.checked.get(raw);
+    if (!checked) {
+      // Endpoints are few; a bound keeps URLs of removed endpoints from piling up.
+      if (this.checked.size >= MAX_CHECKED_URLS) this.checked.clear();
+      checked = checkWebhookUrl(raw, this.policy);
+      this.checked.set(raw, checked);
+    }
+    return checked;
   }
 
   close(): void {

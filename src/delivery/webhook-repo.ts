@@ -45,6 +45,13 @@ export function isEventType(value: string): value is EventType {
 export class WebhookRepo {
   /** Statements prepared once per SQL text: preparing is the costly part of a small query. */
   private readonly statements = new Map<string, Statement>();
+  /**
+   * Opened secrets, in memory only, each beside the sealed value it came from: opening
+   * (AES-GCM, a key object per call) cost more than the rest of a delivery's bookkeeping. A
+   * rotation or removal by any process changes or deletes the stored sealed value, so an
+   * entry whose sealed value no longer matches the row is never used.
+   */
+  private readonly opened = new Map<number, { sealed: string; secret: string }>();
 
   constructor(
     private readonly db: Db,
@@ -99,12 +106,18 @@ export class WebhookRepo {
   }
 
   secretOf(id: number): string | undefined {
+    return this.forDelivery(id)?.secret;
+  }
+
+  /** The endpoint and its secret in clear, from one read of its row: what each delivery needs. */
+  forDelivery(id: number): { endpoint: WebhookEndpoint; secret: string } | undefined {
     const row = this.row(id);
-    return row && this.box.open(row.secret_cipher);
+    return row && { endpoint: toEndpoint(row), secret: this.open(row) };
   }
 
   rotateSecret(id: number): string | undefined {
     const secret = newWebhookSecret();
+    this.opened.delete(id);
     const changed = this.stmt('UPDATE webhook_endpoints SET secret_cipher = ?, updated_at = ? WHERE id = ?').run(
       this.box.seal(secret),
       Date.now(),
@@ -115,6 +128,7 @@ export class WebhookRepo {
 
   /** Cascades to its deliveries. */
   remove(id: number): boolean {
+    this.opened.delete(id);
     return this.stmt('DELETE FROM webhook_endpoints WHERE id = ?').run(id).changes === 1;
   }
 
@@ -131,6 +145,14 @@ export class WebhookRepo {
       this.stmt("UPDATE webhook_endpoints SET state = 'active', disabled_reason = NULL, updated_at = ? WHERE id = ?").run(Date.now(), id)
         .changes === 1
     );
+  }
+
+  private open(row: EndpointRow): string {
+    const cached = this.opened.get(row.id);
+    if (cached?.sealed === row.secret_cipher) return cached.secret;
+    const secret = this.box.open(row.secret_cipher);
+    this.opened.set(row.id, { sealed: row.secret_cipher, secret });
+    return secret;
   }
 
   private row(id: number): EndpointRow | undefined {

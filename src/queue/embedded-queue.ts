@@ -177,14 +177,43 @@ export class EmbeddedQueue implements JobQueue {
     return undefined;
   }
 
+  /**
+   * Up to `limit` jobs, claimed as claim() would one after another, in one write transaction:
+   * a commit costs more than the claim itself, so a worker filling several slots pays one.
+   */
+  claimUpTo(queue: string, limit: number): Job[] {
+    if (limit === 1) {
+      // One claim is one statement: its own commit is cheaper than a transaction around it.
+      const job = this.claim(queue);
+      return job ? [job] : [];
+    }
+    return this.db.transaction((): Job[] => {
+      const jobs: Job[] = [];
+      while (jobs.length < limit) {
+        const job = this.claim(queue);
+        if (!job) break;
+        jobs.push(job);
+      }
+      return jobs;
+    })();
+  }
+
   /** Milliseconds until a paused lane of the queue may have a job to claim. */
   nextWakeIn(queue: string): number | undefined {
     return this.lanes.get(queue)?.rotation.nextWakeIn(Date.now());
   }
 
   complete(id: string): void {
-    this.stmt.complete.run(Date.now(), id);
-    this.release(id);
+    this.completeAll([id]);
+  }
+
+  /** Several finished jobs recorded in one write transaction (one commit for all). */
+  completeAll(ids: string[]): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const id of ids) this.stmt.complete.run(now, id);
+    })();
+    for (const id of ids) this.release(id);
   }
 
   fail(job: Job, err: unknown): void {
@@ -324,12 +353,19 @@ export class EmbeddedQueue implements JobQueue {
   }
 }
 
-/** Runs up to `concurrency` jobs at once; sleeps between polls unless woken by an add. */
+/**
+ * Runs up to `concurrency` jobs at once; sleeps between polls unless woken by an add. Jobs that
+ * finish in the same turn of the event loop are recorded complete together, and the freed
+ * slots are filled together: a SQLite commit is the dear part of a short job. A crash before
+ * that commit leaves the jobs active, and they run again (every job is at-least-once).
+ */
 class EmbeddedWorker {
   private running = 0;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly idle: (() => void)[] = [];
+  /** Jobs whose handler succeeded, still to be recorded complete (they keep their slot until then). */
+  private finished: string[] = [];
 
   constructor(
     private readonly queue: EmbeddedQueue,
@@ -351,11 +387,11 @@ class EmbeddedWorker {
   private fill(): void {
     if (this.closed) return;
     clearTimeout(this.timer);
-    while (this.running < this.concurrency) {
-      const job = this.queue.claim(this.name);
-      if (!job) break;
-      this.running++;
-      void this.run(job);
+    if (this.running < this.concurrency) {
+      for (const job of this.queue.claimUpTo(this.name, this.concurrency - this.running)) {
+        this.running++;
+        void this.run(job);
+      }
     }
     // A lane paused for quota or backoff may be due before the next poll.
     const wake = this.queue.nextWakeIn(this.name);
@@ -366,18 +402,33 @@ class EmbeddedWorker {
   private async run(job: Job): Promise<void> {
     try {
       await this.handler(job);
-      this.queue.complete(job.id);
     } catch (err) {
       try {
         this.queue.fail(job, err);
       } catch (failErr) {
         this.log.error({ err: failErr, jobId: job.id }, 'could not record job failure; the lease will expire and it runs again');
       }
-    } finally {
-      this.running--;
-      if (this.running === 0) this.idle.splice(0).forEach((resolve) => resolve());
-      if (!this.closed) setImmediate(() => this.fill());
+      this.freeSlots(1);
+      return;
     }
+    if (this.finished.push(job.id) === 1) setImmediate(() => this.recordFinished());
+  }
+
+  private recordFinished(): void {
+    const ids = this.finished;
+    this.finished = [];
+    try {
+      this.queue.completeAll(ids);
+    } catch (err) {
+      this.log.error({ err, jobs: ids.length }, 'could not record jobs complete; their leases will expire and they run again');
+    }
+    this.freeSlots(ids.length);
+  }
+
+  private freeSlots(n: number): void {
+    this.running -= n;
+    if (this.running === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    if (!this.closed) setImmediate(() => this.fill());
   }
 
   async close(): Promise<void> {

@@ -52,6 +52,32 @@ describe('embedded queue: fair, flat-cost claiming on a real SQLite file', () =>
     expect(order).toEqual([2, 1, 2, 1, 2, 1, 2, 1, 2, 1]);
   });
 
+  it('claimUpTo() and completeAll(): when several slots are free, claim in the order single claims would, and record them complete together', async () => {
+    const queue = new EmbeddedQueue(freshDb(), testLogger('queue'), options);
+    await queue.addBulk('ingest', jobs(1, 3));
+    await queue.addBulk('ingest', jobs(2, 3));
+    const batch = queue.claimUpTo('ingest', 4) as Job<{ mailboxId: number }>[];
+    expect(batch.map((j) => j.data.mailboxId)).toEqual([1, 2, 1, 2]);
+    expect(await queue.counts('ingest')).toEqual({ waiting: 2, active: 4, completed: 0, failed: 0 });
+    queue.completeAll(batch.map((j) => j.id));
+    expect(await queue.counts('ingest')).toEqual({ waiting: 2, active: 0, completed: 4, failed: 0 });
+    expect(queue.claimUpTo('ingest', 8).map((j) => j.id)).toEqual(['m1-2', 'm2-2']);
+    expect(queue.claimUpTo('ingest', 8)).toEqual([]);
+  });
+
+  it('process(): when jobs finish in the same turn, all are recorded complete and their slots refilled', async () => {
+    const queue = new EmbeddedQueue(freshDb(), testLogger('queue'), options);
+    await queue.addBulk('ingest', jobs(1, 50));
+    const worker = queue.process('ingest', () => Promise.resolve(), { concurrency: 8 });
+    const counts = await waitFor(
+      () => queue.counts('ingest'),
+      (c) => c.completed === 50,
+      10_000,
+    );
+    await worker.close();
+    expect(counts).toEqual({ waiting: 0, active: 0, completed: 50, failed: 0 });
+  });
+
   it('process(): when a mailbox must wait for its quota, its jobs hold no worker and another mailbox is served meanwhile', async () => {
     let quotaOpen = false;
     const gate = (mailboxId: number) => (mailboxId === 1 && !quotaOpen ? 200 : 0);

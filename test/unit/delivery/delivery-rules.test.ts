@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { addressRefusal, checkWebhookUrl, classifyAddress, type UrlPolicy } from '../../../src/delivery/url-guard.js';
 import { signatureHeader, verifySignature, newWebhookSecret } from '../../../src/delivery/signature.js';
 import { decideAttempt } from '../../../src/delivery/retry-rules.js';
+import { eventBody, eventBodyOfRow } from '../../../src/delivery/event-body.js';
+import { toEvent, type EventRow } from '../../../src/store/event-repo.js';
 
 const STRICT: UrlPolicy = { allowInsecureLoopback: false, allowPrivateNetworks: false, allowLinkLocal: false };
 const OPEN: UrlPolicy = { allowInsecureLoopback: true, allowPrivateNetworks: true, allowLinkLocal: true };
@@ -66,5 +68,37 @@ describe('delivery attempt rules', () => {
     expect(decideAttempt({ status: 500 }, 0, 71 * hour, 72)).toBe('retry');
     expect(decideAttempt({ error: 'ECONNREFUSED' }, 0, 72 * hour, 72)).toBe('dead');
     expect(decideAttempt({ status: 301 }, 0, 1, 72)).toBe('retry');
+  });
+});
+
+describe('webhook event body', () => {
+  it('eventBodyOfRow(): when built from the stored row, is byte for byte the body made from the parsed event', () => {
+    const data = {
+      ticket: { id: 42, subject: 'Drucker brennt \u{1F525} "sofort"\n', requester: 'ana@example.com', tags: [] },
+      message: { id: 7, text: 'line\u2028sep \\ back', score: 0.02, at: null, nested: { a: [1, 2.5, -3e-7, true] } },
+    };
+    const rows: EventRow[] = [
+      {
+        id: 9,
+        event_id: 'evt_1',
+        event: 'ticket.created',
+        ticket_id: 42,
+        ticket_seq: 3,
+        trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+        payload: JSON.stringify(data),
+        created_at: Date.UTC(2026, 11, 1, 9, 30),
+      },
+      {
+        id: 10,
+        event_id: 'evt_2',
+        event: 'privacy.erased',
+        ticket_id: null,
+        ticket_seq: null,
+        trace_id: null,
+        payload: '{}',
+        created_at: 1,
+      },
+    ];
+    for (const row of rows) expect(eventBodyOfRow(row)).toBe(eventBody(toEvent(row)));
   });
 });
