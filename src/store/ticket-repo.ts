@@ -195,32 +195,34 @@ export class TicketRepo {
 
   /** Idempotent on (mailbox, provider message id): a second write reports the first. */
   write(m: NewTicketMessage, place?: () => ThreadChoice | null): WriteResult {
-    return this.db.transaction((): WriteResult => {
-      const prior = this.existing.get(m.mailboxId, m.providerMessageId);
-      if (prior) return { duplicate: true, ticketId: prior.ticket_id, messageId: prior.id, createdTicket: false };
-      // Decided here, inside the transaction, so two workers cannot both open a ticket for one thread.
-      const choice = place ? place() : this.legacyChoice(m);
-      if (choice === null) return { duplicate: false, ticketId: 0, messageId: 0, createdTicket: false, refused: true };
-      const now = Date.now();
-      const fromContact = m.from?.address ? this.contact(m.from.address, m.from.name, now) : null;
-      let ticketId = choice.ticketId ?? undefined;
-      const createdTicket = ticketId === undefined;
-      if (ticketId === undefined) {
-        const info = this.insertTicket.run(m.mailboxId, threadKeyFor(m), m.subject, fromContact, m.needsReview ? 1 : 0, now, now);
-        ticketId = Number(info.lastInsertRowid);
-      }
-      const messageId = this.insertMessageRow(m, ticketId, fromContact, now, choice);
-      for (const a of m.attachments) this.addAttachment(messageId, a);
-      this.touchTicket.run(m.needsReview ? 1 : 0, now, ticketId);
-      // A reply the team sent never becomes the ticket's opening message.
-      if (!createdTicket && m.direction !== 'outbound')
-        this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
-      this.recordEvents(ticketId, messageId, createdTicket, m.direction !== 'outbound', now);
-      return { duplicate: false, ticketId, messageId, createdTicket };
-      // IMMEDIATE: with several processes on one file (queue.driver bullmq), a deferred
-      // transaction that read the thread and then writes fails with SQLITE_BUSY_SNAPSHOT
-      // when another process wrote in between; taking the write lock first makes it wait.
-    }).immediate();
+    // IMMEDIATE: with several processes on one file (queue.driver bullmq), a deferred
+    // transaction that read the thread and then writes fails with SQLITE_BUSY_SNAPSHOT
+    // when another process wrote in between; taking the write lock first makes it wait.
+    return this.db
+      .transaction((): WriteResult => {
+        const prior = this.existing.get(m.mailboxId, m.providerMessageId);
+        if (prior) return { duplicate: true, ticketId: prior.ticket_id, messageId: prior.id, createdTicket: false };
+        // Decided here, inside the transaction, so two workers cannot both open a ticket for one thread.
+        const choice = place ? place() : this.legacyChoice(m);
+        if (choice === null) return { duplicate: false, ticketId: 0, messageId: 0, createdTicket: false, refused: true };
+        const now = Date.now();
+        const fromContact = m.from?.address ? this.contact(m.from.address, m.from.name, now) : null;
+        let ticketId = choice.ticketId ?? undefined;
+        const createdTicket = ticketId === undefined;
+        if (ticketId === undefined) {
+          const info = this.insertTicket.run(m.mailboxId, threadKeyFor(m), m.subject, fromContact, m.needsReview ? 1 : 0, now, now);
+          ticketId = Number(info.lastInsertRowid);
+        }
+        const messageId = this.insertMessageRow(m, ticketId, fromContact, now, choice);
+        for (const a of m.attachments) this.addAttachment(messageId, a);
+        this.touchTicket.run(m.needsReview ? 1 : 0, now, ticketId);
+        // A reply the team sent never becomes the ticket's opening message.
+        if (!createdTicket && m.direction !== 'outbound')
+          this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
+        this.recordEvents(ticketId, messageId, createdTicket, m.direction !== 'outbound', now);
+        return { duplicate: false, ticketId, messageId, createdTicket };
+      })
+      .immediate();
   }
 
   /**
