@@ -210,10 +210,15 @@ export class EmbeddedQueue implements JobQueue {
   /** Several finished jobs recorded in one write transaction (one commit for all). */
   completeAll(ids: string[]): void {
     const now = Date.now();
-    this.db.transaction(() => {
-      for (const id of ids) this.stmt.complete.run(now, id);
-    })();
-    for (const id of ids) this.release(id);
+    try {
+      this.db.transaction(() => {
+        for (const id of ids) this.stmt.complete.run(now, id);
+      })();
+    } finally {
+      // Also when the commit fails: the rows stay active and run again once their lease expires,
+      // but this process no longer runs them, so the lanes must not count them as running.
+      for (const id of ids) this.release(id);
+    }
   }
 
   fail(job: Job, err: unknown): void {

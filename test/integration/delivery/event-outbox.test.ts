@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../../../src/store/database.js';
 import { MailboxRepo } from '../../../src/store/mailbox-repo.js';
 import { QuarantineRepo } from '../../../src/store/quarantine-repo.js';
-import { TicketRepo } from '../../../src/store/ticket-repo.js';
+import { TicketRepo, type NewTicketMessage } from '../../../src/store/ticket-repo.js';
 import { eventsOf } from '../../../src/store/event-repo.js';
 
 const freshDb = () => openDatabase(join(mkdtempSync(join(tmpdir(), 'intake-events-')), 'intake.sqlite'));
@@ -15,45 +15,50 @@ function mailbox(db: Db): number {
     .mailbox.id;
 }
 
+/** A plain inbound message with no body of note; each test names what it is about. */
+function ticketMessage(
+  mailboxId: number,
+  fields: Partial<NewTicketMessage> & Pick<NewTicketMessage, 'providerMessageId'>,
+): NewTicketMessage {
+  return {
+    mailboxId,
+    providerThreadId: 't1',
+    messageIdHeader: null,
+    inReplyTo: null,
+    references: [],
+    from: { address: 'ana@example.com', name: '' },
+    to: [],
+    cc: [],
+    subject: 'Printer',
+    sentAt: null,
+    receivedAt: 1,
+    text: '',
+    html: null,
+    sizeBytes: 3,
+    problems: [],
+    spam: null,
+    needsReview: false,
+    attachments: [],
+    traceId: 'a'.repeat(32),
+    ...fields,
+  };
+}
+
 describe('events written with the change they report', () => {
   it('TicketRepo.write(): gives each message event its direction and the quoted reply chain apart from the new text', () => {
     const db = freshDb();
     const id = mailbox(db);
     const tickets = new TicketRepo(db);
-    const base = {
-      mailboxId: id,
-      providerThreadId: 't9',
-      messageIdHeader: null,
-      inReplyTo: null,
-      references: [],
-      to: [],
-      cc: [],
-      subject: 'Printer',
-      sentAt: null,
-      html: null,
-      sizeBytes: 3,
-      problems: [],
-      spam: null,
-      needsReview: false,
-      attachments: [],
-      traceId: 'b'.repeat(32),
-    };
-    tickets.write({
-      ...base,
-      providerMessageId: 'in1',
-      from: { address: 'ana@example.com', name: '' },
-      receivedAt: 1,
-      text: 'It smokes.',
-      quotedText: '> earlier',
-    });
-    tickets.write({
-      ...base,
-      providerMessageId: 'out1',
-      from: { address: 'desk@example.com', name: '' },
-      receivedAt: 2,
-      text: 'Unplug it.',
-      direction: 'outbound',
-    });
+    tickets.write(ticketMessage(id, { providerMessageId: 'in1', text: 'It smokes.', quotedText: '> earlier' }));
+    tickets.write(
+      ticketMessage(id, {
+        providerMessageId: 'out1',
+        from: { address: 'desk@example.com', name: '' },
+        receivedAt: 2,
+        text: 'Unplug it.',
+        direction: 'outbound',
+      }),
+    );
     const messages = eventsOf(db)
       .after(0, 100)
       .map((e) => (e.data as { message?: { direction: string; text: string; quotedText: string } }).message)
@@ -81,28 +86,14 @@ describe('events written with the change they report', () => {
     const first = quarantine.add(held);
     expect(quarantine.add(held).duplicate).toBe(true);
     const written = db.transaction(() => {
-      const w = new TicketRepo(db).write({
-        mailboxId: id,
-        providerMessageId: 'p1',
-        providerThreadId: 't1',
-        messageIdHeader: null,
-        inReplyTo: null,
-        references: [],
-        from: { address: 'winner@lottery.example', name: '' },
-        to: [],
-        cc: [],
-        subject: 'You won',
-        sentAt: null,
-        receivedAt: 1,
-        text: 'Claim it.',
-        html: null,
-        sizeBytes: 3,
-        problems: [],
-        spam: null,
-        needsReview: false,
-        attachments: [],
-        traceId: 'a'.repeat(32),
-      });
+      const w = new TicketRepo(db).write(
+        ticketMessage(id, {
+          providerMessageId: 'p1',
+          from: { address: 'winner@lottery.example', name: '' },
+          subject: 'You won',
+          text: 'Claim it.',
+        }),
+      );
       quarantine.markReleased(first.id, w);
       return w;
     })();

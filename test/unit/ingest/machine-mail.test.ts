@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyMachineMail, rateLimitFinding } from '../../../src/ingest/guard/machine-mail.js';
 import { defaultMailHandling, type GuardOptions } from '../../../src/ingest/mail-options.js';
 import { parseMail } from '../../../src/ingest/parse/parse-mail.js';
-import { readFixtureMail } from '../parse/support/mail-corpus.js';
+import { readCorpusMail } from '../parse/support/mail-corpus.js';
 
 const LIMITS = { maxAttachmentBytes: 1_000_000, maxMessageBytes: 10_000_000 };
 const MAILBOX = 'support@intake.test';
@@ -123,7 +123,7 @@ describe('classifyMachineMail()', () => {
 
   it('classifyMachineMail(): when the fixture bounces from Fastmail and SES arrive, finds bounce', async () => {
     for (const file of ['postal-mime/bounce.eml', 'mailparser/delivery-status.eml']) {
-      expect(classifyMachineMail(await parseMail(readFixtureMail(file), LIMITS), MAILBOX, defaults())?.class).toBe('bounce');
+      expect(classifyMachineMail(await parseMail(readCorpusMail(file), LIMITS), MAILBOX, defaults())?.class).toBe('bounce');
     }
   });
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseMail } from '../../../src/ingest/parse/index.js';
-import { readCorpusMail, readFixtureMail } from './support/mail-corpus.js';
+import { readCorpusMail } from './support/mail-corpus.js';
 import { expectInvariants } from './support/invariants.js';
 
 const LIMITS = { maxAttachmentBytes: 10 * 1024 * 1024, maxMessageBytes: 25 * 1024 * 1024 };
@@ -79,7 +79,7 @@ describe('parseMail() on real messages', () => {
   });
 
   it('parseMail(): when a reply carries In-Reply-To and folded References (SpamAssassin easy_ham 00292), returns the ids in order', async () => {
-    const message = await parseMail(readFixtureMail('spamassassin/easy-ham-1-00292-latin1-reply.eml'), LIMITS);
+    const message = await parseMail(readCorpusMail('spamassassin/easy-ham-1-00292-latin1-reply.eml'), LIMITS);
     expect(message.messageId).toBe('20021009042734.049ea20e.kilroy@kamakiriad.com');
     expect(message.inReplyTo).toBe('20021009110311.32c22ea5.matthias@rpmforge.net');
     expect(message.references).toEqual(['20021008175452.581c0e50.kilroy@kamakiriad.com', '20021009110311.32c22ea5.matthias@rpmforge.net']);
@@ -89,7 +89,7 @@ describe('parseMail() on real messages', () => {
   });
 
   it('parseMail(): when an 8-bit body is declared ISO-8859-1 (SpamAssassin easy_ham 00292), decodes it to Unicode', async () => {
-    const message = await parseMail(readFixtureMail('spamassassin/easy-ham-1-00292-latin1-reply.eml'), LIMITS);
+    const message = await parseMail(readCorpusMail('spamassassin/easy-ham-1-00292-latin1-reply.eml'), LIMITS);
     expect(message.text).toContain('Brian Fahrländer');
     expect(message.text).toContain('angegangen, Schlange-Hüften, sein es ganz rüber jetzt. Bügel innen fest,');
     expect(message.text).not.toContain('\uFFFD');
@@ -97,7 +97,7 @@ describe('parseMail() on real messages', () => {
   });
 
   it('parseMail(): when subject and body are ISO-2022-JP (SpamAssassin hard_ham 00042), decodes both', async () => {
-    const message = await parseMail(readFixtureMail('spamassassin/hard-ham-1-00042-iso-2022-jp.eml'), LIMITS);
+    const message = await parseMail(readCorpusMail('spamassassin/hard-ham-1-00042-iso-2022-jp.eml'), LIMITS);
     expect(message.subject).toBe('Re: 三菱化学エンジニアリング様プロセスダウンについて  - ticket #55606OTC1 -');
     expect(message.text.startsWith('OTC/伊東様\nお世話になっております。\n')).toBe(true);
     expect(message.cc).toEqual([{ address: 'michaelb@opentext.com', name: '' }]);
@@ -106,7 +106,7 @@ describe('parseMail() on real messages', () => {
   });
 
   it('parseMail(): when a quoted-printable alternative replies to a message (SpamAssassin easy_ham 00063), decodes the text and reads In-Reply-To', async () => {
-    const message = await parseMail(readFixtureMail('spamassassin/easy-ham-1-00063-alternative-reply.eml'), LIMITS);
+    const message = await parseMail(readCorpusMail('spamassassin/easy-ham-1-00063-alternative-reply.eml'), LIMITS);
     expect(message.inReplyTo).toBe('00c401c25039$7b055460$976fa8c0@cfl.rr.com');
     expect(message.references).toEqual([]);
     expect(message.from).toEqual({ address: 'javier@linkcreations.com.mx', name: 'Javier Cota' });

@@ -5,10 +5,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-/** Tests run from the repository root (vitest's root). */
-export const FIXTURE_ROOT = path.resolve(process.cwd(), 'test/fixtures/mail');
-/** The real-mail corpora the parser and ingest tests walk: every source folder of the fixtures. */
-export const CORPUS_ROOT = FIXTURE_ROOT;
+/** The real-mail corpora the parser and ingest tests walk (every source folder); tests run from the repository root. */
+export const CORPUS_ROOT = path.resolve(process.cwd(), 'test/fixtures/mail');
 /** How many messages the copied corpora hold; a lost or emptied folder fails the tests that walk them. */
 export const EXPECTED_CORPUS_MESSAGES = 153;
 
@@ -34,10 +32,6 @@ export function readCorpusMail(relativePath: string): Buffer {
   const file = path.join(CORPUS_ROOT, relativePath);
   if (!existsSync(file)) throw new Error(`fixture message ${relativePath} not found under ${CORPUS_ROOT}`);
   return readFileSync(file);
-}
-
-export function readFixtureMail(relativePath: string): Buffer {
-  return readCorpusMail(relativePath);
 }
 
 function walk(dir: string): string[] {
