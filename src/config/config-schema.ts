@@ -21,6 +21,8 @@ export const configSchema = z.strictObject({
     publicUrl: z.union([z.literal(''), url]),
     trustProxy: trustProxySchema,
     allowlist: z.array(cidr),
+    apiRequestsPerTurn: positiveInt,
+    apiMaxWaiting: positiveInt,
     tls: z.strictObject({ certFile: z.string(), keyFile: z.string(), redirectHttpPort: port }),
   }),
   google: z.strictObject({

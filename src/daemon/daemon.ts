@@ -272,7 +272,13 @@ async function startHttp(
       privacy,
       tokenActor: (token) => tokenActor(admin, token),
     },
-    { trustProxy: config.http.trustProxy, allowlist: config.http.allowlist, formActionOrigins: formActionOrigins(core), ...tls },
+    {
+      trustProxy: config.http.trustProxy,
+      allowlist: config.http.allowlist,
+      formActionOrigins: formActionOrigins(core),
+      apiTurns: { perTurn: config.http.apiRequestsPerTurn, maxWaiting: config.http.apiMaxWaiting },
+      ...tls,
+    },
   );
   core.steps.add('http', () => server.close());
   await server.listen({ host: config.http.host, port: config.http.port });

@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   INTAKE_ERR_QUEUE: 'The job queue is unavailable. For the bullmq driver check Redis; jobs are retried once it is back.',
   INTAKE_ERR_QUEUE_OWNED:
     'Another Intake process already runs the embedded queue on this database. Stop it, or use queue.driver = "bullmq" to run several processes.',
+  INTAKE_ERR_BUSY:
+    'More API requests are waiting than http.apiMaxWaiting allows. Retry after the Retry-After seconds, or send fewer requests at once.',
   INTAKE_ERR_SHUTTING_DOWN: 'Intake is shutting down and refuses new work. Retry against another instance or after restart.',
   INTAKE_ERR_WEBHOOK_URL:
     'A webhook URL was refused: not https, or its host is (or resolves to) a loopback, private, link-local or metadata address. Use a public https URL, or allow the range under webhooks.*.',

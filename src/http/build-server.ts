@@ -23,6 +23,7 @@ import { registerSecurityHeaders } from './security/security-headers.js';
 import { registerAllowlist } from './security/allowlist-hook.js';
 import { sessionOf } from './security/session-cookie.js';
 import { parseAllowlist } from '../auth/ip-allowlist.js';
+import { ApiTurns, registerApiTurns, type ApiTurnOptions } from './api-turns.js';
 
 export interface ServerOptions {
   /** As fastify takes it: true, false, a hop count, or the proxies' addresses / CIDR ranges. */
@@ -32,6 +33,8 @@ export interface ServerOptions {
   allowlist?: readonly string[];
   /** Origins the admin page's forms may lead to (Google's consent screen). */
   formActionOrigins?: string[];
+  /** How many API requests start per turn of the event loop (the rest wait, so ingest keeps its turns); absent: no limit. */
+  apiTurns?: ApiTurnOptions;
 }
 
 export async function buildServer(deps: HttpDeps, options: ServerOptions): Promise<FastifyInstance> {
@@ -64,6 +67,12 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
       await sendError(reply, 'INTAKE_ERR_SHUTTING_DOWN', 'Intake is shutting down; retry shortly');
     }
   });
+  if (options.apiTurns) {
+    const limit = options.apiTurns.maxWaiting;
+    registerApiTurns(app, new ApiTurns(options.apiTurns), (reply) =>
+      sendError(reply, 'INTAKE_ERR_BUSY', `more than ${limit} API requests are waiting (http.apiMaxWaiting); retry in a second`),
+    );
+  }
   registerHealthRoutes(app, deps);
   registerTicketRoutes(app, deps);
   registerMailboxRoutes(app, deps);
