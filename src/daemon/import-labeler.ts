@@ -15,12 +15,23 @@ interface Pending {
   tries: number;
 }
 
+interface LabelerDeps {
+  sourceFor: (m: Mailbox) => MailSource;
+  labelName: string;
+  flushMs: number;
+  log: Logger;
+}
+
 export class ImportLabeler {
   private readonly pending = new Map<number, Pending>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: { sourceFor: (m: Mailbox) => MailSource; labelName: string; flushMs: number; log: Logger }) {}
+  private readonly deps: LabelerDeps;
+
+  constructor(deps: LabelerDeps) {
+    this.deps = deps;
+  }
 
   /** Only mailboxes that granted gmail.modify (or full mail) can be labelled. */
   static canLabel(mailbox: Mailbox): boolean {

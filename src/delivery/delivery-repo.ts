@@ -62,7 +62,10 @@ export class DeliveryRepo {
     return statement as unknown as Statement<P, R>;
   }
 
-  constructor(private readonly db: Db) {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
     this.insert = db.prepare(
       `INSERT INTO webhook_deliveries (endpoint_id, outbox_id, order_key, created_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (endpoint_id, outbox_id) DO NOTHING`,

@@ -49,7 +49,10 @@ export type LogAddressPolicy = 'hash' | 'redact' | 'clear';
 class AddressMask {
   private hashOf: (address: string) => string;
 
-  constructor(readonly policy: LogAddressPolicy) {
+  readonly policy: LogAddressPolicy;
+
+  constructor(policy: LogAddressPolicy) {
+    this.policy = policy;
     const key = randomBytes(32);
     this.hashOf = (a) => `addr~${createHmac('sha256', key).update(a.trim().toLowerCase()).digest('hex').slice(0, 24)}`;
   }

@@ -28,7 +28,11 @@ export interface AuditVerdict {
 }
 
 export class PrivacyService {
-  constructor(private readonly deps: PrivacyDeps) {}
+  private readonly deps: PrivacyDeps;
+
+  constructor(deps: PrivacyDeps) {
+    this.deps = deps;
+  }
 
   erase(req: EraseRequest): EraseReceipt {
     return eraseSubject(this.deps, req);

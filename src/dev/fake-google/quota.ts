@@ -30,7 +30,11 @@ interface Window {
 export class UserQuota {
   private readonly windows = new Map<string, Window>();
 
-  constructor(private readonly unitsPerSecond: number) {}
+  private readonly unitsPerSecond: number;
+
+  constructor(unitsPerSecond: number) {
+    this.unitsPerSecond = unitsPerSecond;
+  }
 
   /**
    * Charges `units` to the user; returns 0 when allowed, else the ms to wait.

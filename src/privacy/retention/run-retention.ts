@@ -14,8 +14,11 @@ export interface RetentionReport {
 }
 
 class RollBack extends Error {
-  constructor(readonly report: RetentionReport) {
+  readonly report: RetentionReport;
+
+  constructor(report: RetentionReport) {
     super('dry run');
+    this.report = report;
   }
 }
 
