@@ -31,5 +31,6 @@ VOLUME ["/var/lib/intake"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# --max-semi-space-size=4 as in src/main.ts's shebang: keeps an idle daemon's young generation small.
-CMD ["node", "--max-semi-space-size=4", "dist/main.js"]
+# The flags of src/main.ts's shebang: a small young generation for an idle daemon, and gc()
+# after a message of many megabytes (src/ingest/release-large.ts).
+CMD ["node", "--max-semi-space-size=4", "--expose-gc", "dist/main.js"]

@@ -19,6 +19,7 @@ import { traceIdFor } from './trace-id.js';
 import type { MailHandling, MessageContext, Plan } from './mail-handling.js';
 import { adoptPendingOutbound, suppressedResult } from './placed-write.js';
 import { fetchThroughGate } from './mailbox-gate.js';
+import { releaseLargeMessage } from './release-large.js';
 
 export type { IngestOutcome, IngestResult } from './ingest-result.js';
 
@@ -70,6 +71,7 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
     ...(analysis.body ? { body: analysis.body } : {}),
   });
   const result = await landMessage(deps, mailbox.id, job, fetched, (analysis) => decide(deps, context(analysis), analysis.judgement));
+  releaseLargeMessage(fetched.raw.length);
   if (kept && result.outcome !== 'poisoned') deps.poison.remove(mailbox.id, job.providerMessageId);
   if (result.outcome === 'ticket_created' && fetched.threadId) {
     await adoptPendingOutbound(deps.mail, deps.limits, mailbox, fetched.threadId, (c) => handleParsed(deps, c));

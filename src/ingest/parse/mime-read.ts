@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { MailParser } from 'mailparser';
 import type { Attachment, MailParserOptions, ParsedMail } from 'mailparser';
+import { SPAM_PARSE_OPTIONS } from '../../spam/spam-input.js';
 
 /** An attachment over the cap keeps only these: its bytes are hashed as they stream by, never held. */
 export interface OmittedContent {
@@ -19,10 +20,21 @@ export interface MimeRead {
   ticketText: string | undefined;
   /** Attachments whose content was over `maxAttachmentBytes`: `content` is empty, size and hash are here. */
   omitted: Map<Attachment, OmittedContent>;
+  /** Text and HTML parts cut at INLINE_PART_MAX_BYTES (their rest was not read). */
+  cutParts: number;
 }
 
+/**
+ * The encoded bytes of one text or HTML part that are read. mailparser keeps a body part as a
+ * list of chunks, joins them, decodes them to a string and normalises its line ends: a 30 MB
+ * text part became five 30 MB copies at once in the worker. The ticket keeps at most 1M
+ * characters of text and 2M of HTML (body/agent-body.ts), which 4 MiB of base64 or
+ * quoted-printable still holds.
+ */
+export const INLINE_PART_MAX_BYTES = 4 * 1024 * 1024;
+
 /** The spam filter's options (spam/spam-input.ts), without attachment checksums: we hash ourselves. */
-const OPTIONS: MailParserOptions = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, checksumAlgo: false };
+const OPTIONS: MailParserOptions = { ...SPAM_PARSE_OPTIONS, checksumAlgo: false };
 
 interface TextContent {
   text?: string;
@@ -41,6 +53,7 @@ export function readMime(raw: Buffer, maxAttachmentBytes = Infinity): Promise<Mi
     let ticketText: string | undefined;
     const omitted = new Map<Attachment, OmittedContent>();
     assembleBothTexts(parser as unknown as TextAssembler, (text) => (ticketText = text));
+    const cuts = capInlineParts(parser as unknown as ChunkProcessor);
     const mail = { attachments: [] as Attachment[] } as unknown as ParsedMail & Record<string, unknown>;
     let settled = false;
     const fail = (err: unknown) => {
@@ -65,7 +78,7 @@ export function readMime(raw: Buffer, maxAttachmentBytes = Infinity): Promise<Mi
       if (settled) return;
       settled = true;
       copyTopHeaders(mail);
-      resolve({ mail, ticketText, omitted });
+      resolve({ mail, ticketText, omitted, cutParts: cuts.count });
     });
     feed(parser, raw, fail);
   });
@@ -110,6 +123,39 @@ function assembleBothTexts(parser: TextAssembler, onTicketText: (text: string | 
     parser.options.skipHtmlToText = false;
     return assemble();
   };
+}
+
+/** mailparser's per-chunk step and the node it is in; not in its public types, so reached through this shape. */
+interface ChunkProcessor {
+  curnode?: { disposition?: string; contentType?: string } | null;
+  processChunk(data: { type: string; value?: Buffer }, done: () => void): void;
+}
+
+/**
+ * Stops feeding a text or HTML part (`disposition: inline`, the parts mailparser collects into
+ * one string) past INLINE_PART_MAX_BYTES; attachments stream and are capped on their own.
+ */
+function capInlineParts(parser: ChunkProcessor): { count: number } {
+  const cuts = { count: 0 };
+  const process = parser.processChunk.bind(parser);
+  let partBytes = 0;
+  let partCut = false;
+  parser.processChunk = (data, done) => {
+    if (data.type === 'node') {
+      partBytes = 0;
+      partCut = false;
+    } else if (data.type === 'body' && data.value && parser.curnode?.disposition === 'inline') {
+      partBytes += data.value.length;
+      if (partBytes > INLINE_PART_MAX_BYTES) {
+        if (!partCut) cuts.count++;
+        partCut = true;
+        setImmediate(done);
+        return;
+      }
+    }
+    process(data, done);
+  };
+  return cuts;
 }
 
 /** An attachment while mailparser streams it: `content` is a stream until it ends. */

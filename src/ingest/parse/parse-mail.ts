@@ -11,7 +11,7 @@ import type { HeaderFields } from './header-fields.js';
 import { htmlToText } from '../../text/html-to-text.js';
 import type { ParsedMessage } from './parsed-message.js';
 import { stripNul } from './text-clean.js';
-import { readMime, type MimeRead } from './mime-read.js';
+import { INLINE_PART_MAX_BYTES, readMime, type MimeRead } from './mime-read.js';
 import { findShapeProblems } from './shape-problems.js';
 import { spamInputFromMail, type SpamInput } from '../../spam/spam-input.js';
 
@@ -54,7 +54,7 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
   return (await parseMessage(raw, limits)).message;
 }
 
-function fromParsedMail(raw: Buffer, { mail, ticketText, omitted }: MimeRead, limits: ParseLimits): ParsedMessage {
+function fromParsedMail(raw: Buffer, { mail, ticketText, omitted, cutParts }: MimeRead, limits: ParseLimits): ParsedMessage {
   const lines = mail.headerLines && mail.headerLines.length > 0 ? mail.headerLines : splitHeaderLines(raw);
   const fields = readHeaderFields(lines);
   const html = typeof mail.html === 'string' ? stripNul(mail.html) : null;
@@ -70,8 +70,13 @@ function fromParsedMail(raw: Buffer, { mail, ticketText, omitted }: MimeRead, li
       ...fields.problems,
       ...findCharsetProblems(raw),
       ...attachmentProblems(mail, omitted, limits),
+      ...(cutParts === 0 ? [] : [partsCut(cutParts)]),
     ],
   };
+}
+
+export function partsCut(count: number): string {
+  return `${count} text or HTML part(s) over ${INLINE_PART_MAX_BYTES / 1024 / 1024} MiB; only their first ${INLINE_PART_MAX_BYTES / 1024 / 1024} MiB were read`;
 }
 
 function attachmentProblems(mail: ParsedMail, omitted: MimeRead['omitted'], limits: ParseLimits): string[] {

@@ -56,7 +56,12 @@ function hasUnclosedMultipart(raw: Buffer): boolean {
   return false;
 }
 
-const CHUNK = 1024 * 1024;
+/**
+ * Window + overlap stay under V8's largest regular heap object (128 KiB): larger strings go to
+ * the large-object space, which only a full collection frees, and a 30 MB message left 60 MB of
+ * such windows behind (two scans).
+ */
+const CHUNK = 96 * 1024;
 /** Longer than any header field worth reading: a field cut by a chunk edge is read whole in the next. */
 const OVERLAP = 16 * 1024;
 

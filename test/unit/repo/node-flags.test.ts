@@ -11,7 +11,7 @@ const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 
 describe('the daemon’s node flags', () => {
   it('nodeFlagsOf(): reads the flags of an env -S shebang', () => {
-    expect(flags).toEqual(['--max-semi-space-size=4']);
+    expect(flags).toEqual(['--max-semi-space-size=4', '--expose-gc']);
   });
 
   it.each([['start'], ['demo']])('package.json script "%s": starts dist/main.js with the shebang’s flags', (name) => {
