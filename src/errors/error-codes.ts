@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   INTAKE_ERR_GOOGLE_UNAVAILABLE: 'Google answered 5xx or could not be reached. Intake retries with backoff; nothing is lost.',
   INTAKE_ERR_AUTH_REVOKED: 'The refresh token was revoked or expired (invalid_grant). Reconnect the mailbox from the admin page.',
   INTAKE_ERR_AUTH_SCOPE: 'The mailbox did not grant the Gmail scope Intake needs. Reconnect and leave Gmail access ticked.',
+  INTAKE_ERR_IMAP_UNAVAILABLE:
+    'The IMAP server could not be reached, refused the connection or failed a command. Intake retries with backoff; nothing is lost. Check imap.host and imap.port if it persists.',
   INTAKE_ERR_HISTORY_EXPIRED: 'Gmail no longer has history from the stored cursor. Intake runs a full resync on its own.',
   INTAKE_ERR_GOOGLE_AUTH_RETRY:
     'Gmail answered 401 for an access token. Intake refreshes the token and retries; only invalid_grant from the token endpoint pauses a mailbox.',

@@ -1,0 +1,247 @@
+// IMAP as a MailSource (RFC 9051 / 3501 over imapflow), for Gmail's IMAP with XOAUTH2 and for
+// any server with a password. The cursor slots that hold Gmail's historyId and page token hold
+// IMAP positions instead, as `imap:<UIDVALIDITY>:<UID>` strings, so sync, the store and the
+// scheduler need not know which source a mailbox uses:
+//   historyId          last UID handed to ingest (incremental: UIDs above it are new);
+//   backfillPageToken  the next UID the full sync lists from;
+//   backfillHistoryId  the last UID that existed when the full sync started (where incremental
+//                      takes over).
+// A changed UIDVALIDITY means the server renumbered the folder: a full sync starts again
+// (reason history_expired), as Gmail's expired history does.
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { IntakeError } from '../errors/intake-error.js';
+import type { ChangeBatch, FetchedMessage, MailSource, MessageRef, SyncCursor } from './mail-source.js';
+
+export interface ImapEndpoint {
+  host: string;
+  port: number;
+  /** TLS from the first byte (993); false: STARTTLS when offered (143). */
+  secure: boolean;
+  /** Only for test servers with self-signed certificates. */
+  allowSelfSigned?: boolean;
+}
+
+/** What a connection logs in with: an OAuth access token (XOAUTH2 / OAUTHBEARER) or a password. */
+export type ImapLogin = { user: string; accessToken: string } | { user: string; pass: string };
+
+export interface ImapSourceOptions {
+  endpoint: ImapEndpoint;
+  /** Called for every new connection, so an access token is fresh when it is used. */
+  login: () => Promise<ImapLogin>;
+  /** The folder to read; Gmail's INBOX, or any folder name. */
+  folder: string;
+  pageSize: number;
+  timeoutMs: number;
+}
+
+/** `uidValidity:uid`, the provider message id of an IMAP message. */
+export function imapMessageId(uidValidity: string, uid: number): string {
+  return `${uidValidity}:${uid}`;
+}
+
+interface Position {
+  uidValidity: string;
+  uid: number;
+}
+
+const PREFIX = 'imap:';
+
+function encode(p: Position): string {
+  return `${PREFIX}${p.uidValidity}:${p.uid}`;
+}
+
+function decode(value: string | null): Position | null {
+  if (value === null || !value.startsWith(PREFIX)) return null;
+  const [uidValidity, uid] = value.slice(PREFIX.length).split(':');
+  const n = Number(uid);
+  return uidValidity && Number.isSafeInteger(n) && n >= 0 ? { uidValidity, uid: n } : null;
+}
+
+/** IMAP flags as the Gmail-style labels the skip rules read (a draft is never a ticket). */
+function labelsOf(flags: Set<string> | undefined, folder: string): string[] {
+  const labels = folder.toUpperCase() === 'INBOX' ? ['INBOX'] : [];
+  if (flags?.has('\\Draft')) labels.push('DRAFT');
+  if (flags?.has('\\Seen') === false) labels.push('UNREAD');
+  return labels;
+}
+
+export class ImapSource implements MailSource {
+  readonly #options: ImapSourceOptions;
+  #client: ImapFlow | null = null;
+  #connecting: Promise<ImapFlow> | null = null;
+
+  constructor(options: ImapSourceOptions) {
+    this.#options = options;
+  }
+
+  async listChanges(cursor: SyncCursor): Promise<ChangeBatch> {
+    return this.#withFolder(async (client, uidValidity, lastUid) => {
+      const incremental = decode(cursor.historyId);
+      const pending = decode(cursor.backfillHistoryId);
+      const renumbered = [incremental, pending].some((p) => p !== null && p.uidValidity !== uidValidity);
+      if (renumbered) return this.#startBackfill(client, uidValidity, lastUid, 'history_expired');
+      if (incremental) return this.#incremental(client, incremental);
+      if (pending) return this.#backfillPage(client, decode(cursor.backfillPageToken) ?? { uidValidity, uid: 1 }, pending);
+      return this.#startBackfill(client, uidValidity, lastUid, 'first_sync');
+    });
+  }
+
+  async fetchRaw(id: string): Promise<FetchedMessage> {
+    const [uidValidity, uidText] = id.split(':');
+    const uid = Number(uidText);
+    if (!uidValidity || !Number.isSafeInteger(uid) || uid < 1) throw new IntakeError('INTAKE_ERR_MESSAGE_GONE', 'not an IMAP message id');
+    return this.#withFolder(async (client, current) => {
+      // Another UIDVALIDITY: the UID now names another message, or none.
+      if (current !== uidValidity) throw new IntakeError('INTAKE_ERR_MESSAGE_GONE', 'the folder was renumbered (UIDVALIDITY changed)');
+      const message = await client.fetchOne(
+        String(uid),
+        { uid: true, source: true, flags: true, internalDate: true, threadId: true },
+        { uid: true },
+      );
+      if (!message || !message.source)
+        throw new IntakeError('INTAKE_ERR_MESSAGE_GONE', 'the message was expunged before it could be fetched');
+      const date = message.internalDate ? new Date(message.internalDate).getTime() : null;
+      return {
+        raw: message.source,
+        threadId: message.threadId ?? null,
+        labelIds: labelsOf(message.flags, this.#options.folder),
+        internalDate: Number.isFinite(date) ? date : null,
+      };
+    });
+  }
+
+  /** Logs out; the next call connects again. */
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = null;
+    if (client?.usable) await client.logout().catch(() => undefined);
+    else client?.close();
+  }
+
+  async #startBackfill(
+    client: ImapFlow,
+    uidValidity: string,
+    lastUid: number,
+    reason: 'first_sync' | 'history_expired',
+  ): Promise<ChangeBatch> {
+    const end = { uidValidity, uid: lastUid };
+    const uids = lastUid < 1 ? [] : await this.#uids(client, 1, lastUid);
+    const first = await this.#backfillPage(client, { uidValidity, uid: 1 }, end, uids);
+    return { ...first, startedBackfill: { total: uids.length, reason } };
+  }
+
+  /** One page of the full sync, oldest first: UIDs from `from` up to the end the sync started with. */
+  async #backfillPage(client: ImapFlow, from: Position, end: Position, known?: number[]): Promise<ChangeBatch> {
+    const all = known ?? (from.uid > end.uid ? [] : await this.#uids(client, from.uid, end.uid));
+    const uids = all.slice(0, this.#options.pageSize);
+    const refs = this.#refs(end.uidValidity, uids);
+    const last = uids[uids.length - 1];
+    if (last === undefined || all.length === uids.length)
+      return { refs, cursor: { historyId: encode(end), backfillPageToken: null, backfillHistoryId: null }, more: false, phase: 'backfill' };
+    return {
+      refs,
+      cursor: {
+        historyId: null,
+        backfillPageToken: encode({ uidValidity: end.uidValidity, uid: last + 1 }),
+        backfillHistoryId: encode(end),
+      },
+      more: true,
+      phase: 'backfill',
+    };
+  }
+
+  async #incremental(client: ImapFlow, since: Position): Promise<ChangeBatch> {
+    // NOOP first: a folder selected earlier on this connection learns of new mail only at a
+    // command boundary. `n:*` always matches the highest UID even when it is below n, hence the filter.
+    await client.noop();
+    const uids = (await this.#uids(client, since.uid + 1, '*')).filter((uid) => uid > since.uid);
+    const page = uids.slice(0, this.#options.pageSize);
+    const last = page[page.length - 1] ?? since.uid;
+    return {
+      refs: this.#refs(since.uidValidity, page),
+      cursor: { historyId: encode({ uidValidity: since.uidValidity, uid: last }), backfillPageToken: null, backfillHistoryId: null },
+      more: uids.length > page.length,
+      phase: 'incremental',
+    };
+  }
+
+  async #uids(client: ImapFlow, from: number, to: number | '*'): Promise<number[]> {
+    const found = await client.search({ uid: `${from}:${to}` }, { uid: true });
+    return (found || []).sort((a, b) => a - b);
+  }
+
+  #refs(uidValidity: string, uids: number[]): MessageRef[] {
+    return uids.map((uid) => ({ id: imapMessageId(uidValidity, uid), threadId: null }));
+  }
+
+  /** Runs `work` with the folder selected (read-only: Intake never changes a flag). */
+  async #withFolder<T>(work: (client: ImapFlow, uidValidity: string, lastUid: number) => Promise<T>): Promise<T> {
+    const client = await this.#connected();
+    let lock: { release: () => void } | null = null;
+    try {
+      lock = await client.getMailboxLock(this.#options.folder, { readOnly: true });
+      const folder = client.mailbox;
+      if (!folder) throw new IntakeError('INTAKE_ERR_IMAP_UNAVAILABLE', `IMAP folder ${this.#options.folder} could not be opened`, true);
+      return await work(client, folder.uidValidity.toString(), folder.uidNext - 1);
+    } catch (err) {
+      if (err instanceof IntakeError) throw err;
+      // A failed command leaves the connection in doubt: the next call starts a fresh one.
+      client.close();
+      throw classifyImapError(err);
+    } finally {
+      lock?.release();
+    }
+  }
+
+  async #connected(): Promise<ImapFlow> {
+    if (this.#client?.usable) return this.#client;
+    this.#connecting ??= this.#connect().finally(() => (this.#connecting = null));
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<ImapFlow> {
+    const { endpoint, timeoutMs } = this.#options;
+    const client = new ImapFlow(clientOptions(endpoint, await this.#options.login(), timeoutMs));
+    // A dropped connection is noticed by `usable`; the next call reconnects.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (err) {
+      client.close();
+      throw classifyImapError(err);
+    }
+    this.#client = client;
+    return client;
+  }
+}
+
+export function clientOptions(endpoint: ImapEndpoint, login: ImapLogin, timeoutMs: number): ImapFlowOptions {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    secure: endpoint.secure,
+    auth: 'accessToken' in login ? { user: login.user, accessToken: login.accessToken } : { user: login.user, pass: login.pass },
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: Math.max(timeoutMs, 60_000),
+    ...(endpoint.allowSelfSigned ? { tls: { rejectUnauthorized: false } } : {}),
+  };
+}
+
+/** A refused login pauses the mailbox like invalid_grant; anything else is retried with backoff. */
+export function classifyImapError(err: unknown): IntakeError {
+  const e = err as { authenticationFailed?: boolean; code?: string; message?: string };
+  if (e?.authenticationFailed) {
+    return new IntakeError(
+      'INTAKE_ERR_AUTH_REVOKED',
+      'the IMAP server refused the login (token or password no longer valid); reconnect the mailbox',
+    );
+  }
+  return new IntakeError(
+    'INTAKE_ERR_IMAP_UNAVAILABLE',
+    `IMAP server unreachable or failing (${e?.code ?? 'connection error'}); retrying`,
+    true,
+  );
+}

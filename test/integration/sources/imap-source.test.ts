@@ -1,0 +1,159 @@
+// ImapSource against a real Dovecot: a full sync pages through the folder oldest first, then
+// incremental sync lists only what arrived after; a password and an OAuth access token
+// (XOAUTH2) both log in, a refused login pauses the mailbox (INTAKE_ERR_AUTH_REVOKED), a
+// renumbered folder (new UIDVALIDITY) starts a full sync again, and a message that is not there
+// is "gone". Nothing in the folder is changed: Intake opens it read-only. The IDLE watcher
+// announces a delivery while it happens.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestDovecot, type TestDovecot } from '../../helpers/dovecot.js';
+import { simpleMail } from '../../helpers/simple-mail.js';
+import { ImapSource, type ImapLogin } from '../../../src/sources/imap-source.js';
+import { watchImapFolder } from '../../../src/sources/imap-watch.js';
+import { EMPTY_CURSOR, type SyncCursor } from '../../../src/sources/mail-source.js';
+import { IntakeError } from '../../../src/errors/intake-error.js';
+
+const USER = 'agent@example.com';
+const OAUTH_USER = 'oauth@example.com';
+const PASSWORD = 'correct horse battery staple';
+const GOOD_TOKEN = 'ya29.test-access-token-for-imap';
+
+let dovecot: TestDovecot;
+
+function source(login: ImapLogin, pageSize = 2): ImapSource {
+  return new ImapSource({
+    endpoint: { host: dovecot.host, port: dovecot.port, secure: false },
+    login: () => Promise.resolve(login),
+    folder: 'INBOX',
+    pageSize,
+    timeoutMs: 10_000,
+  });
+}
+
+async function drain(s: ImapSource, cursor: SyncCursor): Promise<{ ids: string[]; cursor: SyncCursor; batches: number }> {
+  const ids: string[] = [];
+  let batches = 0;
+  for (;;) {
+    const batch = await s.listChanges(cursor);
+    batches++;
+    ids.push(...batch.refs.map((r) => r.id));
+    cursor = batch.cursor;
+    if (!batch.more) return { ids, cursor, batches };
+  }
+}
+
+beforeAll(async () => {
+  dovecot = await startTestDovecot({
+    passwords: { [USER]: PASSWORD },
+    validToken: (token) => Promise.resolve(token === GOOD_TOKEN ? OAUTH_USER : null),
+  });
+});
+
+afterAll(async () => {
+  await dovecot?.close();
+});
+
+describe('ImapSource on Dovecot', () => {
+  it('full sync: lists every message already in the folder, oldest first, a page at a time; then only new mail', async () => {
+    for (let n = 1; n <= 5; n++) await dovecot.deliver(USER, Buffer.from(simpleMail(n, USER)));
+    const s = source({ user: USER, pass: PASSWORD });
+    try {
+      const first = await s.listChanges(EMPTY_CURSOR);
+      expect(first.startedBackfill).toEqual({ total: 5, reason: 'first_sync' });
+      expect(first.refs).toHaveLength(2);
+      const rest = await drain(s, first.cursor);
+      const ids = [...first.refs.map((r) => r.id), ...rest.ids];
+      expect(ids).toHaveLength(5);
+      expect(new Set(ids).size).toBe(5);
+      const subjects = await Promise.all(ids.map(async (id) => /Subject: (.*)\r\n/.exec((await s.fetchRaw(id)).raw.toString())?.[1]));
+      expect(subjects).toEqual(['Question 1', 'Question 2', 'Question 3', 'Question 4', 'Question 5']);
+
+      const idle = await s.listChanges(rest.cursor);
+      expect(idle.refs).toEqual([]);
+      expect(idle.phase).toBe('incremental');
+
+      await dovecot.deliver(USER, Buffer.from(simpleMail(6, USER)));
+      const next = await drain(s, idle.cursor);
+      expect(next.ids).toHaveLength(1);
+      const fetched = await s.fetchRaw(next.ids[0]!);
+      expect(fetched.raw.toString()).toContain('Subject: Question 6');
+      expect(fetched.labelIds).toContain('INBOX');
+      expect(fetched.internalDate).toBeGreaterThan(0);
+      // Read-only: the message is still unseen for the people who use the mailbox.
+      expect(fetched.labelIds).toContain('UNREAD');
+      expect(await drain(s, next.cursor)).toMatchObject({ ids: [] });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('XOAUTH2: logs in with an OAuth access token; a refused token is INTAKE_ERR_AUTH_REVOKED', async () => {
+    await dovecot.deliver(OAUTH_USER, Buffer.from(simpleMail(1, OAUTH_USER)));
+    const good = source({ user: OAUTH_USER, accessToken: GOOD_TOKEN });
+    try {
+      const batch = await good.listChanges(EMPTY_CURSOR);
+      expect(batch.refs).toHaveLength(1);
+      expect((await good.fetchRaw(batch.refs[0]!.id)).raw.toString()).toContain('Subject: Question 1');
+    } finally {
+      await good.close();
+    }
+    const bad = source({ user: OAUTH_USER, accessToken: 'ya29.revoked' });
+    const err = await bad.listChanges(EMPTY_CURSOR).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(IntakeError);
+    expect((err as IntakeError).code).toBe('INTAKE_ERR_AUTH_REVOKED');
+    expect((err as IntakeError).message).not.toContain('ya29');
+  });
+
+  it('a renumbered folder (new UIDVALIDITY) starts a full sync again; an old id is gone', async () => {
+    const login = source({ user: OAUTH_USER, accessToken: GOOD_TOKEN }, 10);
+    try {
+      const synced = await drain(login, EMPTY_CURSOR);
+      const oldId = synced.ids[0]!;
+      await login.close();
+      dovecot.renumber(OAUTH_USER);
+      await dovecot.deliver(OAUTH_USER, Buffer.from(simpleMail(2, OAUTH_USER)));
+      const again = await login.listChanges(synced.cursor);
+      expect(again.startedBackfill?.reason).toBe('history_expired');
+      expect(again.refs).toHaveLength(1);
+      expect(again.refs[0]!.id).not.toBe(oldId);
+      const gone = await login.fetchRaw(oldId).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((gone as IntakeError).code).toBe('INTAKE_ERR_MESSAGE_GONE');
+    } finally {
+      await login.close();
+    }
+  });
+
+  it('watchImapFolder(): once connected, IDLE announces a new delivery as it happens', async () => {
+    let calls = 0;
+    let onCall: () => void = () => undefined;
+    const nextCall = () => new Promise<void>((resolve) => (onCall = resolve));
+    const connected = nextCall();
+    const watch = watchImapFolder({
+      endpoint: { host: dovecot.host, port: dovecot.port, secure: false },
+      login: () => Promise.resolve({ user: OAUTH_USER, accessToken: GOOD_TOKEN }),
+      folder: 'INBOX',
+      timeoutMs: 10_000,
+      renewMs: 60_000,
+      retryMs: { first: 50, max: 200 },
+      onNewMail: () => {
+        calls++;
+        onCall();
+      },
+    });
+    try {
+      await connected; // the sync after (re)connecting
+      await watch.idling;
+      const announced = nextCall();
+      await dovecot.deliver(OAUTH_USER, Buffer.from(simpleMail(7, OAUTH_USER)));
+      await announced;
+      expect(calls).toBeGreaterThanOrEqual(2);
+    } finally {
+      await watch.stop();
+    }
+  });
+});
