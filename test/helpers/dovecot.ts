@@ -28,7 +28,9 @@ export interface DovecotOptions {
   /** user -> password for PLAIN/LOGIN. */
   passwords: Record<string, string>;
   /** The address an access token belongs to, or null when it is not valid (the server refuses it). */
-  validToken: (token: string) => Promise<string | null>;
+  validToken?: (token: string) => Promise<string | null>;
+  /** Or an introspection endpoint of its own (the fake Google's /introspect): Dovecot asks it directly. */
+  introspectionUrl?: string;
 }
 
 function requireBinaries(): void {
@@ -38,7 +40,7 @@ function requireBinaries(): void {
   }
 }
 
-function config(dir: string, port: number, introspectionPort: number): { conf: string; oauth: string } {
+function config(dir: string, port: number, introspectionUrl: string): { conf: string; oauth: string } {
   const conf = `protocols = imap
 listen = 127.0.0.1
 base_dir = ${dir}/run
@@ -82,7 +84,7 @@ userdb {
 }
 `;
   const oauth = `introspection_mode = post
-introspection_url = http://127.0.0.1:${introspectionPort}/introspect
+introspection_url = ${introspectionUrl}
 username_attribute = email
 active_attribute = active
 active_value = true
@@ -134,9 +136,12 @@ export async function startTestDovecot(options: DovecotOptions): Promise<TestDov
   chmodSync(dir, 0o755);
   for (const sub of ['run', 'state', 'mail']) mkdirSync(join(dir, sub));
   chownSync(join(dir, 'mail'), 65534, 65534);
-  const introspection = await startIntrospection(options.validToken);
+  const validToken = options.validToken;
+  const introspection = validToken ? await startIntrospection(validToken) : null;
+  const introspectionUrl = introspection ? `http://127.0.0.1:${introspection.port}/introspect` : options.introspectionUrl;
+  if (!introspectionUrl) throw new Error('startTestDovecot needs validToken or introspectionUrl');
   const port = await freePort();
-  const { conf, oauth } = config(dir, port, introspection.port);
+  const { conf, oauth } = config(dir, port, introspectionUrl);
   const confFile = join(dir, 'dovecot.conf');
   writeFileSync(confFile, conf);
   writeFileSync(join(dir, 'dovecot-oauth2.conf.ext'), oauth);
@@ -172,7 +177,7 @@ export async function startTestDovecot(options: DovecotOptions): Promise<TestDov
         child.kill('SIGTERM');
         await exited;
       }
-      await new Promise<void>((resolve) => introspection.server.close(() => resolve()));
+      if (introspection) await new Promise<void>((resolve) => introspection.server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
   };
