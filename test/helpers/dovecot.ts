@@ -93,7 +93,7 @@ active_value = true
 }
 
 /** RFC 7662 introspection as Dovecot's oauth2 passdb reads it: {"active": true, "email": ...}. */
-function startIntrospection(validToken: DovecotOptions['validToken']): Promise<{ server: Server; port: number }> {
+function startIntrospection(validToken: NonNullable<DovecotOptions['validToken']>): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
