@@ -19,8 +19,8 @@ export interface TestDovecot {
   port: number;
   /** Delivers a raw message into the user's INBOX (dovecot-lda, as an MTA would). */
   deliver(user: string, raw: Buffer): Promise<void>;
-  /** Removes the user's whole Maildir and its index, so the next login sees a new UIDVALIDITY. */
-  renumber(user: string): void;
+  /** Gives the user's INBOX a new UIDVALIDITY (doveadm), as a server does when it rebuilds a folder. */
+  renumber(user: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -171,7 +171,8 @@ export async function startTestDovecot(options: DovecotOptions): Promise<TestDov
         lda.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`dovecot-lda exited ${code}: ${err.slice(0, 300)}`))));
         lda.stdin.end(raw);
       }),
-    renumber: (user) => rmSync(join(dir, 'mail', user), { recursive: true, force: true }),
+    renumber: (user) =>
+      doveadm(confFile, ['mailbox', 'update', '-u', user, '--uid-validity', String(Math.floor(Date.now() / 1000) + 1000), 'INBOX']),
     close: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
@@ -181,6 +182,16 @@ export async function startTestDovecot(options: DovecotOptions): Promise<TestDov
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function doveadm(confFile: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/doveadm', ['-c', confFile, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`doveadm ${args[0]} exited ${code}: ${err.slice(0, 300)}`))));
+  });
 }
 
 function logTail(dir: string): string {
