@@ -91,6 +91,7 @@ export function decide(
 ): IngestResult {
   const plan = deps.mail.plan(c, opts);
   if (plan.kind === 'tombstoned') return { outcome: 'tombstoned' };
+  if (plan.kind === 'duplicate') return { outcome: 'duplicate' };
   if (plan.kind === 'suppress') return suppressedResult(deps.mail, c, plan.finding);
   // The team's own replies and bounces are never judged, so they are never learned as ham or spam.
   const judgement = plan.kind === 'inbound' ? judged : null;

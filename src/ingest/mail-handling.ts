@@ -20,13 +20,14 @@ export const OUTBOUND_PENDING = 'outbound_pending';
 
 export type Plan =
   | { kind: 'tombstoned' }
+  | { kind: 'duplicate' }
   | { kind: 'inbound'; breaker: boolean }
   | { kind: 'outbound' }
   | { kind: 'bounce'; ticketId: number; finding: GuardFinding }
   | { kind: 'suppress'; finding: GuardFinding };
 
 export interface MessageContext {
-  mailbox: { id: number; email: string };
+  mailbox: { id: number; email: string; source?: string };
   providerMessageId: string;
   fetched: Pick<FetchedMessage, 'raw' | 'threadId' | 'labelIds' | 'internalDate'>;
   parsed: ParsedMessage;
@@ -59,6 +60,11 @@ export class MailHandling {
   plan(c: MessageContext, opts: { bypassGuard?: boolean } = {}): Plan {
     const { parsed, mailbox } = c;
     if (parsed.messageId && this.tombstones.hasMessageId(mailbox.id, parsed.messageId)) return { kind: 'tombstoned' };
+    // A renumbered IMAP folder (new UIDVALIDITY) is listed again under new ids: the Message-ID
+    // tells a message already stored. (A Gmail message keeps its id, so Gmail needs no such check.)
+    if (mailbox.source === 'imap' && parsed.messageId && this.lookups.ticketByMessageId(mailbox.id, parsed.messageId) !== undefined) {
+      return { kind: 'duplicate' };
+    }
     if (c.fetched.labelIds.includes('SENT')) return { kind: 'outbound' };
     // An agent's release overrides the guard and the breaker alike.
     if (opts.bypassGuard) return { kind: 'inbound', breaker: false };

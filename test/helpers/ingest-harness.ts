@@ -27,7 +27,8 @@ export interface Harness {
   db: Db;
   deps: IngestDeps;
   mailboxId: number;
-  ingest(id: string, raw: Buffer): Promise<IngestResult>;
+  /** Ingests `raw` as message `id` of the harness's mailbox, or of `mailboxId`. */
+  ingest(id: string, raw: Buffer, mailboxId?: number): Promise<IngestResult>;
   /** 'ticket' | 'quarantine' | 'suppressed' | 'poison' | null: where the message landed. */
   landedAs(id: string): 'ticket' | 'quarantine' | 'suppressed' | 'poison' | null;
   problemsOf(id: string): string[];
@@ -84,10 +85,10 @@ export function openHarness(options: { workerThreads: number; maxHeapMb?: number
     db,
     deps,
     mailboxId: mailbox.id,
-    async ingest(id, raw) {
+    async ingest(id, raw, mailboxId = mailbox.id) {
       messages.set(id, raw);
       try {
-        return await ingestMessage(deps, { mailboxId: mailbox.id, providerMessageId: id, threadId: null });
+        return await ingestMessage(deps, { mailboxId, providerMessageId: id, threadId: null });
       } finally {
         messages.delete(id);
       }
