@@ -1,15 +1,16 @@
-// The webhook sink: fans committed outbox events out to endpoints (a `deliver` job per
-// endpoint and event, through the JobQueue), and runs those jobs: sign, POST, record. Events of
-// one ticket reach one endpoint in order: a job first sends the earlier undelivered events of
-// its ticket, so a later event never overtakes an earlier one that is still being retried; a
-// job whose ticket is already being sent by another job here leaves its event to that one.
+// The webhook sink: fans committed outbox events out to endpoints (one delivery row per
+// endpoint and event) and runs `deliver` jobs through the JobQueue: sign, POST, record. Events
+// of one ticket reach one endpoint in order, as one stream: a stream has one job at a time,
+// which sends its pending events oldest first until none is left, so a later event never
+// overtakes an earlier one that is still being retried; a job whose stream is already being
+// sent by another job here (a replay, a recovered lease) leaves its event to that one.
 import type { JobQueue, Job, JobWorker } from '../queue/job-queue.js';
 import { PermanentJobError } from '../queue/job-queue.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Db } from '../store/database.js';
 import { IntakeError } from '../errors/intake-error.js';
-import { DeliveryRepo, type DeliveryRow } from './delivery-repo.js';
+import { DeliveryRepo, type DeliveryRow, type UnqueuedDelivery } from './delivery-repo.js';
 import { WebhookRepo, type SecretSealer } from './webhook-repo.js';
 import { WebhookSender } from './http-sender.js';
 import { decideAttempt, describeAttempt } from './retry-rules.js';
@@ -83,9 +84,10 @@ export class Deliverer {
       // keep going until the outbox is drained
     }
     for (let batch = this.deliveries.unqueued(); batch.length > 0; batch = this.deliveries.unqueued()) {
+      const heads = this.streamHeads(batch);
       await this.queue.addBulk<DeliverJobData>(
         DELIVER_QUEUE,
-        batch.map((d) => ({ id: deliverJobId(d.id, d.generation), name: 'deliver', data: { deliveryId: d.id, generation: d.generation } })),
+        heads.map((d) => ({ id: deliverJobId(d.id, d.generation), name: 'deliver', data: { deliveryId: d.id, generation: d.generation } })),
       );
       // Only now durable in the queue: a crash before this line enqueues them again (same job ids).
       this.deliveries.markEnqueued(batch);
@@ -100,6 +102,22 @@ export class Deliverer {
     await this.ticking;
     await this.worker?.close();
     this.sender.close();
+  }
+
+  /**
+   * One job per stream (endpoint + ticket), not per event: the job sends its stream's pending
+   * events oldest first until none is left (drain), so a later event needs no job of its own
+   * while an earlier one's job is queued, and no queue slot is spent on a job with nothing to do.
+   */
+  private streamHeads(batch: UnqueuedDelivery[]): UnqueuedDelivery[] {
+    const seen = new Set<string>();
+    return batch.filter((d) => {
+      if (d.orderKey === null) return true;
+      const key = `${d.endpointId}|${d.orderKey}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return !this.deliveries.streamQueued(d.endpointId, d.orderKey);
+    });
   }
 
   private schedule(delayMs: number): void {
@@ -142,19 +160,28 @@ export class Deliverer {
     }
   }
 
-  /** Sends every undelivered event of the stream (endpoint + ticket), oldest first; a failure stops the stream. */
+  /**
+   * Sends every undelivered event of the stream (endpoint + ticket), oldest first, and again
+   * until none is left: events fanned out while it sends were given no job of their own
+   * (streamHeads). A failure stops the stream; its job is retried and carries on from there.
+   */
   private async drain(target: DeliveryRow): Promise<void> {
-    const chain =
+    const pending = () =>
       target.order_key === null
         ? [this.deliveries.get(target.id)].filter((d): d is DeliveryRow => d?.state === 'pending')
         : this.deliveries.pendingChain(target.endpoint_id, target.order_key, Number.MAX_SAFE_INTEGER);
-    for (const [i, d] of chain.entries()) {
-      // The head was read just now; a later one is read again after the sends before it.
-      const outcome = await this.attempt(i === 0 ? d : this.deliveries.get(d.id));
-      if (outcome === 'retry') {
-        throw new IntakeError('INTAKE_ERR_WEBHOOK_DELIVERY', `delivery ${d.id} to endpoint ${d.endpoint_id} will be retried`, true);
+    for (let chain = pending(); chain.length > 0; chain = pending()) {
+      let progressed = false;
+      for (const [i, d] of chain.entries()) {
+        // The head was read just now; a later one is read again after the sends before it.
+        const outcome = await this.attempt(i === 0 ? d : this.deliveries.get(d.id));
+        if (outcome === 'retry') {
+          throw new IntakeError('INTAKE_ERR_WEBHOOK_DELIVERY', `delivery ${d.id} to endpoint ${d.endpoint_id} will be retried`, true);
+        }
+        if (outcome === 'endpoint_gone') throw new PermanentJobError(`endpoint ${d.endpoint_id} answered 410 Gone and was disabled`);
+        if (outcome !== 'skipped') progressed = true;
       }
-      if (outcome === 'endpoint_gone') throw new PermanentJobError(`endpoint ${d.endpoint_id} answered 410 Gone and was disabled`);
+      if (!progressed || target.order_key === null) return;
     }
   }
 
@@ -163,7 +190,11 @@ export class Deliverer {
     if (!d || d.state !== 'pending') return 'skipped';
     const target = this.endpoints.forDelivery(d.endpoint_id);
     const event = this.deliveries.eventRow(d.outbox_id);
-    if (!target || !event) return 'skipped';
+    if (!target || !event) {
+      // Left pending it would hold its stream's later events, which now have no job of their own.
+      this.deliveries.markDead(d.id, !target ? 'endpoint removed' : 'event erased');
+      return 'dead';
+    }
     const { endpoint, secret } = target;
     if (endpoint.state !== 'active') {
       this.deliveries.markDead(d.id, `endpoint disabled: ${endpoint.disabledReason ?? 'by an admin'}`);

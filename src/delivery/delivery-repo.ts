@@ -37,6 +37,14 @@ export interface DeliveryView {
   createdAt: string;
 }
 
+export interface UnqueuedDelivery {
+  id: number;
+  generation: number;
+  endpointId: number;
+  /** `t:<ticket>` for events of a ticket (sent in order), null for the others. */
+  orderKey: string | null;
+}
+
 export interface Route {
   id: number;
   events: EventType[];
@@ -98,11 +106,21 @@ export class DeliveryRepo {
       .immediate();
   }
 
-  /** Pending deliveries whose job is not yet known to be durable in the queue. */
-  unqueued(limit = 1000): { id: number; generation: number }[] {
-    return this.stmt<[number], { id: number; generation: number }>(
-      "SELECT id, generation FROM webhook_deliveries WHERE enqueued = 0 AND state = 'pending' ORDER BY outbox_id LIMIT ?",
+  /** Pending deliveries whose job is not yet known to be durable in the queue, oldest event first. */
+  unqueued(limit = 1000): UnqueuedDelivery[] {
+    return this.stmt<[number], UnqueuedDelivery>(
+      `SELECT id, generation, endpoint_id AS endpointId, order_key AS orderKey FROM webhook_deliveries
+         WHERE enqueued = 0 AND state = 'pending' ORDER BY outbox_id LIMIT ?`,
     ).all(limit);
+  }
+
+  /** Whether the stream (endpoint + ticket) has a pending delivery whose job is in the queue: that job sends the rest too. */
+  streamQueued(endpointId: number, orderKey: string): boolean {
+    return (
+      this.stmt<[number, string], { one: number }>(
+        "SELECT 1 AS one FROM webhook_deliveries WHERE endpoint_id = ? AND order_key = ? AND state = 'pending' AND enqueued = 1 LIMIT 1",
+      ).get(endpointId, orderKey) !== undefined
+    );
   }
 
   markEnqueued(jobs: { id: number; generation: number }[]): void {
