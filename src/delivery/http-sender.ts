@@ -1,8 +1,7 @@
-// Sends one signed POST to a webhook receiver: keep-alive sockets, one deadline for the whole
+// Sends one signed POST to a webhook receiver (undici): keep-alive sockets, one deadline for the whole
 // exchange, and a DNS lookup that refuses the connection when any address the host resolves
 // to is outside the URL policy (checked at connect time, so DNS rebinding cannot slip past).
-import http from 'node:http';
-import https from 'node:https';
+import { Agent, request } from 'undici';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { addressRefusal, checkWebhookUrl, type UrlPolicy } from './url-guard.js';
@@ -17,50 +16,42 @@ export interface OutgoingRequest {
 const MAX_CHECKED_URLS = 1_000;
 
 export class WebhookSender {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
-  private readonly lookup: LookupFunction;
+  /** undici's keep-alive pool: about twice the POSTs per second of node:http on the same CPU (bench:delivery). */
+  private readonly agent: Agent;
   /** The policy check of each URL, made once (it is pure): parsing a URL cost more than signing. */
   private readonly checked = new Map<string, ReturnType<typeof checkWebhookUrl>>();
+  private readonly policy: UrlPolicy;
+  private readonly timeoutMs: number;
 
-  constructor(
-    private readonly policy: UrlPolicy,
-    private readonly timeoutMs: number,
-  ) {
-    this.lookup = guardedLookup(policy);
+  constructor(policy: UrlPolicy, timeoutMs: number) {
+    this.policy = policy;
+    this.timeoutMs = timeoutMs;
+    // The lookup runs at every new connection: a host that starts resolving to a refused address is refused then.
+    this.agent = new Agent({ connect: { lookup: guardedLookup(policy), timeout: timeoutMs }, connections: 32, keepAliveTimeout: 10_000 });
   }
 
-  send(req: OutgoingRequest): Promise<AttemptResult> {
+  async send(req: OutgoingRequest): Promise<AttemptResult> {
     const checked = this.check(req.url);
-    if (!checked.ok) return Promise.resolve({ error: `refused: ${checked.reason}` });
-    const { url } = checked.target;
-    const secure = url.protocol === 'https:';
-    return new Promise<AttemptResult>((resolve) => {
-      let settled = false;
-      const finish = (r: AttemptResult) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(r);
-      };
-      const request = (secure ? https : http).request(url, {
+    if (!checked.ok) return { error: `refused: ${checked.reason}` };
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const res = await request(checked.target.url, {
         method: 'POST',
-        agent: secure ? this.httpsAgent : this.httpAgent,
-        lookup: this.lookup,
-        headers: { ...req.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(req.body)) },
+        dispatcher: this.agent,
+        headers: { ...req.headers, 'content-type': 'application/json' },
+        body: req.body,
+        signal,
       });
-      const timer = setTimeout(() => {
-        finish({ error: `no answer within ${this.timeoutMs} ms (webhooks.requestTimeoutMs)` });
-        request.destroy();
-      }, this.timeoutMs);
-      request.on('response', (res) => {
-        res.resume(); // the body is not ours to read; draining keeps the socket reusable
-        res.on('end', () => finish({ status: res.statusCode ?? 0 }));
-        res.on('error', (err) => finish({ error: `response failed: ${err.message}` }));
-      });
-      request.on('error', (err: NodeJS.ErrnoException) => finish({ error: err.code ? `${err.code}: ${err.message}` : err.message }));
-      request.end(req.body);
-    });
+      // The body is not ours to read; draining keeps the connection reusable.
+      await res.body.dump();
+      return { status: res.statusCode };
+    } catch (err) {
+      if (signal.aborted) return { error: `no answer within ${this.timeoutMs} ms (webhooks.requestTimeoutMs)` };
+      const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+      const code = e.code ?? e.cause?.code;
+      const message = e.cause?.message ?? e.message;
+      return { error: code ? `${code}: ${message}` : message };
+    }
   }
 
   private check(raw: string): ReturnType<typeof checkWebhookUrl> {
@@ -75,8 +66,7 @@ export class WebhookSender {
   }
 
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    void this.agent.destroy();
   }
 }
 
