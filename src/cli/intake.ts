@@ -24,6 +24,11 @@ const USAGE = `usage: intake <command>
   mailbox list                   list connected mailboxes and their health
   mailbox remove ID [--delete-tickets]
                                  revoke at Google and delete a mailbox's OAuth data
+  mailbox sync ID [--progress]   sync a mailbox now; --progress follows its import with a progress bar
+  mailbox preview ID [--backfill all|none|days:N]
+                                 count and sample what a backfill choice would import
+  mailbox backfill ID all|none|days:N
+                                 confirm the first import of a mailbox that waits for it
   admin create USERNAME [--password-file FILE]
                                  create an admin; prints its TOTP secret and recovery codes once
   token create --scope agent|admin --name NAME

@@ -6,17 +6,23 @@ import { mailboxHealth } from '../http/mailbox-health.js';
 import { disconnectMailbox } from '../privacy/disconnect-mailbox.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext } from './cli-context.js';
 import { loadOrExplain } from './load-or-explain.js';
+import { MAILBOX_SYNC_USAGE, runMailboxBackfill, runMailboxPreview, runMailboxSync } from './mailbox-sync-command.js';
+
+const SUBCOMMANDS = ['list', 'remove', 'sync', 'preview', 'backfill'];
 
 export async function runMailboxCommand(args: string[], ctx: CliContext): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'list' && sub !== 'remove') {
-    ctx.err.write('usage: intake mailbox list | intake mailbox remove ID [--delete-tickets]\n');
+  if (!sub || !SUBCOMMANDS.includes(sub)) {
+    ctx.err.write(`usage: intake mailbox list | intake mailbox remove ID [--delete-tickets]\n${MAILBOX_SYNC_USAGE}`);
     return EXIT_USAGE;
   }
   const config = loadOrExplain(ctx);
   if (!config) return EXIT_USAGE;
   const core = buildCore(config, createLogger({ level: 'warn', destination: process.stderr }));
   try {
+    if (sub === 'sync') return await runMailboxSync(core, rest, ctx);
+    if (sub === 'preview') return await runMailboxPreview(core, rest, ctx);
+    if (sub === 'backfill') return runMailboxBackfill(core, rest, ctx);
     return sub === 'list' ? list(core, ctx) : await remove(core, rest, ctx);
   } finally {
     await core.steps.close();

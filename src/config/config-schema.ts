@@ -31,7 +31,10 @@ export const configSchema = z.strictObject({
     /** The Gmail label imported mail gets when labelImported is on (created if missing). */
     importedLabelName: z.string().min(1).max(225),
     requestTimeoutMs: positiveInt,
-    quotaUnitsPerSecond: z.number().positive().max(250),
+    // Quota regime and pacing (issue 16): see README "Gmail quota".
+    quotaRegime: z.enum(['current', 'legacy']),
+    quotaWindowMs: z.number().int().min(1000).max(60_000),
+    maxInFlightPerUser: z.number().int().min(1).max(50),
     endpoints: z.strictObject({
       authUrl: url,
       tokenUrl: url,
@@ -46,6 +49,12 @@ export const configSchema = z.strictObject({
     pageSize: z.number().int().min(1).max(500),
     concurrency: positiveInt,
     enqueueTimeoutMs: positiveInt,
+    // What is fetched and the first import (issue 16): see README "Backfill and what is fetched".
+    backfill: z.string().regex(/^(all|none|days:[1-9]\d{0,4})$/, 'expected "all", "none" or "days:N" such as "days:30"'),
+    previewFirst: z.boolean(),
+    previewSample: z.number().int().min(0).max(500),
+    labels: z.array(z.string().min(1)).min(1),
+    spamLabel: z.enum(['skip', 'judge']),
   }),
   queue: z.strictObject({
     driver: z.enum(['embedded', 'bullmq']),

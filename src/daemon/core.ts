@@ -74,7 +74,12 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
   });
   const sources = new MailboxSources(oauth, box, {
     pageSize: config.sync.pageSize,
-    quotaUnitsPerSecond: config.google.quotaUnitsPerSecond,
+    quota: {
+      regime: config.google.quotaRegime,
+      windowMs: config.google.quotaWindowMs,
+      maxInFlightPerUser: config.google.maxInFlightPerUser,
+    },
+    scope: { labels: config.sync.labels, spam: config.sync.spamLabel },
   });
   const queue = createQueue(config, db, log.child({ module: 'queue' }), (mailboxId, active) => sources.fetchWaitMs(mailboxId, active));
   steps.add('queue', () => queue.close());

@@ -11,6 +11,7 @@ import { ensureStarterModel } from '../spam/starter-model.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
+import { PendingBackfills } from '../mailboxes/pending-backfills.js';
 import { syncMailbox } from '../sync/sync-mailbox.js';
 import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
 import { htmlPresenter } from '../ingest/body/present-html.js';
@@ -23,6 +24,7 @@ import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectLis
 import type { PrivacyService } from '../privacy/privacy-service.js';
 import { buildPrivacyService, startBackups, startRetention } from './privacy-wiring.js';
 import { Scheduler } from './scheduler.js';
+import { buildSyncHttpDeps } from './sync-wiring.js';
 import { ElectedScheduler } from './elected-scheduler.js';
 import { claimEmbeddedOwnership } from '../queue/embedded-owner.js';
 import { BullmqQueue } from '../queue/bullmq-queue.js';
@@ -148,6 +150,7 @@ export function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHo
       const end = metrics.ingestSeconds.startTimer();
       const result = await ingestMessage(deps, job.data);
       logIngested(deps.log, job.data, result, end());
+      if (job.data.backfill) core.mailboxes.countImported(job.data.mailboxId);
       metrics.messagesIngested.inc({ outcome: result.outcome });
       deliverer?.kick();
       if (labeler && LABELLED.has(result.outcome)) {
@@ -232,6 +235,11 @@ async function startHttp(
     log: core.log.child({ module: 'connect' }),
     labelImported: config.google.labelImported,
     subjectRef: core.subjectRef,
+    backfills: {
+      pending: new PendingBackfills(core.db),
+      defaultChoice: config.sync.backfill,
+      previewFirst: config.sync.previewFirst,
+    },
   });
   const admin = buildAdminDeps(core);
   const tls = config.http.tls.certFile
@@ -269,6 +277,8 @@ async function startHttp(
       isStarting,
       syncNow: (id) => scheduler.syncNow(id),
       disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
+      sync: buildSyncHttpDeps(core),
+      backfillDefaults: { defaultChoice: config.sync.backfill, previewFirst: config.sync.previewFirst },
       privacy,
       tokenActor: (token) => tokenActor(admin, token),
     },

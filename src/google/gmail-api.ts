@@ -3,16 +3,23 @@
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import type { OAuth2Client } from 'google-auth-library';
 import { IntakeError } from '../errors/intake-error.js';
-import { classifyGoogleError } from './classify-google-error.js';
-import { GMAIL_UNITS, type QuotaLimiter } from './quota-limiter.js';
+import { classifyGoogleError, httpStatusOf } from './classify-google-error.js';
+import type { GmailMethod } from './quota-costs.js';
+import type { MailboxQuota } from './quota-limiter.js';
 
 export interface MessageRef {
   id: string;
   threadId: string | null;
 }
 
+export interface HistoryEntry extends MessageRef {
+  labelIds: string[];
+  /** Labels the record added; null for messageAdded. */
+  addedLabels: string[] | null;
+}
+
 export interface HistoryPage {
-  added: MessageRef[];
+  changes: HistoryEntry[];
   historyId: string;
   nextPageToken: string | null;
 }
@@ -27,16 +34,16 @@ export interface RawMessage {
 export class GmailApi {
   private readonly api: gmail_v1.Gmail;
   private readonly timeout: number;
-  private readonly quota: QuotaLimiter;
+  private readonly quota: MailboxQuota;
 
-  constructor(auth: OAuth2Client, rootUrl: string, timeoutMs: number, quota: QuotaLimiter) {
+  constructor(auth: OAuth2Client, rootUrl: string, timeoutMs: number, quota: MailboxQuota) {
     this.api = gmail({ version: 'v1', auth, rootUrl });
     this.timeout = timeoutMs;
     this.quota = quota;
   }
 
   async profile(): Promise<{ emailAddress: string; historyId: string; messagesTotal: number }> {
-    const res = await this.call(GMAIL_UNITS.getProfile, () => this.api.users.getProfile({ userId: 'me' }, this.options()));
+    const res = await this.call('getProfile', () => this.api.users.getProfile({ userId: 'me' }, this.options()));
     return {
       emailAddress: res.data.emailAddress ?? '',
       historyId: String(res.data.historyId ?? ''),
@@ -44,26 +51,57 @@ export class GmailApi {
     };
   }
 
-  async listMessages(pageToken: string | null, pageSize: number): Promise<{ refs: MessageRef[]; nextPageToken: string | null }> {
-    const res = await this.call(GMAIL_UNITS.messagesList, () =>
-      this.api.users.messages.list({ userId: 'me', maxResults: pageSize, ...(pageToken ? { pageToken } : {}) }, this.options()),
+  async listMessages(
+    pageToken: string | null,
+    pageSize: number,
+    q?: string | null,
+  ): Promise<{ refs: MessageRef[]; nextPageToken: string | null; estimate: number }> {
+    const res = await this.call('messages.list', () =>
+      this.api.users.messages.list(
+        { userId: 'me', maxResults: pageSize, ...(pageToken ? { pageToken } : {}), ...(q ? { q } : {}) },
+        this.options(),
+      ),
     );
-    return { refs: (res.data.messages ?? []).map(toRef), nextPageToken: res.data.nextPageToken ?? null };
+    return {
+      refs: (res.data.messages ?? []).map(toRef),
+      nextPageToken: res.data.nextPageToken ?? null,
+      estimate: res.data.resultSizeEstimate ?? 0,
+    };
   }
 
-  /** Throws INTAKE_ERR_HISTORY_EXPIRED when Gmail no longer holds history from startHistoryId. */
+  /** User labels by lower-cased name -> id (system labels are matched by their ids). */
+  async labelIdsByName(): Promise<Map<string, string>> {
+    const res = await this.call('labels.list', () => this.api.users.labels.list({ userId: 'me' }, this.options()));
+    return new Map((res.data.labels ?? []).map((l) => [(l.name ?? '').toLowerCase(), l.id ?? '']));
+  }
+
+  /**
+   * messageAdded and labelAdded records (mail moved into INBOX later counts too). Throws
+   * INTAKE_ERR_HISTORY_EXPIRED when Gmail no longer holds history from startHistoryId:
+   * on the 404 Google documents, and on the 400 it sometimes answers for a stale id.
+   */
   async listHistory(startHistoryId: string, pageToken: string | null, pageSize: number): Promise<HistoryPage> {
     try {
-      const res = await this.call(GMAIL_UNITS.historyList, () =>
+      const res = await this.call('history.list', () =>
         this.api.users.history.list(
-          { userId: 'me', startHistoryId, historyTypes: ['messageAdded'], maxResults: pageSize, ...(pageToken ? { pageToken } : {}) },
+          {
+            userId: 'me',
+            startHistoryId,
+            historyTypes: ['messageAdded', 'labelAdded'],
+            maxResults: pageSize,
+            ...(pageToken ? { pageToken } : {}),
+          },
           this.options(),
         ),
       );
-      const added = (res.data.history ?? []).flatMap((h) => (h.messagesAdded ?? []).map((a) => toRef(a.message ?? {})));
-      return { added, historyId: String(res.data.historyId ?? startHistoryId), nextPageToken: res.data.nextPageToken ?? null };
+      const changes = (res.data.history ?? []).flatMap((h) => [
+        ...(h.messagesAdded ?? []).map((a) => toEntry(a.message ?? {}, null)),
+        ...(h.labelsAdded ?? []).map((a) => toEntry(a.message ?? {}, a.labelIds ?? [])),
+      ]);
+      return { changes, historyId: String(res.data.historyId ?? startHistoryId), nextPageToken: res.data.nextPageToken ?? null };
     } catch (err) {
-      if (err instanceof IntakeError && err.code === 'INTAKE_ERR_NOT_FOUND') {
+      const staleId = err instanceof IntakeError && err.code === 'INTAKE_ERR_GOOGLE_REQUEST' && httpStatusOf(err.cause) === 400;
+      if (staleId || (err instanceof IntakeError && err.code === 'INTAKE_ERR_NOT_FOUND')) {
         throw new IntakeError('INTAKE_ERR_HISTORY_EXPIRED', 'Gmail history expired for the stored cursor', false, { cause: err });
       }
       throw err;
@@ -72,9 +110,7 @@ export class GmailApi {
 
   async getRaw(id: string): Promise<RawMessage> {
     try {
-      const res = await this.call(GMAIL_UNITS.messagesGet, () =>
-        this.api.users.messages.get({ userId: 'me', id, format: 'raw' }, this.options()),
-      );
+      const res = await this.call('messages.get', () => this.api.users.messages.get({ userId: 'me', id, format: 'raw' }, this.options()));
       return {
         raw: decodeShared(res.data.raw ?? ''),
         threadId: res.data.threadId ?? null,
@@ -90,19 +126,19 @@ export class GmailApi {
   }
 
   async addLabels(id: string, labelIds: string[]): Promise<void> {
-    await this.call(GMAIL_UNITS.messagesModify, () =>
+    await this.call('messages.modify', () =>
       this.api.users.messages.modify({ userId: 'me', id, requestBody: { addLabelIds: labelIds } }, this.options()),
     );
   }
 
   async listLabels(): Promise<{ id: string; name: string }[]> {
-    const res = await this.call(GMAIL_UNITS.labelsList, () => this.api.users.labels.list({ userId: 'me' }, this.options()));
+    const res = await this.call('labels.list', () => this.api.users.labels.list({ userId: 'me' }, this.options()));
     return (res.data.labels ?? []).map((l) => ({ id: l.id ?? '', name: l.name ?? '' }));
   }
 
   /** Gmail answers 409 when the name exists (another process made it first): the caller lists again. */
   async createLabel(name: string): Promise<{ id: string; name: string }> {
-    const res = await this.call(GMAIL_UNITS.labelsCreate, () =>
+    const res = await this.call('labels.create', () =>
       this.api.users.labels.create(
         { userId: 'me', requestBody: { name, labelListVisibility: 'labelShow', messageListVisibility: 'show' } },
         this.options(),
@@ -113,7 +149,7 @@ export class GmailApi {
 
   /** At most 1,000 ids per call (Google's limit); only adds labels, never removes any. */
   async batchAddLabel(ids: string[], labelId: string): Promise<void> {
-    await this.call(GMAIL_UNITS.messagesBatchModify, () =>
+    await this.call('messages.batchModify', () =>
       this.api.users.messages.batchModify({ userId: 'me', requestBody: { ids, addLabelIds: [labelId] } }, this.options()),
     );
   }
@@ -123,11 +159,15 @@ export class GmailApi {
     return { timeout: this.timeout, retry: false };
   }
 
-  private async call<T>(units: number, fn: () => Promise<T>): Promise<T> {
-    await this.quota.take(units);
+  /** Every call spends from the quota first and reports back, so the limiter can adapt. */
+  private async call<T>(method: GmailMethod, fn: () => Promise<T>): Promise<T> {
+    const release = await this.quota.acquire(method);
     try {
-      return await fn();
+      const result = await fn();
+      release(null);
+      return result;
     } catch (err) {
+      release(err);
       throw classifyGoogleError(err);
     }
   }
@@ -145,4 +185,11 @@ function decodeShared(base64url: string): Buffer {
   const bytes = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(base64url, 'base64url')));
   const written = bytes.write(base64url, 'base64url');
   return bytes.subarray(0, written);
+}
+
+function toEntry(
+  m: { id?: string | null; threadId?: string | null; labelIds?: string[] | null },
+  addedLabels: string[] | null,
+): HistoryEntry {
+  return { ...toRef(m), labelIds: m.labelIds ?? [], addedLabels };
 }

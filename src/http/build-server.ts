@@ -15,6 +15,7 @@ import { registerWebhookRoutes } from './webhook-routes.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { registerDocsRoutes, registerOpenApi } from './openapi/register-openapi.js';
+import { registerSyncRoutes } from './sync-routes.js';
 import { registerMailRoutes } from './mail-routes.js';
 import { registerJobRoutes } from './job-routes.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
@@ -81,6 +82,7 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
     registerWebhookRoutes(app, deps, deps.delivery);
     registerEventRoutes(app, deps, deps.delivery);
   }
+  if (deps.sync) registerSyncRoutes(app, deps, deps.sync);
   if (deps.mail) registerMailRoutes(app, deps, deps.mail);
   if (deps.deadLetters) registerJobRoutes(app, deps.verifyToken, deps.deadLetters);
   if (deps.privacy) registerPrivacyRoutes(app, deps, deps.privacy);

@@ -11,6 +11,7 @@ import type { TokenVerifier } from './api-auth.js';
 import type { AdminDeps } from './admin/admin-deps.js';
 import type { ReviewHttpDeps } from './review-deps.js';
 import type { DeliveryHttpDeps } from './delivery-deps.js';
+import type { SyncHttpDeps } from './sync-deps.js';
 import type { MailHttpDeps } from './mail-deps.js';
 import type { DeadLetterDeps } from '../jobs/dead-letters.js';
 import type { PrivacyService } from '../privacy/privacy-service.js';
@@ -37,6 +38,10 @@ export interface HttpDeps {
   review?: ReviewHttpDeps;
   /** Webhooks, the change feed and ticket status; without it those routes are not served. */
   delivery?: DeliveryHttpDeps;
+  /** Backfill preview (reaches Gmail); without it the preview routes are not served. */
+  sync?: SyncHttpDeps;
+  /** sync.backfill and sync.previewFirst, shown as the connect form's defaults. */
+  backfillDefaults?: { defaultChoice: string; previewFirst: boolean };
   /** Attachments, deletion with tombstones, suppressed machine mail; without it those routes are not served. */
   mail?: MailHttpDeps;
   /** Failed jobs and poison entries (GET /api/jobs/failed, replay); without it those routes are not served. */

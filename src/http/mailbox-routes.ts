@@ -9,11 +9,17 @@ import { parseOr400 } from './validate.js';
 import { idParamsSchema } from './strict-int.js';
 import { mailboxHealth } from './mailbox-health.js';
 import { deadLetterSummary } from './dead-letter-summary.js';
+import { backfillField } from './backfill-field.js';
+import { formatBackfillChoice } from '../sync/backfill-choice.js';
 import { apiActor } from './api-actor.js';
 
 export const connectBody = z.strictObject({
   source: z.enum(['gmail', 'imap']).default('gmail'),
   loginHint: z.email().optional(),
+  // 'all' | 'none' | 'days:N' | { days: N }: what the first sync imports (default sync.backfill).
+  backfill: backfillField.optional(),
+  // Hold the first import until POST /api/mailboxes/:id/backfill confirms it (default sync.previewFirst).
+  preview: z.boolean().optional(),
 });
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 export const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).default('false') });
@@ -41,6 +47,8 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
     const authUrl = await deps.connector.begin({
       source: body.source,
       loginHint: body.loginHint,
+      ...(body.backfill ? { backfill: formatBackfillChoice(body.backfill) } : {}),
+      ...(body.preview === undefined ? {} : { preview: body.preview }),
       actor: apiActor(request, deps.tokenActor),
     });
     return { authUrl, expiresInSeconds: 600 };

@@ -8,6 +8,8 @@ export interface IngestJobData {
   threadId: string | null;
   /** Set by `intake jobs retry` on a poison entry: run again from the raw bytes it keeps. */
   replay?: boolean;
+  /** Set on jobs a full sync enqueued, so backfill progress counts them once through. */
+  backfill?: true;
 }
 
 export function ingestJobId(mailboxId: number, providerMessageId: string): string {

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.js';
 import { IntakeError } from '../errors/intake-error.js';
 import type { OAuthStateStore } from './oauth-state.js';
 import type { SubjectRefFn } from '../crypto/subject-ref.js';
+import type { PendingBackfills } from './pending-backfills.js';
 
 export interface CallbackParams {
   code?: string;
@@ -25,6 +26,8 @@ export interface ConnectorDeps {
   log: Logger;
   labelImported: boolean;
   subjectRef: SubjectRefFn;
+  /** The backfill choice and preview-first default (sync.backfill, sync.previewFirst). */
+  backfills?: { pending: PendingBackfills; defaultChoice: string; previewFirst: boolean };
 }
 
 export class MailboxConnector {
@@ -34,7 +37,16 @@ export class MailboxConnector {
     this.deps = deps;
   }
 
-  async begin(opts: { source?: MailSourceKind; loginHint?: string; sessionRef?: string | null; actor?: string }): Promise<string> {
+  async begin(opts: {
+    source?: MailSourceKind;
+    loginHint?: string;
+    sessionRef?: string | null;
+    actor?: string;
+    /** 'all' | 'none' | 'days:N' (already validated); default sync.backfill. */
+    backfill?: string;
+    /** Wait for a confirm after a preview before the first import; default sync.previewFirst. */
+    preview?: boolean;
+  }): Promise<string> {
     const source = opts.source ?? 'gmail';
     const scopes = scopesFor(source, this.deps.labelImported);
     // The verifier exists before the state that carries it, so sign after generating.
@@ -44,6 +56,8 @@ export class MailboxConnector {
     const url = new URL(draft.url);
     url.searchParams.set('state', state);
     if (opts.loginHint) url.searchParams.set('login_hint', opts.loginHint);
+    const b = this.deps.backfills;
+    if (b) b.pending.record(state, { choice: opts.backfill ?? b.defaultChoice, hold: opts.preview ?? b.previewFirst });
     return url.toString();
   }
 
@@ -60,7 +74,11 @@ export class MailboxConnector {
       if (grant.refreshToken) await this.deps.oauth.revoke(grant.refreshToken).catch(() => undefined);
       throw new IntakeError('INTAKE_ERR_AUTH_SCOPE', `Gmail access was not granted (missing: ${missing.join(', ')})`);
     }
-    return this.store(grant.email, pending.source, grant.refreshToken, grant.grantedScopes, pending.actor ?? 'admin');
+    const result = this.store(grant.email, pending.source, grant.refreshToken, grant.grantedScopes, pending.actor ?? 'admin');
+    const choice = this.deps.backfills?.pending.take(params.state);
+    // A reconnect keeps its cursor: the choice only shapes a mailbox's first import.
+    if (choice && result.created) this.deps.mailboxes.setBackfillChoice(result.mailbox.id, choice.choice, choice.hold);
+    return result;
   }
 
   private store(

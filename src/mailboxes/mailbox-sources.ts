@@ -3,10 +3,11 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { GoogleOAuth } from '../google/oauth-client.js';
 import { GmailApi } from '../google/gmail-api.js';
-import { GMAIL_UNITS, QuotaLimiter } from '../google/quota-limiter.js';
+import { ProjectQuota, type MailboxQuota, type QuotaOptions } from '../google/quota-limiter.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Mailbox } from '../store/mailbox-repo.js';
 import { GmailSource } from '../sources/gmail-source.js';
+import type { FetchScope } from '../sources/gmail-scope.js';
 import type { MailSource } from '../sources/mail-source.js';
 import { IntakeError } from '../errors/intake-error.js';
 
@@ -14,7 +15,8 @@ interface Entry {
   cipher: string;
   client: OAuth2Client;
   source: MailSource;
-  quota: QuotaLimiter;
+  quota: MailboxQuota;
+  api: GmailApi;
 }
 
 export class MailboxSources {
@@ -22,13 +24,16 @@ export class MailboxSources {
   private readonly oauth: GoogleOAuth;
   private readonly box: SecretBox;
   private readonly pageSize: number;
-  private readonly quotaUnitsPerSecond: number;
+  private readonly scope: FetchScope;
+  /** One budget for the whole Cloud project: every mailbox (and worker) spends from it. */
+  readonly project: ProjectQuota;
 
-  constructor(oauth: GoogleOAuth, box: SecretBox, options: { pageSize: number; quotaUnitsPerSecond: number }) {
+  constructor(oauth: GoogleOAuth, box: SecretBox, options: { pageSize: number; quota: QuotaOptions; scope: FetchScope }) {
     this.oauth = oauth;
     this.box = box;
     this.pageSize = options.pageSize;
-    this.quotaUnitsPerSecond = options.quotaUnitsPerSecond;
+    this.scope = options.scope;
+    this.project = new ProjectQuota(options.quota);
   }
 
   sourceFor(mailbox: Mailbox): MailSource {
@@ -37,20 +42,30 @@ export class MailboxSources {
     const cached = this.cache.get(mailbox.id);
     if (cached && cached.cipher === cipher) return cached.source;
     const client = this.oauth.clientFor(this.box.open(cipher));
-    const quota = new QuotaLimiter(this.quotaUnitsPerSecond);
+    // The per-user quota outlives a token change: Google counts the user, not the token.
+    const quota = this.cache.get(mailbox.id)?.quota ?? this.project.forMailbox();
     const api = new GmailApi(client, this.oauth.settings.endpoints.gmailRootUrl, this.oauth.settings.requestTimeoutMs, quota);
-    const source = new GmailSource(api, this.pageSize);
-    this.cache.set(mailbox.id, { cipher, client, source, quota });
+    const source = new GmailSource(api, this.pageSize, this.scope);
+    this.cache.set(mailbox.id, { cipher, client, source, quota, api });
     return source;
+  }
+
+  /** The mailbox's Gmail API client (preview and push use calls sync does not). */
+  apiFor(mailbox: Mailbox): GmailApi {
+    this.sourceFor(mailbox);
+    return (this.cache.get(mailbox.id) as Entry).api;
   }
 
   /**
    * How long until the mailbox's quota allows one more message fetch besides the `active`
    * ones already running: the queue skips the mailbox meanwhile instead of parking a worker
-   * in the limiter. A mailbox not yet used has its full quota.
+   * in the limiter. A mailbox not yet used has its full per-user quota, but shares the
+   * project's budget (and its pause after a project-wide 429) with every other.
    */
   fetchWaitMs(mailboxId: number, active: number): number {
-    return this.cache.get(mailboxId)?.quota.readyIn(GMAIL_UNITS.messagesGet * (active + 1)) ?? 0;
+    const entry = this.cache.get(mailboxId);
+    if (entry) return entry.quota.readyIn('messages.get', active + 1);
+    return this.project.readyIn(this.project.costOf('messages.get') * (active + 1));
   }
 
   /** Drops the in-memory access token too: after a disconnect nothing of the grant is left. */

@@ -50,6 +50,14 @@ export const DATA_INVENTORY: readonly TableInventory[] = [
       last_attempt_at: no('last attempt'),
       last_error_code: no('error code of the last failure'),
       consecutive_failures: no('failures in a row'),
+      backfill_choice: no('what the first import takes: all, none or days:N'),
+      backfill_chosen_at: no('when the choice was made (days:N counts back from it)'),
+      awaiting_confirm: no('first import held until an admin confirms it'),
+      backfill_query: no('the Gmail search a full sync pages through (labels, after: date)'),
+      backfill_started_at: no('full sync started at (rate and ETA)'),
+      backfill_imported: no('messages of the full sync through ingest'),
+      resyncs: no('relists after expired history'),
+      backfill_reason: no('first_sync or history_expired'),
     },
   },
   {
@@ -379,6 +387,18 @@ export const DATA_INVENTORY: readonly TableInventory[] = [
       scopes: no('scopes asked for'),
       created_at: no('started at'),
       used_at: no('used at'),
+    },
+  },
+  {
+    table: 'pending_backfills',
+    why: "the backfill choice of a consent in progress, until Google's redirect comes back",
+    howLong: 'until the callback, at most a day',
+    howDeleted: 'taken by the callback; older than a day deleted at the next connect',
+    columns: {
+      nonce: no('OAuth state nonce'),
+      choice: no('all, none or days:N'),
+      hold: no('preview before importing'),
+      created_at: no('started at'),
     },
   },
   {

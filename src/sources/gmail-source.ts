@@ -1,27 +1,46 @@
-// Gmail API as a MailSource: a full messages.list sync on first connect and whenever
-// history has expired, otherwise history.list from the stored historyId.
+// Gmail API as a MailSource: a full sync (messages.list over the chosen window and labels)
+// on first connect and, when history has expired, only from the last good sync; otherwise
+// history.list (messageAdded and labelAdded) from the stored historyId.
 import { isIntakeError } from '../errors/intake-error.js';
 import type { GmailApi } from '../google/gmail-api.js';
-import type { ChangeBatch, FetchedMessage, MailSource, MessageRef, SyncCursor } from './mail-source.js';
+import { entersScope, listQuery, needsLabelLookup, wantedLabelIds, type FetchScope } from './gmail-scope.js';
+import {
+  LIST_EVERYTHING,
+  type ChangeBatch,
+  type FetchedMessage,
+  type MailSource,
+  type MessageRef,
+  type SyncCursor,
+  type SyncPlan,
+} from './mail-source.js';
+
+export const INBOX_ONLY: FetchScope = { labels: ['INBOX'], spam: 'skip' };
+
+type Reason = 'first_sync' | 'history_expired';
 
 export class GmailSource implements MailSource {
   private readonly api: GmailApi;
   private readonly pageSize: number;
+  private readonly scope: FetchScope;
+  private wanted: Set<string> | undefined;
 
-  constructor(api: GmailApi, pageSize: number) {
+  constructor(api: GmailApi, pageSize: number, scope: FetchScope = INBOX_ONLY) {
     this.api = api;
     this.pageSize = pageSize;
+    this.scope = scope;
   }
 
-  async listChanges(cursor: SyncCursor): Promise<ChangeBatch> {
+  async listChanges(cursor: SyncCursor, plan: SyncPlan = LIST_EVERYTHING): Promise<ChangeBatch> {
     if (cursor.historyId === null) {
-      if (cursor.backfillHistoryId === null) return this.startBackfill('first_sync');
+      if (cursor.backfillHistoryId === null) return this.startBackfill('first_sync', plan.first);
       return this.backfillPage(cursor);
     }
     try {
       return await this.incremental(cursor.historyId);
     } catch (err) {
-      if (isIntakeError(err) && err.code === 'INTAKE_ERR_HISTORY_EXPIRED') return this.startBackfill('history_expired');
+      if (isIntakeError(err) && err.code === 'INTAKE_ERR_HISTORY_EXPIRED') {
+        return this.startBackfill('history_expired', { afterMs: plan.resyncAfterMs });
+      }
       throw err;
     }
   }
@@ -59,42 +78,61 @@ export class GmailSource implements MailSource {
    * The historyId is read BEFORE listing, so anything that arrives while the full sync
    * pages through the mailbox is picked up by history afterwards (ingest de-duplicates).
    */
-  private async startBackfill(reason: 'first_sync' | 'history_expired'): Promise<ChangeBatch> {
+  private async startBackfill(reason: Reason, window: SyncPlan['first']): Promise<ChangeBatch> {
     const profile = await this.api.profile();
-    const batch = await this.backfillPage({ historyId: null, backfillPageToken: null, backfillHistoryId: profile.historyId });
-    return { ...batch, startedBackfill: { total: profile.messagesTotal, reason } };
+    if (window === 'none') {
+      const cursor = { historyId: profile.historyId, backfillPageToken: null, backfillHistoryId: null, backfillQuery: null };
+      return { refs: [], cursor, more: false, phase: 'backfill', startedBackfill: { total: 0, reason } };
+    }
+    const q = listQuery(this.scope, window.afterMs);
+    const start = { historyId: null, backfillPageToken: null, backfillHistoryId: profile.historyId, backfillQuery: q };
+    const { batch, estimate } = await this.listPage(start);
+    return { ...batch, startedBackfill: { total: estimate, reason } };
   }
 
   private async backfillPage(cursor: SyncCursor): Promise<ChangeBatch> {
-    const page = await this.api.listMessages(cursor.backfillPageToken, this.pageSize);
+    return (await this.listPage(cursor)).batch;
+  }
+
+  private async listPage(cursor: SyncCursor): Promise<{ batch: ChangeBatch; estimate: number }> {
+    // A cursor saved before queries existed pages through INBOX, as the query would.
+    const q = cursor.backfillQuery ?? listQuery(this.scope, null);
+    const page = await this.api.listMessages(cursor.backfillPageToken, this.pageSize, q);
     if (page.nextPageToken) {
-      return { refs: page.refs, cursor: { ...cursor, backfillPageToken: page.nextPageToken }, more: true, phase: 'backfill' };
+      const next = { ...cursor, backfillQuery: q, backfillPageToken: page.nextPageToken };
+      return { batch: { refs: page.refs, cursor: next, more: true, phase: 'backfill' }, estimate: page.estimate };
     }
-    return {
-      refs: page.refs,
-      cursor: { historyId: cursor.backfillHistoryId, backfillPageToken: null, backfillHistoryId: null },
-      more: false,
-      phase: 'backfill',
-    };
+    const done = { historyId: cursor.backfillHistoryId, backfillPageToken: null, backfillHistoryId: null, backfillQuery: null };
+    return { batch: { refs: page.refs, cursor: done, more: false, phase: 'backfill' }, estimate: page.estimate };
   }
 
   /** All pages are read before the cursor moves, so a crash mid-way re-reads, never skips. */
   private async incremental(startHistoryId: string): Promise<ChangeBatch> {
+    const wanted = await this.wantedIds();
     const refs: MessageRef[] = [];
     const seen = new Set<string>();
     let pageToken: string | null = null;
     let historyId: string;
     do {
       const page = await this.api.listHistory(startHistoryId, pageToken, this.pageSize);
-      for (const ref of page.added) {
-        if (ref.id && !seen.has(ref.id)) {
-          seen.add(ref.id);
-          refs.push(ref);
+      for (const change of page.changes) {
+        if (change.id && !seen.has(change.id) && entersScope(change, wanted, this.scope.spam)) {
+          seen.add(change.id);
+          refs.push({ id: change.id, threadId: change.threadId });
         }
       }
       historyId = page.historyId;
       pageToken = page.nextPageToken;
     } while (pageToken);
-    return { refs, cursor: { historyId, backfillPageToken: null, backfillHistoryId: null }, more: false, phase: 'incremental' };
+    const cursor = { historyId, backfillPageToken: null, backfillHistoryId: null, backfillQuery: null };
+    return { refs, cursor, more: false, phase: 'incremental' };
+  }
+
+  private async wantedIds(): Promise<Set<string>> {
+    if (!this.wanted) {
+      const ids = needsLabelLookup(this.scope) ? await this.api.labelIdsByName() : new Map<string, string>();
+      this.wanted = wantedLabelIds(this.scope, ids);
+    }
+    return this.wanted;
   }
 }

@@ -8,7 +8,19 @@ export interface SyncCursor {
   backfillPageToken: string | null;
   /** Where incremental sync starts once the full sync is done. */
   backfillHistoryId: string | null;
+  /** The query the full sync in progress pages through (a page token belongs to one query). */
+  backfillQuery?: string | null;
 }
+
+/** What a pass may list when it has to start a full sync (decided by sync/, from the store). */
+export interface SyncPlan {
+  /** First sync: 'none' lists nothing old; afterMs null lists everything, else mail since then. */
+  first: 'none' | { afterMs: number | null };
+  /** History expired: relist only from the last good sync (epoch ms), or everything when null. */
+  resyncAfterMs: number | null;
+}
+
+export const LIST_EVERYTHING: SyncPlan = { first: { afterMs: null }, resyncAfterMs: null };
 
 export interface MessageRef {
   id: string;
@@ -33,10 +45,10 @@ export interface FetchedMessage {
 }
 
 export interface MailSource {
-  listChanges(cursor: SyncCursor): Promise<ChangeBatch>;
+  listChanges(cursor: SyncCursor, plan?: SyncPlan): Promise<ChangeBatch>;
   fetchRaw(id: string): Promise<FetchedMessage>;
   /** Adds a label (created if missing) to imported messages; sources without labels leave it out. */
   labelMessages?(ids: string[], labelName: string): Promise<void>;
 }
 
-export const EMPTY_CURSOR: SyncCursor = { historyId: null, backfillPageToken: null, backfillHistoryId: null };
+export const EMPTY_CURSOR: SyncCursor = { historyId: null, backfillPageToken: null, backfillHistoryId: null, backfillQuery: null };

@@ -34,6 +34,16 @@ export interface SyncState {
   lastAttemptAt: number | null;
   lastErrorCode: string | null;
   consecutiveFailures: number;
+  /** 'all' | 'none' | 'days:N'; null on mailboxes connected before the choice existed (all). */
+  backfillChoice: string | null;
+  /** When the choice was made (epoch ms): 'days:N' counts back from here. */
+  backfillChosenAt: number | null;
+  awaitingConfirm: boolean;
+  backfillQuery: string | null;
+  backfillStartedAt: number | null;
+  backfillImported: number;
+  /** Why the last full sync ran: 'first_sync' or 'history_expired'. */
+  backfillReason: string | null;
 }
 
 interface MailboxRow {
@@ -186,25 +196,48 @@ export class MailboxRepo {
       lastAttemptAt: r.last_attempt_at as number | null,
       lastErrorCode: r.last_error_code as string | null,
       consecutiveFailures: r.consecutive_failures as number,
+      backfillChoice: (r.backfill_choice as string | null) ?? null,
+      backfillChosenAt: (r.backfill_chosen_at as number | null) ?? null,
+      awaitingConfirm: r.awaiting_confirm === 1,
+      backfillQuery: (r.backfill_query as string | null) ?? null,
+      backfillStartedAt: (r.backfill_started_at as number | null) ?? null,
+      backfillImported: (r.backfill_imported as number | undefined) ?? 0,
+      backfillReason: (r.backfill_reason as string | null) ?? null,
     };
   }
 
-  saveCursor(id: number, cursor: Pick<SyncState, 'historyId' | 'backfillPageToken' | 'backfillHistoryId'>, backfillAdded = 0): void {
+  saveCursor(
+    id: number,
+    cursor: Pick<SyncState, 'historyId' | 'backfillPageToken' | 'backfillHistoryId'> & { backfillQuery?: string | null },
+    backfillAdded = 0,
+  ): void {
     this.db
       .prepare(
-        `UPDATE sync_state SET history_id = ?, backfill_page_token = ?, backfill_history_id = ?,
+        `UPDATE sync_state SET history_id = ?, backfill_page_token = ?, backfill_history_id = ?, backfill_query = ?,
          backfill_done = backfill_done + ? WHERE mailbox_id = ?`,
       )
-      .run(cursor.historyId, cursor.backfillPageToken, cursor.backfillHistoryId, backfillAdded, id);
+      .run(cursor.historyId, cursor.backfillPageToken, cursor.backfillHistoryId, cursor.backfillQuery ?? null, backfillAdded, id);
   }
 
-  startBackfill(id: number, historyId: string, total: number): void {
+  startBackfill(id: number, historyId: string, total: number, resync = false): void {
     this.db
       .prepare(
         `UPDATE sync_state SET history_id = NULL, backfill_page_token = NULL, backfill_history_id = ?, backfill_done = 0,
-         backfill_total = ? WHERE mailbox_id = ?`,
+         backfill_total = ?, backfill_imported = 0, backfill_started_at = ?, resyncs = resyncs + ?, backfill_reason = ? WHERE mailbox_id = ?`,
       )
-      .run(historyId, total, id);
+      .run(historyId, total, Date.now(), resync ? 1 : 0, resync ? 'history_expired' : 'first_sync', id);
+  }
+
+  /** The admin's backfill choice; `awaiting` holds the first sync until it is confirmed. */
+  setBackfillChoice(id: number, choice: string, awaiting: boolean, chosenAt = Date.now()): void {
+    this.db
+      .prepare('UPDATE sync_state SET backfill_choice = ?, backfill_chosen_at = ?, awaiting_confirm = ? WHERE mailbox_id = ?')
+      .run(choice, chosenAt, awaiting ? 1 : 0, id);
+  }
+
+  /** One backfill message is through ingest (ticket, quarantine, skip or duplicate). */
+  countImported(id: number): void {
+    this.db.prepare('UPDATE sync_state SET backfill_imported = backfill_imported + 1 WHERE mailbox_id = ?').run(id);
   }
 
   recordSuccess(id: number): void {

@@ -2,12 +2,13 @@
 // only once the enqueue is durable move the cursor. Failures stay with this mailbox.
 import type { Mailbox, MailboxRepo } from '../store/mailbox-repo.js';
 import type { JobQueue } from '../queue/job-queue.js';
-import type { MailSource } from '../sources/mail-source.js';
+import type { ChangeBatch, MailSource, SyncCursor } from '../sources/mail-source.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { IntakeError, isIntakeError } from '../errors/intake-error.js';
 import { reconsentReason } from '../google/classify-google-error.js';
 import { INGEST_QUEUE, ingestJobId, type IngestJobData } from '../ingest/ingest-job.js';
+import { syncPlanFor } from './sync-plan.js';
 
 export interface SyncDeps {
   mailboxes: MailboxRepo;
@@ -19,16 +20,19 @@ export interface SyncDeps {
   maxPagesPerPass: number;
 }
 
-export type SyncResult = 'ok' | 'needs_reconsent' | 'failed';
+/** 'changed': the pass enqueued messages (the scheduler polls a busy mailbox sooner). */
+export type SyncResult = 'ok' | 'changed' | 'needs_reconsent' | 'failed' | 'awaiting_confirm';
 
 export async function syncMailbox(deps: SyncDeps, mailbox: Mailbox): Promise<SyncResult> {
   const log = deps.log.child({ mailboxId: mailbox.id });
+  // The admin asked to preview before the first import: nothing is listed until they confirm.
+  if (deps.mailboxes.syncState(mailbox.id)?.awaitingConfirm) return 'awaiting_confirm';
   try {
     const enqueued = await runPass(deps, mailbox, log);
     deps.mailboxes.recordSuccess(mailbox.id);
     deps.metrics.syncRuns.inc({ result: 'ok' });
     if (enqueued > 0) log.info({ enqueued }, 'sync enqueued messages');
-    return 'ok';
+    return enqueued > 0 ? 'changed' : 'ok';
   } catch (err) {
     return handleFailure(deps, mailbox, err, log);
   }
@@ -36,26 +40,24 @@ export async function syncMailbox(deps: SyncDeps, mailbox: Mailbox): Promise<Syn
 
 async function runPass(deps: SyncDeps, mailbox: Mailbox, log: Logger): Promise<number> {
   const state = deps.mailboxes.syncState(mailbox.id);
-  let cursor = {
+  let cursor: SyncCursor = {
     historyId: state?.historyId ?? null,
     backfillPageToken: state?.backfillPageToken ?? null,
     backfillHistoryId: state?.backfillHistoryId ?? null,
+    backfillQuery: state?.backfillQuery ?? null,
   };
+  const plan = syncPlanFor(state);
   const source = deps.sourceFor(mailbox);
   let enqueued = 0;
   for (let page = 0; page < deps.maxPagesPerPass; page++) {
-    const batch = await source.listChanges(cursor);
-    if (batch.startedBackfill) {
-      deps.mailboxes.startBackfill(mailbox.id, batch.cursor.backfillHistoryId ?? '', batch.startedBackfill.total);
-      deps.mailboxes.setState(mailbox.id, 'backfilling');
-      deps.metrics.fullResyncs.inc({ reason: batch.startedBackfill.reason });
-      log.info({ reason: batch.startedBackfill.reason, total: batch.startedBackfill.total }, 'full sync started');
-    }
+    const batch = await source.listChanges(cursor, plan);
+    if (batch.startedBackfill) startedBackfill(deps, mailbox, batch, plan.resyncAfterMs, log);
+    const backfill = batch.phase === 'backfill' ? { backfill: true as const } : {};
     const jobs = batch.refs.map((ref) => ({
       id: ingestJobId(mailbox.id, ref.id),
       name: 'ingest',
       mailboxId: mailbox.id,
-      data: { mailboxId: mailbox.id, providerMessageId: ref.id, threadId: ref.threadId } satisfies IngestJobData,
+      data: { mailboxId: mailbox.id, providerMessageId: ref.id, threadId: ref.threadId, ...backfill } satisfies IngestJobData,
       // A finished job's id must not block a resync: ingest itself skips what is already stored.
       replaceFinished: true,
     }));
@@ -71,6 +73,22 @@ async function runPass(deps: SyncDeps, mailbox: Mailbox, log: Logger): Promise<n
     }
   }
   return enqueued;
+}
+
+function startedBackfill(deps: SyncDeps, mailbox: Mailbox, batch: ChangeBatch, resyncAfterMs: number | null, log: Logger): void {
+  const started = batch.startedBackfill;
+  if (!started) return;
+  const resync = started.reason === 'history_expired';
+  deps.mailboxes.startBackfill(mailbox.id, batch.cursor.backfillHistoryId ?? '', started.total, resync);
+  // A 'none' backfill is done at once: the cursor already points at the present.
+  if (batch.more || batch.refs.length > 0) deps.mailboxes.setState(mailbox.id, 'backfilling');
+  deps.metrics.fullResyncs.inc({ reason: started.reason });
+  if (resync) {
+    const since = resyncAfterMs === null ? 'the beginning' : new Date(resyncAfterMs).toISOString();
+    log.warn({ reason: started.reason, total: started.total, since }, 'Gmail history expired; relisting from the last good sync');
+  } else {
+    log.info({ reason: started.reason, total: started.total }, 'full sync started');
+  }
 }
 
 function handleFailure(deps: SyncDeps, mailbox: Mailbox, err: unknown, log: Logger): SyncResult {

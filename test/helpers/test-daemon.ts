@@ -12,6 +12,7 @@ import type { PlainObject } from '../../src/config/merge.js';
 import { deepMerge } from '../../src/config/merge.js';
 import { intakeEndpointsFor } from '../../src/dev/fake-google-endpoints.js';
 import { freePort } from './free-port.js';
+import { TEST_QUOTA_WINDOW_MS } from './test-fake.js';
 import { readLogLines, testLoggerWithFile } from './test-log.js';
 
 export interface TestDaemon {
@@ -38,7 +39,7 @@ export async function testConfig(fake: FakeGoogle, overrides: PlainObject = {}, 
   const base: PlainObject = {
     dataDir,
     http: { port },
-    google: { clientId: DEFAULT_CLIENT.clientId, endpoints: fakeEndpoints(fake) },
+    google: { clientId: DEFAULT_CLIENT.clientId, endpoints: fakeEndpoints(fake), quotaWindowMs: TEST_QUOTA_WINDOW_MS },
     sync: { pollIntervalSeconds: 0.3 },
     queue: { pollMs: 20, backoffMs: 50, maxBackoffMs: 2000 },
     // The starter model takes seconds to train; tests that need it turn it on.

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { answerConsent, parseAuthRequest } from './consent.js';
 import { Faults } from './faults.js';
 import { OAUTH_PATHS } from './oauth-routes.js';
-import { UserQuota } from './quota.js';
+import { FakeQuota } from './quota.js';
 import { createFakeServer } from './server.js';
 import { ensureUser, mailboxFor, type FakeState } from './state.js';
 import { TokenStore } from './token-store.js';
@@ -16,13 +16,32 @@ export const DEFAULT_CLIENT: FakeClient = Object.freeze({
   redirectUris: [],
 });
 
+function buildQuota(opts: FakeGoogleOptions, store: TokenStore): FakeQuota {
+  const regime = opts.quotaRegime ?? 'current';
+  const windowMs = opts.quotaWindowMs ?? 60_000;
+  return new FakeQuota(
+    {
+      regime,
+      windowMs,
+      ...(opts.quotaUnitsPerUserPerWindow === undefined ? {} : { perUserPerWindow: opts.quotaUnitsPerUserPerWindow }),
+      ...(opts.quotaUnitsPerUserPerSecond === undefined ? {} : { perUserPerSecond: opts.quotaUnitsPerUserPerSecond }),
+      perProjectPerWindow: opts.projectUnitsPerWindow ?? 1_200_000,
+      dailyPerProject: opts.dailyUnitsPerProject ?? Infinity,
+      maxConcurrentPerUser: opts.maxConcurrentPerUser ?? 10,
+    },
+    (clientId) => store.clients.get(clientId)?.quotaRegime ?? regime,
+  );
+}
+
 function buildState(opts: FakeGoogleOptions): FakeState {
   const ttl = opts.accessTokenTtlSeconds ?? 3600;
+  const store = new TokenStore(opts.clients ?? [DEFAULT_CLIENT], ttl * 1000, opts.refreshTokenLimit ?? 100);
   return {
-    store: new TokenStore(opts.clients ?? [DEFAULT_CLIENT], ttl * 1000, opts.refreshTokenLimit ?? 100),
+    store,
     mailboxes: new Map(),
-    quota: new UserQuota(opts.quotaUnitsPerUserPerSecond ?? 250),
+    quota: buildQuota(opts, store),
     quotaExceededStatus: opts.quotaExceededStatus ?? 429,
+    latencyMs: opts.latencyMs ?? 0,
     faults: new Faults(),
     accessTtlSeconds: ttl,
     historyRetention: opts.historyRetention ?? 100_000,
@@ -73,6 +92,10 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
       return msg.labelIds.map((l) => box.labels.get(l)?.name ?? l);
     },
     revokeUserGrant: (email) => s.store.revokeAllForUser(email),
+    modifyLabels(email, id, add, remove) {
+      const result = mailboxFor(s, email)?.modify(id, add, remove);
+      if (result === undefined || typeof result === 'string') throw new Error(`modifyLabels: ${result ?? `no message ${id}`}`);
+    },
     isRefreshTokenActive: (token) => s.store.liveRefreshToken(token) !== undefined,
     revokedTokens: () => s.store.revokedTokens(),
     issuedSecrets: () => s.store.issuedSecrets(),
@@ -80,6 +103,8 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     clearFaults: () => s.faults.clear(),
     setRevokeEndpointDown: (down) => void (s.revokeDown = down),
     requestCount: (path) => s.faults.count(path),
+    requests: (path) => s.faults.requests(path),
+    quotaRefusals: () => ({ ...s.faults.refusals }),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

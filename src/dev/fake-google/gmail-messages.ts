@@ -6,6 +6,7 @@ import type { StoredMessage } from './mailbox-state.js';
 import { parseEntity, findEntity, paddedBase64Url } from './mime-payload.js';
 import { isMessageFormat, messageRef, partIdFromAttachmentId, renderMessage } from './message-view.js';
 import { isMetadataOnly } from './scopes.js';
+import { maxResultsOf } from './max-results.js';
 
 export type Reply = { status: number; body?: unknown } | GmailError;
 
@@ -50,7 +51,8 @@ export function listMessages(c: GmailCaller, p: URLSearchParams): Reply {
     start = matches.findIndex((x) => newestFirst(cursor, x) < 0);
     if (start < 0) start = matches.length;
   }
-  const max = Math.min(500, Math.max(1, Number(p.get('maxResults') ?? 100) || 100));
+  const max = maxResultsOf(p);
+  if (typeof max === 'string') return invalidArgument(max);
   const page = matches.slice(start, start + max);
   const body: Record<string, unknown> = {};
   if (page.length) body.messages = page.map(messageRef);

@@ -75,8 +75,29 @@ function term(op: string, value: string, labels: ReadonlyMap<string, Label>): Pr
   }
 }
 
-/** Returns a predicate, or an error message for an unsupported query. */
+/**
+ * Returns a predicate, or an error message for an unsupported query. `{a b}` matches
+ * either term (Gmail's OR group); terms outside groups must all match.
+ */
 export function parseQuery(q: string, labels: ReadonlyMap<string, Label>): ParsedQuery | string {
+  const tests: Predicate[] = [];
+  let mentionsSpamTrash = false;
+  const rest = q.replace(/\{([^{}]*)\}/g, (_, inner: string) => {
+    const group = parseTerms(inner, labels);
+    if (typeof group === 'string') return `\u0000${group}`;
+    tests.push((x) => group.tests.some((t) => t(x)));
+    mentionsSpamTrash ||= group.mentionsSpamTrash;
+    return ' ';
+  });
+  if (rest.includes('\u0000')) return rest.slice(rest.indexOf('\u0000') + 1);
+  if (/[{}]/.test(rest)) return 'Invalid query: unbalanced { }';
+  const terms = parseTerms(rest, labels);
+  if (typeof terms === 'string') return terms;
+  tests.push(...terms.tests);
+  return { test: (x) => tests.every((t) => t(x)), mentionsSpamTrash: mentionsSpamTrash || terms.mentionsSpamTrash };
+}
+
+function parseTerms(q: string, labels: ReadonlyMap<string, Label>): { tests: Predicate[]; mentionsSpamTrash: boolean } | string {
   const tests: Predicate[] = [];
   let mentionsSpamTrash = false;
   for (const raw of q.match(/-?(?:[a-z0-9_]+:)?(?:"[^"]*"|\S+)/gi) ?? []) {
@@ -96,5 +117,5 @@ export function parseQuery(q: string, labels: ReadonlyMap<string, Label>): Parse
     }
     tests.push(negate ? (x) => !test(x) : test);
   }
-  return { test: (x) => tests.every((t) => t(x)), mentionsSpamTrash };
+  return { tests, mentionsSpamTrash };
 }

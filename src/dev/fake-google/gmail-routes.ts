@@ -2,7 +2,7 @@
 // scope class, quota cost and handler, runs the auth gate, then the handler.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidArgument, notFound } from './errors.js';
-import { authorizeGmail, type GmailCaller } from './gmail-auth.js';
+import { authorizeGmail, quotaExceeded, type GmailCaller } from './gmail-auth.js';
 import { createLabel, deleteLabel, getLabel, listLabels, watch } from './gmail-labels.js';
 import { batchModify, getAttachment, getMessage, getProfile, listMessages, modifyMessage, type Reply } from './gmail-messages.js';
 import { listHistory } from './history-view.js';
@@ -105,7 +105,19 @@ export async function routeGmail(s: FakeState, req: IncomingMessage, res: Server
     send(res, invalidArgument('Invalid JSON payload received.'));
     return true;
   }
-  send(res, route.run({ caller, params, query: url.searchParams, body }));
+  const user = caller.email.toLowerCase();
+  if (!s.quota.enter(caller.clientId, user)) {
+    s.faults.refusals.concurrency++;
+    send(res, quotaExceeded(429, { kind: 'concurrency', waitMs: 0 }));
+    return true;
+  }
+  try {
+    const reply = route.run({ caller, params, query: url.searchParams, body });
+    if (s.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, s.latencyMs));
+    send(res, reply);
+  } finally {
+    s.quota.leave(caller.clientId, user);
+  }
   return true;
 }
 

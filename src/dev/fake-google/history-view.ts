@@ -2,6 +2,7 @@
 // the retention floor (404 → full sync), type/label filters and paging.
 import { invalidArgument, notFound, type GmailError } from './errors.js';
 import type { HistoryRecord, Mailbox } from './mailbox-state.js';
+import { maxResultsOf } from './max-results.js';
 
 const TYPES = ['messageAdded', 'messageDeleted', 'labelAdded', 'labelRemoved'] as const;
 type HistoryType = (typeof TYPES)[number];
@@ -42,13 +43,15 @@ export function listHistory(box: Mailbox, p: URLSearchParams): Record<string, un
   const startText = p.get('startHistoryId') ?? '';
   if (!/^\d+$/.test(startText)) return invalidArgument('Missing/invalid parameter: startHistoryId');
   const start = Number(startText);
+  // Arguments are checked before the history lookup, as Google validates a request first.
+  const max = maxResultsOf(p);
+  if (typeof max === 'string') return invalidArgument(max);
   if (start < box.minValidHistoryId) return notFound();
   const requested = p.getAll('historyTypes');
   const bad = requested.find((t) => !(TYPES as readonly string[]).includes(t));
   if (bad) return invalidArgument(`Invalid value for historyTypes: ${bad}`);
   const types = requested.length ? (requested as HistoryType[]) : undefined;
   const labelId = p.get('labelId');
-  const max = Math.min(500, Math.max(1, Number(p.get('maxResults') ?? 100) || 100));
   let after = start;
   const token = p.get('pageToken');
   if (token) {

@@ -1,14 +1,15 @@
 // Everything one fake server instance holds, handed to each route module.
 import { Mailbox } from './mailbox-state.js';
 import type { Faults } from './faults.js';
-import type { UserQuota } from './quota.js';
+import type { FakeQuota } from './quota.js';
 import type { TokenStore } from './token-store.js';
 
 export interface FakeState {
   store: TokenStore;
   mailboxes: Map<string, Mailbox>;
-  quota: UserQuota;
+  quota: FakeQuota;
   quotaExceededStatus: 429 | 403;
+  latencyMs: number;
   faults: Faults;
   accessTtlSeconds: number;
   historyRetention: number;

@@ -5,6 +5,8 @@ export interface FakeClient {
   clientId: string;
   clientSecret: string;
   redirectUris: string[];
+  /** Which of Google's quota regimes this client's project has (default: the server's). */
+  quotaRegime?: 'current' | 'legacy';
 }
 
 export interface FakeGoogleOptions {
@@ -13,8 +15,22 @@ export interface FakeGoogleOptions {
   accessTokenTtlSeconds?: number;
   /** How many history records are kept per mailbox before older startHistoryIds 404. */
   historyRetention?: number;
-  /** Per-user quota, rolling over one second (Gmail: 15,000/min, bursts of 250/s). */
+  /** Google's quota regime for clients that do not name one: 'current' (default, projects from May 2026) or 'legacy'. */
+  quotaRegime?: 'current' | 'legacy';
+  /** The quota window (Google: 60,000 ms). Benchmarks shrink it: the per-minute limits then apply per window. */
+  quotaWindowMs?: number;
+  /** Override of the per-user units per window (default 6,000 current, 15,000 legacy). */
+  quotaUnitsPerUserPerWindow?: number;
+  /** Per-user moving average per second (legacy default 250; none in the current regime unless set). */
   quotaUnitsPerUserPerSecond?: number;
+  /** Per project (client) units per window (Google: 1,200,000 a minute). */
+  projectUnitsPerWindow?: number;
+  /** Per project units per day; past it 403 dailyLimitExceeded (Google lists none for legacy). */
+  dailyUnitsPerProject?: number;
+  /** Requests one user may have in flight (Google: about 10); more answer 429. */
+  maxConcurrentPerUser?: number;
+  /** Added to every Gmail response, so concurrency is observable. */
+  latencyMs?: number;
   /** Gmail answers user-rate overruns with 429 rateLimitExceeded today, 403 userRateLimitExceeded historically. */
   quotaExceededStatus?: 429 | 403;
   /** Live refresh tokens per user per client; the next one evicts the oldest (Google: 100). */
@@ -64,6 +80,8 @@ export interface FakeGoogle {
   /** Extra: a message's label names (user labels by name, system labels by id), as a test reads them in Gmail's UI. */
   labelNamesOf(email: string, id: string): string[];
   revokeUserGrant(email: string): void;
+  /** The user moves a message (e.g. from SPAM or the archive into INBOX): labelAdded/labelRemoved history. */
+  modifyLabels(email: string, id: string, add: string[], remove: string[]): void;
   isRefreshTokenActive(refreshToken: string): boolean;
   revokedTokens(): string[];
   issuedSecrets(): string[];
@@ -72,5 +90,9 @@ export interface FakeGoogle {
   clearFaults(): void;
   setRevokeEndpointDown(down: boolean): void;
   requestCount(path?: RegExp): number;
+  /** Path + query of recent requests (the last 10,000 or more), optionally filtered. */
+  requests(path?: RegExp): string[];
+  /** Calls refused by each quota limit since start. */
+  quotaRefusals(): { user: number; project: number; daily: number; concurrency: number };
   close(): Promise<void>;
 }

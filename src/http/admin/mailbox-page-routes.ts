@@ -9,6 +9,8 @@ import { startOfUtcDay, ticketsCreatedSince } from '../../store/ticket-stats.js'
 import type { AdminDeps } from './admin-deps.js';
 import { currentSession, formField, requireSession } from './admin-guard.js';
 import { mailboxListPage } from './mailbox-page.js';
+import { choiceFromForm } from './backfill-page.js';
+import { formatBackfillChoice, isChoiceError, parseBackfillChoice } from '../../sync/backfill-choice.js';
 
 const idParams = z.strictObject({ id: positiveIntParam });
 const loginHint = z.email();
@@ -27,15 +29,19 @@ export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, 
     return reply
       .type('text/html')
       .header('cache-control', 'no-store')
-      .send(mailboxListPage(views, currentSession(request).csrfToken, notice));
+      .send(mailboxListPage(views, currentSession(request).csrfToken, notice, deps.backfillDefaults));
   });
 
   app.post('/admin/mailboxes/connect', { preHandler: guard }, async (request, reply) => {
     const hint = loginHint.safeParse(formField(request, 'loginHint').trim());
+    const choice = parseBackfillChoice(choiceFromForm(formField(request, 'backfill'), formField(request, 'backfillDays')));
     const url = await deps.connector.begin({
       source: 'gmail',
       loginHint: hint.success ? hint.data : undefined,
       sessionRef: currentSession(request).ref,
+      // An absent or malformed choice falls back to sync.backfill; the preview shows what it means.
+      ...(isChoiceError(choice) ? {} : { backfill: formatBackfillChoice(choice) }),
+      ...(formField(request, 'backfill') ? { preview: formField(request, 'preview') === 'on' } : {}),
       actor: `admin:${currentSession(request).adminId}`,
     });
     return reply.redirect(url, 303);

@@ -4,6 +4,7 @@
 import type { MailboxHealth } from '../mailbox-health.js';
 import { escapeHtml } from '../html.js';
 import { adminPage, csrfField } from './layout.js';
+import { backfillFields, progressRow } from './backfill-page.js';
 
 export interface MailboxView {
   health: MailboxHealth;
@@ -32,23 +33,31 @@ export const NOTICES: Record<string, string> = {
   disconnected: 'The mailbox was disconnected and its access revoked at Google.',
   deleted: 'The mailbox and its tickets were deleted and its access revoked at Google.',
   revoke_pending: 'The mailbox was removed here; Google could not be reached, so the revocation will be retried automatically.',
+  import_started: 'The import has started; its progress shows on the mailbox.',
+  import_not_waiting: 'That mailbox was not waiting for an import choice: its import had already started.',
 };
 
-export function mailboxListPage(views: MailboxView[], csrfToken: string, notice?: string): string {
+export function mailboxListPage(
+  views: MailboxView[],
+  csrfToken: string,
+  notice?: string,
+  backfill: { defaultChoice: string; previewFirst: boolean } = { defaultChoice: 'all', previewFirst: false },
+): string {
   const note = notice && NOTICES[notice] ? `<p class="notice" id="notice" role="status">${escapeHtml(NOTICES[notice])}</p>` : '';
   const list =
     views.length === 0
       ? '<p class="muted" id="no-mailboxes">No mailbox connected yet.</p>'
       : views.map((v) => mailboxCard(v, csrfToken)).join('');
-  return adminPage('Mailboxes', `<h1>Mailboxes</h1>${note}${connectForm(csrfToken)}<section id="mailboxes">${list}</section>`, {
+  return adminPage('Mailboxes', `<h1>Mailboxes</h1>${note}${connectForm(csrfToken, backfill)}<section id="mailboxes">${list}</section>`, {
     csrfToken,
     currentPath: '/admin',
   });
 }
 
-function connectForm(csrfToken: string): string {
+function connectForm(csrfToken: string, backfill: { defaultChoice: string; previewFirst: boolean }): string {
   return `<form method="post" action="/admin/mailboxes/connect" class="card" id="connect-form">${csrfField(csrfToken)}
 <label for="login-hint">Gmail address (optional)</label><input id="login-hint" name="loginHint" type="email" autocomplete="off">
+${backfillFields(backfill.defaultChoice, backfill.previewFirst)}
 <div class="row"><button id="connect-gmail" type="submit">Connect Gmail</button></div></form>`;
 }
 
@@ -65,7 +74,7 @@ function mailboxCard(v: MailboxView, csrfToken: string): string {
   return `<article class="card mailbox" data-mailbox-id="${h.id}">
 <h2>${escapeHtml(v.email)}</h2>
 <span class="state state-${h.state}">${STATE_LABEL[h.state]}</span>
-<dl>${reason}${progress}<dt>Last successful sync</dt><dd class="last-sync">${h.lastSuccessfulSync ? `<time datetime="${h.lastSuccessfulSync}">${h.lastSuccessfulSync.replace('T', ' ').slice(0, 19)} UTC</time>` : 'never'}${h.stale ? ' (late)' : ''}</dd>
+<dl>${reason}${progress}${progressRow(h.progress, h.id)}<dt>Last successful sync</dt><dd class="last-sync">${h.lastSuccessfulSync ? `<time datetime="${h.lastSuccessfulSync}">${h.lastSuccessfulSync.replace('T', ' ').slice(0, 19)} UTC</time>` : 'never'}${h.stale ? ' (late)' : ''}</dd>
 <dt>Tickets today</dt><dd class="tickets-today">${v.ticketsToday}</dd>${error}</dl>
 <form method="post" action="/admin/mailboxes/${h.id}/disconnect" class="row">${csrfField(csrfToken)}
 <label class="inline"><input type="checkbox" name="deleteTickets" value="on" class="delete-tickets"> also delete its tickets</label>

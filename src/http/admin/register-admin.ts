@@ -11,6 +11,7 @@ import { registerTicketPageRoutes } from './ticket-page-routes.js';
 import { registerQuarantinePageRoutes } from './quarantine-page-routes.js';
 import { registerTokenRoutes } from '../token-routes.js';
 import { registerWebhookPageRoutes } from './webhook-page-routes.js';
+import { registerBackfillPageRoutes } from './backfill-page-routes.js';
 import { registerMailPageRoutes } from './mail-page-routes.js';
 import { registerDeadLettersPageRoutes } from './dead-letters-page-routes.js';
 import { registerPrivacyPageRoutes } from './privacy-page-routes.js';
@@ -21,6 +22,7 @@ export function registerAdmin(app: FastifyInstance, deps: HttpDeps, admin: Admin
   );
   registerLoginRoutes(app, admin);
   registerMailboxPageRoutes(app, deps, admin);
+  registerBackfillPageRoutes(app, deps, admin);
   registerTicketPageRoutes(app, deps, admin, deps.review);
   if (deps.review) registerQuarantinePageRoutes(app, deps.review, admin);
   if (deps.mail) registerMailPageRoutes(app, deps.mail, admin);

@@ -207,6 +207,12 @@ export const ROUTE_CATALOGUE: Record<string, RouteDoc> = {
   'GET /admin': page('Mailboxes: health, connect, disconnect'),
   'POST /admin/mailboxes/connect': form("Connect a mailbox (redirects to Google's consent screen)"),
   'POST /admin/mailboxes/:id/disconnect': form('Disconnect a mailbox', { params: id }),
+  'GET /admin/mailboxes/:id/preview': page('Preview what a backfill choice would import for a mailbox that waits for it', {
+    params: id,
+    querystring: z.object({ backfill: z.string().optional(), backfillDays: z.string().optional() }),
+    response: { 200: 'html', 303: 'redirect', 400: 'html', 502: 'html', 503: 'html' },
+  }),
+  'POST /admin/mailboxes/:id/backfill': form('Confirm (or change) the backfill choice and start the first import', { params: id }),
   'GET /admin/quarantine': page('The spam quarantine'),
   'POST /admin/quarantine/:id/release': form('Release a held message', { params: id }),
   'POST /admin/quarantine/:id/confirm': form('Confirm a held message as spam', { params: id }),

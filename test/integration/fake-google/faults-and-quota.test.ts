@@ -49,9 +49,9 @@ describe('fault injection', () => {
 });
 
 describe('quota', () => {
-  it('messages.get(): past the per-user units per second, answers 429 rateLimitExceeded with a retry time', async () => {
+  it('messages.get(): in the legacy regime, past the per-user units per second, answers 429 rateLimitExceeded with a retry time', async () => {
     await fake.close();
-    fake = await startFakeGoogle({ quotaUnitsPerUserPerSecond: 12 });
+    fake = await startFakeGoogle({ quotaRegime: 'legacy', quotaUnitsPerUserPerSecond: 12 });
     const { gmail } = await connect(fake, USER, [GMAIL_READONLY]);
     const { id } = fake.deliver(USER, cpythonMessage(14));
     const results = await Promise.allSettled([1, 2, 3, 4].map(() => gmail.users.messages.get({ userId: 'me', id }, { retry: false })));

@@ -11,10 +11,10 @@ export const GMAIL_READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 export const GMAIL_MODIFY = 'https://www.googleapis.com/auth/gmail.modify';
 export const GMAIL_METADATA = 'https://www.googleapis.com/auth/gmail.metadata';
 
-export function oauthClient(fake: FakeGoogle): OAuth2Client {
+export function oauthClient(fake: FakeGoogle, client: { clientId: string; clientSecret: string } = DEFAULT_CLIENT): OAuth2Client {
   return new OAuth2Client({
-    clientId: DEFAULT_CLIENT.clientId,
-    clientSecret: DEFAULT_CLIENT.clientSecret,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
     redirectUri: REDIRECT_URI,
     forceRefreshOnFailure: true,
     endpoints: fake.endpoints,
@@ -28,8 +28,13 @@ export interface Connected {
 }
 
 /** The consent flow a user goes through, ending with tokens set on the client. */
-export async function connect(fake: FakeGoogle, email: string, scopes: string[]): Promise<Connected> {
-  const auth = oauthClient(fake);
+export async function connect(
+  fake: FakeGoogle,
+  email: string,
+  scopes: string[],
+  client?: { clientId: string; clientSecret: string },
+): Promise<Connected> {
+  const auth = oauthClient(fake, client);
   const { codeVerifier, codeChallenge } = await auth.generateCodeVerifierAsync();
   const authUrl = auth.generateAuthUrl({
     access_type: 'offline',

@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { QuotaLimiter } from '../../../src/google/quota-limiter.js';
 import { backoffDelay } from '../../../src/queue/job-queue.js';
 import { skipReason } from '../../../src/ingest/skip-rules.js';
 import { missingScopes, scopesFor, SCOPES, normaliseScopes } from '../../../src/google/scopes.js';
 
 describe('pure sync arithmetic', () => {
-  it('QuotaLimiter.take(): when one call costs more than the burst (batchModify), it still goes out and later calls wait out the debt', async () => {
-    let now = 0;
-    const limiter = new QuotaLimiter(100, () => now); // burst 20 units
-    await limiter.take(50);
-    expect(limiter.delayFor(5)).toBe(350); // 30 units of debt + 5 at 0.1 unit/ms
-    now += 350;
-    expect(limiter.delayFor(5)).toBe(0);
-  });
-
-  it('QuotaLimiter.delayFor(): when the burst is spent, waits exactly as long as the rate needs to refill', () => {
-    let now = 0;
-    const limiter = new QuotaLimiter(100, () => now); // burst 20 units
-    expect(limiter.delayFor(20)).toBe(0);
-    (limiter as unknown as { tokens: number }).tokens = 0;
-    expect(limiter.delayFor(5)).toBe(50);
-    now = 50;
-    expect(limiter.delayFor(5)).toBe(0);
-  });
-
   it('backoffDelay(): when attempts grow, doubles within jitter and never passes the cap', () => {
     expect(backoffDelay(1, 1000, 60_000, () => 0)).toBe(500);
     expect(backoffDelay(3, 1000, 60_000, () => 1)).toBe(4000);
