@@ -46,12 +46,19 @@ export class ProjectQuota {
     return new MailboxQuota(this, this.options);
   }
 
-  /** rateLimitExceeded / dailyLimitExceeded: every mailbox waits, with jitter so they do not return at once. */
+  /**
+   * rateLimitExceeded / dailyLimitExceeded: every mailbox waits, with jitter so they do not
+   * return at once. The project's rate pause doubles per strike (up to a window); a daily-limit
+   * pause is 5 to 10 windows each time Google says so, without doubling: the calls that probe
+   * after it are refused for free, and a limit that has cleared is found within minutes, not an
+   * hour (the jobs themselves retry with the queue's backoff, their attempts untouched).
+   */
   backOff(kind: 'project' | 'daily', random: () => number): void {
-    this.strikes++;
-    const base = kind === 'daily' ? this.options.windowMs * 10 : this.options.windowMs / 20;
-    const max = kind === 'daily' ? this.options.windowMs * 60 : this.options.windowMs;
-    this.pausedUntil = Math.max(this.pausedUntil, this.now() + jittered(base, this.strikes, max, random));
+    const wait =
+      kind === 'daily'
+        ? jittered(this.options.windowMs * 10, 1, this.options.windowMs * 10, random)
+        : jittered(this.options.windowMs / 20, ++this.strikes, this.options.windowMs, random);
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + wait);
   }
 
   succeeded(): void {
