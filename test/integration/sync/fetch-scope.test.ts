@@ -96,7 +96,7 @@ describe('what is fetched', () => {
     expect(rows).toEqual([...first, ...more].sort());
     const relists = fake.requests(/\/messages\?/).slice(listsBefore);
     expect(relists.length).toBeGreaterThan(0);
-    for (const r of relists) expect(decodeURIComponent(r)).toMatch(/q=in:inbox(\+| )after:\d{10}/);
+    for (const r of relists) expect(decodeURIComponent(r)).toMatch(/q=\{in:inbox(\+| )in:sent\}(\+| )after:\d{10}/);
     const metrics = await (await fetch(`${t.daemon.url}/metrics`)).text();
     expect(metrics).toMatch(/intake_full_syncs_total\{reason="history_expired"\} 1/);
     const warned = t.logLines().filter((l) => l.msg === 'Gmail history expired; relisting from the last good sync');

@@ -84,10 +84,11 @@ describe('sync plan and progress', () => {
 });
 
 describe('fetch scope', () => {
-  it('listQuery(): INBOX alone is in:inbox; a label list or judged spam is an OR group; after: is epoch seconds', () => {
-    expect(listQuery({ labels: ['INBOX'], spam: 'skip' }, null)).toBe('in:inbox');
-    expect(listQuery({ labels: ['INBOX'], spam: 'skip' }, 1_700_000_000_999)).toBe('in:inbox after:1700000000');
-    expect(listQuery({ labels: ['INBOX', 'Support Queue'], spam: 'judge' }, null)).toBe('{in:inbox label:Support-Queue in:spam}');
+  it('listQuery(): INBOX (and SENT, always: the team’s replies) is an OR group, with a label list or judged spam added; after: is epoch seconds', () => {
+    expect(listQuery({ labels: ['INBOX'], spam: 'skip' }, null)).toBe('{in:inbox in:sent}');
+    expect(listQuery({ labels: ['INBOX'], spam: 'skip' }, 1_700_000_000_999)).toBe('{in:inbox in:sent} after:1700000000');
+    expect(listQuery({ labels: ['INBOX', 'SENT'], spam: 'skip' }, null)).toBe('{in:inbox in:sent}');
+    expect(listQuery({ labels: ['INBOX', 'Support Queue'], spam: 'judge' }, null)).toBe('{in:inbox label:Support-Queue in:sent in:spam}');
   });
 
   it('entersScope(): new inbox mail and mail moved into INBOX enter; drafts, chats and Gmail spam (when skipped) never do', () => {
@@ -99,8 +100,10 @@ describe('fetch scope', () => {
     expect(entersScope(change(['DRAFT', 'INBOX'], null), wanted, 'skip')).toBe(false);
     expect(entersScope(change(['CHAT', 'INBOX'], null), wanted, 'skip')).toBe(false);
     expect(entersScope(change(['SPAM'], null), wanted, 'skip')).toBe(false);
+    // The mailbox's own sent mail is taken (ingest keeps it as the outbound side of a ticket).
+    expect(entersScope(change(['SENT'], null), wanted, 'skip')).toBe(true);
     const judged = wantedLabelIds({ labels: ['INBOX', 'Support'], spam: 'judge' }, new Map([['support', 'Label_7']]));
-    expect([...judged].sort()).toEqual(['INBOX', 'Label_7', 'SPAM']);
+    expect([...judged].sort()).toEqual(['INBOX', 'Label_7', 'SENT', 'SPAM']);
     expect(entersScope(change(['SPAM'], null), judged, 'judge')).toBe(true);
     expect(entersScope(change(['Label_7'], ['Label_7']), judged, 'judge')).toBe(true);
   });
