@@ -11,8 +11,13 @@ export function syncPlanFor(state: SyncState | undefined, now = Date.now()): Syn
   const parsed = parseBackfillChoice(state?.backfillChoice ?? 'all');
   const choice = isChoiceError(parsed) ? ({ mode: 'all' } as const) : parsed;
   const last = state?.lastSuccessAt ?? null;
+  const chosenAt = state?.backfillChosenAt ?? now;
+  // 'none' skips the old mail once. A mailbox whose import already ran and whose cursor was
+  // reset since (the queue lost its jobs, a disconnect) relists from that choice, or mail that
+  // arrived after it and was never stored would be skipped too; dedupe keeps the rest.
+  const relist = choice.mode === 'none' && (state?.backfillStartedAt ?? null) !== null;
   return {
-    first: backfillWindow(choice, state?.backfillChosenAt ?? now),
+    first: relist ? { afterMs: chosenAt - RESYNC_MARGIN_MS } : backfillWindow(choice, chosenAt),
     resyncAfterMs: last === null ? null : last - RESYNC_MARGIN_MS,
   };
 }

@@ -65,6 +65,10 @@ describe('sync plan and progress', () => {
     expect(syncPlanFor(state({ lastSuccessAt: 5 * DAY }))).toEqual({ first: { afterMs: null }, resyncAfterMs: 5 * DAY - RESYNC_MARGIN_MS });
     expect(syncPlanFor(state({ backfillChoice: 'days:2', backfillChosenAt: 5 * DAY })).first).toEqual({ afterMs: 3 * DAY });
     expect(syncPlanFor(state({ backfillChoice: 'none' })).first).toBe('none');
+    // A 'none' mailbox whose cursor was reset after its import ran (queue lost, reconnect) relists since the choice.
+    expect(syncPlanFor(state({ backfillChoice: 'none', backfillChosenAt: 5 * DAY, backfillStartedAt: 5 * DAY })).first).toEqual({
+      afterMs: 5 * DAY - RESYNC_MARGIN_MS,
+    });
   });
 
   it('backfillProgress(): reports imported / total, the rate and the ETA; done once every listed message is through', () => {
