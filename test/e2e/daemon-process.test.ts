@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_CLIENT, type FakeGoogle } from '../../src/dev/fake-google/index.js';
-import { startTestFake } from '../helpers/test-fake.js';
+import { startTestFake, TEST_QUOTA_WINDOW_MS } from '../helpers/test-fake.js';
 import { freePort } from '../helpers/free-port.js';
 import { spawnIntake, waitForHttp, type DaemonProcess } from '../helpers/daemon-process.js';
 import { corpusFiles, readMail } from '../helpers/corpus.js';
@@ -30,6 +30,8 @@ function daemonEnv(fake: FakeGoogle, port: number, dataDir: string, apiToken: st
     INTAKE_GOOGLE_ENDPOINTS_TOKEN_INFO_URL: fake.endpoints.tokenInfoUrl,
     INTAKE_GOOGLE_ENDPOINTS_USER_INFO_URL: fake.userInfoUrl,
     INTAKE_GOOGLE_ENDPOINTS_GMAIL_ROOT_URL: fake.gmailRootUrl,
+    // The fake's quota runs on a 1 s window (startTestFake); Intake paces against the same.
+    INTAKE_GOOGLE_QUOTA_WINDOW_MS: String(TEST_QUOTA_WINDOW_MS),
     INTAKE_API_TOKEN: apiToken,
     INTAKE_SECRET_KEY: randomBytes(32).toString('base64'),
   };
