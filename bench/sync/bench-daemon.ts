@@ -10,20 +10,9 @@ import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { DEFAULT_CLIENT, type FakeGoogle } from '../../src/dev/fake-google/index.js';
 import { intakeEndpointsFor } from '../../src/dev/fake-google-endpoints.js';
 import { createLogger } from '../../src/log/logger.js';
-import { createServer } from 'node:net';
+// The OAuth redirect URI names the port, so it must be known before the daemon listens.
+import { freePort } from '../../test/helpers/free-port.js';
 
-/** The OAuth redirect URI names the port, so it must be known before the daemon listens. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface BenchDaemon {
   daemon: Daemon;
