@@ -13,7 +13,6 @@ import { createLogger } from '../../src/log/logger.js';
 // The OAuth redirect URI names the port, so it must be known before the daemon listens.
 import { freePort } from '../../test/helpers/free-port.js';
 
-
 export interface BenchDaemon {
   daemon: Daemon;
   /** Wall-clock time (performance.now) of each ingested message, by mailbox id. */
