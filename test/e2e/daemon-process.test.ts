@@ -32,6 +32,9 @@ function daemonEnv(fake: FakeGoogle, port: number, dataDir: string, apiToken: st
     INTAKE_GOOGLE_ENDPOINTS_GMAIL_ROOT_URL: fake.gmailRootUrl,
     // The fake's quota runs on a 1 s window (startTestFake); Intake paces against the same.
     INTAKE_GOOGLE_QUOTA_WINDOW_MS: String(TEST_QUOTA_WINDOW_MS),
+    // These tests are about the process (crashes, start-up), not quota: the current regime's
+    // 5 messages a second would make a 300-message sync take a minute. Both sides use legacy.
+    INTAKE_GOOGLE_QUOTA_REGIME: 'legacy',
     INTAKE_API_TOKEN: apiToken,
     INTAKE_SECRET_KEY: randomBytes(32).toString('base64'),
   };
@@ -80,7 +83,7 @@ describe('intake as a process', () => {
   });
 
   it('start: when killed with SIGKILL in the middle of a full sync and restarted, ends with every message exactly once', async () => {
-    fake = await startTestFake();
+    fake = await startTestFake({ quotaRegime: 'legacy' });
     for (const file of corpusFiles('ham').slice(1000, 1300)) fake.deliver(MAILBOX, readMail(file));
     const dataDir = mkdtempSync(join(tmpdir(), 'intake-e2e-'));
     const port = await freePort();
@@ -128,7 +131,7 @@ describe('intake as a process', () => {
 
 describe('intake start-up with the starter spam model', () => {
   it('start: when the starter model trains on a fresh install, /healthz answers at once and /readyz turns ready after it', async () => {
-    const fake = await startTestFake();
+    const fake = await startTestFake({ quotaRegime: 'legacy' });
     const dataDir = mkdtempSync(join(tmpdir(), 'intake-e2e-'));
     const port = await freePort();
     const env = { ...daemonEnv(fake, port, dataDir, randomBytes(18).toString('base64url')), INTAKE_SPAM_STARTER_MODEL: 'true' };
@@ -159,7 +162,7 @@ describe('intake start-up with the starter spam model', () => {
 
 describe('intake stopped during start-up', () => {
   it('start: when SIGTERM arrives while the starter model trains, stops cleanly with exit 0 and half a model never written', async () => {
-    const fake = await startTestFake();
+    const fake = await startTestFake({ quotaRegime: 'legacy' });
     const dataDir = mkdtempSync(join(tmpdir(), 'intake-e2e-'));
     const port = await freePort();
     const env = { ...daemonEnv(fake, port, dataDir, randomBytes(18).toString('base64url')), INTAKE_SPAM_STARTER_MODEL: 'true' };
