@@ -56,6 +56,16 @@ export const configSchema = z.strictObject({
     labels: z.array(z.string().min(1)).min(1),
     spamLabel: z.enum(['skip', 'judge']),
   }),
+  // The IMAP source (issue 16): Gmail's IMAP server for mailboxes connected with source "imap"
+  // (XOAUTH2), and what every IMAP connection uses. Password mailboxes name their own server.
+  imap: z.strictObject({
+    gmail: z.strictObject({ host: z.string().min(1), port, security: z.enum(['tls', 'starttls', 'plain']) }),
+    folder: z.string().min(1),
+    timeoutMs: positiveInt,
+    /** RFC 2177: servers may drop an IDLE after 30 minutes; renew it before. */
+    idleRenewSeconds: z.number().int().min(10).max(1740),
+    allowSelfSigned: z.boolean(),
+  }),
   queue: z.strictObject({
     driver: z.enum(['embedded', 'bullmq']),
     concurrency: positiveInt,

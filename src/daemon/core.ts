@@ -80,7 +80,10 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
       maxInFlightPerUser: config.google.maxInFlightPerUser,
     },
     scope: { labels: config.sync.labels, spam: config.sync.spamLabel },
+    imap: config.imap,
+    imapAccountOf: (id) => mailboxes.imapAccount(id),
   });
+  steps.add('imap connections', () => sources.close());
   const queue = createQueue(config, db, log.child({ module: 'queue' }), (mailboxId, active) => sources.fetchWaitMs(mailboxId, active));
   steps.add('queue', () => queue.close());
   const macRoot = loadInstanceSecret(db, box);

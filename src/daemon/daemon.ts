@@ -35,6 +35,8 @@ import { buildCore, type Core } from './core.js';
 import { buildDeliverer, deliveryHttpDeps } from './delivery-wiring.js';
 import type { Deliverer } from '../delivery/deliverer.js';
 import { logIngested } from '../ingest/ingest-log.js';
+import type { Mailbox } from '../store/mailbox-repo.js';
+import { buildImapWatchers, imapConnector } from './imap-wiring.js';
 
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
@@ -190,10 +192,22 @@ function buildScheduler(core: Core, metrics: Metrics): ElectedScheduler {
     enqueueTimeoutMs: core.config.sync.enqueueTimeoutMs,
     maxPagesPerPass: 20,
   };
+  const scheduler: { current?: ElectedScheduler } = {};
+  const watchers = buildImapWatchers(core, (id) => scheduler.current?.syncNow(id));
+  // After each pass an IMAP mailbox has an IDLE watcher (started once, stopped when it pauses).
+  const pass = async (m: Mailbox) => {
+    try {
+      return await syncMailbox(deps, m);
+    } finally {
+      const after = core.mailboxes.get(m.id);
+      if (after) watchers.ensure(after);
+      else void watchers.stop(m.id);
+    }
+  };
   const make = () =>
     new Scheduler(
       core.mailboxes,
-      (m) => syncMailbox(deps, m),
+      pass,
       {
         pollIntervalMs: core.config.sync.pollIntervalSeconds * 1000,
         concurrency: core.config.sync.concurrency,
@@ -206,7 +220,8 @@ function buildScheduler(core: Core, metrics: Metrics): ElectedScheduler {
     q instanceof BullmqQueue
       ? { redis: q.redis, key: `${core.config.queue.redisPrefix}:scheduler-lock`, leaseMs: core.config.queue.schedulerLeaseSeconds * 1000 }
       : undefined;
-  return new ElectedScheduler(make, election, log);
+  scheduler.current = new ElectedScheduler(make, election, log);
+  return scheduler.current;
 }
 
 function startRevocationRetries(core: Core): void {
@@ -277,6 +292,7 @@ async function startHttp(
       isStarting,
       syncNow: (id) => scheduler.syncNow(id),
       disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
+      addImap: imapConnector(core),
       sync: buildSyncHttpDeps(core),
       backfillDefaults: { defaultChoice: config.sync.backfill, previewFirst: config.sync.previewFirst },
       privacy,

@@ -12,7 +12,11 @@ export const ERROR_CODES = {
   INTAKE_ERR_AUTH_REVOKED: 'The refresh token was revoked or expired (invalid_grant). Reconnect the mailbox from the admin page.',
   INTAKE_ERR_AUTH_SCOPE: 'The mailbox did not grant the Gmail scope Intake needs. Reconnect and leave Gmail access ticked.',
   INTAKE_ERR_IMAP_UNAVAILABLE:
-    'The IMAP server could not be reached, refused the connection or failed a command. Intake retries with backoff; nothing is lost. Check imap.host and imap.port if it persists.',
+    'The IMAP server could not be reached, refused the connection or failed a command. Intake retries with backoff; nothing is lost. Check the host, port and security (or imap.gmail.*) if it persists.',
+  INTAKE_ERR_IMAP_LOGIN:
+    'Adding an IMAP mailbox failed at sign-in: the server refused the user name or password, or the folder does not exist. Check them (and that IMAP is enabled for the account) and add it again; nothing was stored.',
+  INTAKE_ERR_MAILBOX_EXISTS:
+    'The address is already connected another way (through Google). Remove that mailbox first, then add it again the new way.',
   INTAKE_ERR_HISTORY_EXPIRED: 'Gmail no longer has history from the stored cursor. Intake runs a full resync on its own.',
   INTAKE_ERR_GOOGLE_AUTH_RETRY:
     'Gmail answered 401 for an access token. Intake refreshes the token and retries; only invalid_grant from the token endpoint pauses a mailbox.',

@@ -6,6 +6,7 @@ import type { MailboxRepo } from '../store/mailbox-repo.js';
 import type { TicketQuery } from '../store/ticket-query.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { MailboxConnector } from '../mailboxes/mailbox-connector.js';
+import type { ImapAccountInput, ImapConnectResult } from '../mailboxes/imap-account-connect.js';
 import type { Db } from '../store/database.js';
 import type { TokenVerifier } from './api-auth.js';
 import type { AdminDeps } from './admin/admin-deps.js';
@@ -32,6 +33,8 @@ export interface HttpDeps {
   /** Asks the scheduler to sync a mailbox now (after connect). */
   syncNow: (mailboxId: number) => void;
   disconnect: (mailboxId: number, options: { deleteTickets: boolean; actor: string }) => Promise<{ revoked: boolean }>;
+  /** Adds an IMAP mailbox that signs in with a password (checked first); without it the route answers 404. */
+  addImap?: (input: ImapAccountInput, actor: string) => Promise<ImapConnectResult>;
   /** The admin page and token API; without it only the REST API with INTAKE_API_TOKEN is served. */
   admin?: AdminDeps;
   /** Spam verdicts and the quarantine; without it those routes are not served. */

@@ -1,5 +1,6 @@
 // Mailboxes over the REST API (admin tokens): list with health, start a Gmail connection
-// (returns Google's consent URL), and disconnect with optional deletion of its tickets.
+// (returns Google's consent URL), add an IMAP mailbox with a password, and disconnect with
+// optional deletion of its tickets.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { HttpDeps } from './http-deps.js';
@@ -21,6 +22,24 @@ export const connectBody = z.strictObject({
   // Hold the first import until POST /api/mailboxes/:id/backfill confirms it (default sync.previewFirst).
   preview: z.boolean().optional(),
 });
+// An IMAP mailbox with a password (any server). The port defaults from the security: 993 for
+// TLS, 143 otherwise. The password is only ever sent to that server.
+export const imapAccountBody = z
+  .strictObject({
+    email: z.email(),
+    host: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9.:[\]-]+$/, 'expected a host name or IP address such as imap.example.com'),
+    port: z.number().int().min(1).max(65535).optional(),
+    security: z.enum(['tls', 'starttls', 'plain']).default('tls'),
+    username: z.string().min(1).max(320).optional(),
+    password: z.string().min(1).max(1024),
+    folder: z.string().min(1).max(200).default('INBOX'),
+    backfill: backfillField.optional(),
+  })
+  .transform((b) => ({ ...b, port: b.port ?? (b.security === 'tls' ? 993 : 143), username: b.username ?? b.email }));
 const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 export const deleteQuery = z.strictObject({ deleteTickets: z.enum(['true', 'false']).default('false') });
 
@@ -52,6 +71,24 @@ export function registerMailboxRoutes(app: FastifyInstance, deps: HttpDeps): voi
       actor: apiActor(request, deps.tokenActor),
     });
     return { authUrl, expiresInSeconds: 600 };
+  });
+
+  app.post('/api/mailboxes/imap', { onRequest: admin }, async (request, reply) => {
+    if (!deps.addImap) return sendError(reply, 'INTAKE_ERR_NOT_FOUND', 'IMAP mailboxes are not served here');
+    const body = parseOr400(imapAccountBody, request.body, reply, 'body');
+    if (!body) return reply;
+    const { backfill, ...account } = body;
+    const result = await deps.addImap(
+      { ...account, ...(backfill ? { backfill: formatBackfillChoice(backfill) } : {}) },
+      apiActor(request, deps.tokenActor),
+    );
+    deps.syncNow(result.mailbox.id);
+    const m = result.mailbox;
+    return reply.code(result.created ? 201 : 200).send({
+      mailbox: { id: m.id, email: m.email, source: m.source, state: m.state },
+      created: result.created,
+      messagesInFolder: result.messages,
+    });
   });
 
   app.delete('/api/mailboxes/:id', { schema: { params: idParamsSchema }, onRequest: admin }, async (request, reply) => {

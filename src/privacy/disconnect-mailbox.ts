@@ -1,6 +1,7 @@
-// Disconnecting a mailbox for real: revoke the grant at Google, delete every piece of
-// OAuth data, drop its pending jobs and, if asked, its tickets. If Google cannot be
-// reached the local deletion still happens and the revocation is retried later.
+// Disconnecting a mailbox for real: revoke the grant at Google (an IMAP password is only
+// deleted), delete every piece of OAuth data, drop its pending jobs and, if asked, its
+// tickets. If Google cannot be reached the local deletion still happens and the revocation
+// is retried later.
 import type { Db } from '../store/database.js';
 import type { MailboxRepo } from '../store/mailbox-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
@@ -37,7 +38,10 @@ export async function disconnectMailbox(
   const mailbox = deps.mailboxes.get(mailboxId);
   if (!mailbox) return { revoked: false };
   deps.forget(mailboxId);
-  const revoked = mailbox.refreshTokenCipher ? await revokeOrQueue(deps, mailbox.refreshTokenCipher) : true;
+  // A password-signed IMAP mailbox's sealed secret is its password: it must never be sent to
+  // Google's revocation endpoint. Deleting it here is all there is to revoke.
+  const password = deps.mailboxes.imapAccount(mailboxId) !== undefined;
+  const revoked = mailbox.refreshTokenCipher && !password ? await revokeOrQueue(deps, mailbox.refreshTokenCipher) : true;
   await deps.queue.removePendingForMailbox(mailboxId);
   if (options.deleteTickets) {
     deps.forgetLearning(mailboxId);

@@ -10,13 +10,25 @@
 // (reason history_expired), as Gmail's expired history does.
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { IntakeError } from '../errors/intake-error.js';
-import type { ChangeBatch, FetchedMessage, MailSource, MessageRef, SyncCursor } from './mail-source.js';
+import {
+  LIST_EVERYTHING,
+  type ChangeBatch,
+  type FetchedMessage,
+  type MailSource,
+  type MessageRef,
+  type SyncCursor,
+  type SyncPlan,
+} from './mail-source.js';
 
 export interface ImapEndpoint {
   host: string;
   port: number;
-  /** TLS from the first byte (993); false: STARTTLS when offered (143). */
-  secure: boolean;
+  /**
+   * tls: TLS from the first byte (993). starttls: STARTTLS is required before the login (143);
+   * a server that does not offer it is refused, so a stripped capability cannot downgrade it.
+   * plain: no TLS at all, for a server on loopback or a trusted network only.
+   */
+  security: 'tls' | 'starttls' | 'plain';
   /** Only for test servers with self-signed certificates. */
   allowSelfSigned?: boolean;
 }
@@ -57,6 +69,14 @@ function decode(value: string | null): Position | null {
   return uidValidity && Number.isSafeInteger(n) && n >= 0 ? { uidValidity, uid: n } : null;
 }
 
+const SINCE = 'imap-since:';
+
+function sinceOf(query: string | null): number | null {
+  if (!query?.startsWith(SINCE)) return null;
+  const ms = Number(query.slice(SINCE.length));
+  return Number.isSafeInteger(ms) ? ms : null;
+}
+
 /** IMAP flags as the Gmail-style labels the skip rules read (a draft is never a ticket). */
 function labelsOf(flags: Set<string> | undefined, folder: string): string[] {
   const labels = folder.toUpperCase() === 'INBOX' ? ['INBOX'] : [];
@@ -74,16 +94,30 @@ export class ImapSource implements MailSource {
     this.#options = options;
   }
 
-  async listChanges(cursor: SyncCursor): Promise<ChangeBatch> {
+  async listChanges(cursor: SyncCursor, plan: SyncPlan = LIST_EVERYTHING): Promise<ChangeBatch> {
     return this.#withFolder(async (client, uidValidity, lastUid) => {
       const incremental = decode(cursor.historyId);
       const pending = decode(cursor.backfillHistoryId);
       const renumbered = [incremental, pending].some((p) => p !== null && p.uidValidity !== uidValidity);
-      if (renumbered) return this.#startBackfill(client, uidValidity, lastUid, 'history_expired');
+      // Renumbered: relist from the last good sync (dedupe by Message-ID catches what was read).
+      if (renumbered) return this.#startBackfill(client, uidValidity, lastUid, 'history_expired', plan.resyncAfterMs);
       if (incremental) return this.#incremental(client, incremental);
-      if (pending) return this.#backfillPage(client, decode(cursor.backfillPageToken) ?? { uidValidity, uid: 1 }, pending);
-      return this.#startBackfill(client, uidValidity, lastUid, 'first_sync');
+      if (pending) {
+        const from = decode(cursor.backfillPageToken) ?? { uidValidity, uid: 1 };
+        return this.#backfillPage(client, from, pending, sinceOf(cursor.backfillQuery ?? null));
+      }
+      if (plan.first === 'none') {
+        // Only new mail: incremental starts above the last UID that exists now.
+        const start = { historyId: encode({ uidValidity, uid: lastUid }), backfillPageToken: null, backfillHistoryId: null };
+        return { refs: [], cursor: start, more: false, phase: 'backfill', startedBackfill: { total: 0, reason: 'first_sync' } };
+      }
+      return this.#startBackfill(client, uidValidity, lastUid, 'first_sync', plan.first.afterMs);
     });
+  }
+
+  /** Signs in and opens the folder: what an admin adding the mailbox learns before it is stored. */
+  async check(): Promise<{ messages: number }> {
+    return this.#withFolder(async (client) => ({ messages: client.mailbox ? client.mailbox.exists : 0 }));
   }
 
   async fetchRaw(id: string): Promise<FetchedMessage> {
@@ -123,16 +157,17 @@ export class ImapSource implements MailSource {
     uidValidity: string,
     lastUid: number,
     reason: 'first_sync' | 'history_expired',
+    afterMs: number | null,
   ): Promise<ChangeBatch> {
     const end = { uidValidity, uid: lastUid };
-    const uids = lastUid < 1 ? [] : await this.#uids(client, 1, lastUid);
-    const first = await this.#backfillPage(client, { uidValidity, uid: 1 }, end, uids);
+    const uids = lastUid < 1 ? [] : await this.#uids(client, 1, lastUid, afterMs);
+    const first = await this.#backfillPage(client, { uidValidity, uid: 1 }, end, afterMs, uids);
     return { ...first, startedBackfill: { total: uids.length, reason } };
   }
 
   /** One page of the full sync, oldest first: UIDs from `from` up to the end the sync started with. */
-  async #backfillPage(client: ImapFlow, from: Position, end: Position, known?: number[]): Promise<ChangeBatch> {
-    const all = known ?? (from.uid > end.uid ? [] : await this.#uids(client, from.uid, end.uid));
+  async #backfillPage(client: ImapFlow, from: Position, end: Position, afterMs: number | null, known?: number[]): Promise<ChangeBatch> {
+    const all = known ?? (from.uid > end.uid ? [] : await this.#uids(client, from.uid, end.uid, afterMs));
     const uids = all.slice(0, this.#options.pageSize);
     const refs = this.#refs(end.uidValidity, uids);
     const last = uids[uids.length - 1];
@@ -144,6 +179,8 @@ export class ImapSource implements MailSource {
         historyId: null,
         backfillPageToken: encode({ uidValidity: end.uidValidity, uid: last + 1 }),
         backfillHistoryId: encode(end),
+        // The window the full sync lists (days:N, or a resync from the last good sync) holds for every page.
+        backfillQuery: afterMs === null ? null : `${SINCE}${afterMs}`,
       },
       more: true,
       phase: 'backfill',
@@ -165,8 +202,13 @@ export class ImapSource implements MailSource {
     };
   }
 
-  async #uids(client: ImapFlow, from: number, to: number | '*'): Promise<number[]> {
-    const found = await client.search({ uid: `${from}:${to}` }, { uid: true });
+  /**
+   * UIDs in a range; with `afterMs`, only mail whose INTERNALDATE falls on or after that day
+   * (IMAP SINCE has day granularity, so a little more is listed: dedupe drops the extra).
+   */
+  async #uids(client: ImapFlow, from: number, to: number | '*', afterMs: number | null = null): Promise<number[]> {
+    const query = afterMs === null ? { uid: `${from}:${to}` } : { uid: `${from}:${to}`, since: new Date(afterMs) };
+    const found = await client.search(query, { uid: true });
     return (found || []).sort((a, b) => a - b);
   }
 
@@ -219,7 +261,8 @@ export function clientOptions(endpoint: ImapEndpoint, login: ImapLogin, timeoutM
   return {
     host: endpoint.host,
     port: endpoint.port,
-    secure: endpoint.secure,
+    secure: endpoint.security === 'tls',
+    ...(endpoint.security === 'tls' ? {} : { doSTARTTLS: endpoint.security === 'starttls' }),
     auth: 'accessToken' in login ? { user: login.user, accessToken: login.accessToken } : { user: login.user, pass: login.pass },
     logger: false,
     disableAutoIdle: true,
@@ -232,7 +275,21 @@ export function clientOptions(endpoint: ImapEndpoint, login: ImapLogin, timeoutM
 
 /** A refused login pauses the mailbox like invalid_grant; anything else is retried with backoff. */
 export function classifyImapError(err: unknown): IntakeError {
-  const e = err as { authenticationFailed?: boolean; code?: string; message?: string };
+  const e = err as { authenticationFailed?: boolean; tlsFailed?: boolean; mailboxMissing?: boolean; code?: string; message?: string };
+  if (e?.mailboxMissing) {
+    return new IntakeError(
+      'INTAKE_ERR_IMAP_UNAVAILABLE',
+      'the IMAP folder could not be opened: the server has no folder of that name',
+      true,
+    );
+  }
+  if (e?.tlsFailed) {
+    return new IntakeError(
+      'INTAKE_ERR_IMAP_UNAVAILABLE',
+      'the IMAP server did not offer STARTTLS, which security "starttls" requires; use "tls" (port 993) or fix the server',
+      true,
+    );
+  }
   if (e?.authenticationFailed) {
     return new IntakeError(
       'INTAKE_ERR_AUTH_REVOKED',

@@ -23,6 +23,15 @@ export interface Mailbox {
   updatedAt: number;
 }
 
+/** Where a password-signed IMAP mailbox is read (store/migrations/013); the password is sealed in the mailbox row. */
+export interface ImapAccount {
+  host: string;
+  port: number;
+  security: 'tls' | 'starttls' | 'plain';
+  username: string;
+  folder: string;
+}
+
 export interface SyncState {
   mailboxId: number;
   historyId: string | null;
@@ -76,6 +85,7 @@ export class MailboxRepo {
   private readonly byEmail;
   private readonly all;
   private readonly syncById;
+  private readonly imapById;
 
   constructor(db: Db) {
     this.db = db;
@@ -83,6 +93,9 @@ export class MailboxRepo {
     this.byEmail = db.prepare<[string], MailboxRow>('SELECT * FROM mailboxes WHERE email = ?');
     this.all = db.prepare<[], MailboxRow>('SELECT * FROM mailboxes ORDER BY id');
     this.syncById = db.prepare<[number], Record<string, unknown>>('SELECT * FROM sync_state WHERE mailbox_id = ?');
+    this.imapById = db.prepare<[number], ImapAccount>(
+      'SELECT host, port, security, username, folder FROM imap_accounts WHERE mailbox_id = ?',
+    );
   }
 
   get(id: number): Mailbox | undefined {
@@ -99,35 +112,65 @@ export class MailboxRepo {
     return this.all.all().map(toMailbox);
   }
 
+  /** The server of a mailbox that signs in to IMAP with a password; undefined for an OAuth grant. */
+  imapAccount(id: number): ImapAccount | undefined {
+    return this.imapById.get(id);
+  }
+
   /**
    * Reconnecting an address updates its row (new token, scopes, state) and keeps its
    * cursor, so sync resumes where it stopped and nothing is fetched twice.
    */
-  upsertConnected(input: { email: string; source: MailboxSource; refreshTokenCipher: string; scopes: string[] }): {
+  upsertConnected(input: {
+    email: string;
+    source: MailboxSource;
+    /** The sealed refresh token, or the sealed IMAP password when `imap` is given. */
+    refreshTokenCipher: string;
+    scopes: string[];
+    /** A password-signed IMAP mailbox's server; without it the grant is OAuth and any old server row goes. */
+    imap?: ImapAccount;
+  }): {
     mailbox: Mailbox;
     created: boolean;
   } {
     return this.db.transaction(() => {
-      const now = Date.now();
-      const existing = this.findByEmail(input.email);
-      if (existing) {
-        const state: MailboxState = existing.state === 'backfilling' ? 'backfilling' : 'syncing';
-        this.db
-          .prepare(
-            'UPDATE mailboxes SET source = ?, refresh_token_cipher = ?, scopes = ?, state = ?, state_reason = NULL, updated_at = ? WHERE id = ?',
-          )
-          .run(input.source, input.refreshTokenCipher, input.scopes.join(' '), state, now, existing.id);
-        return { mailbox: this.get(existing.id) as Mailbox, created: false };
-      }
-      const info = this.db
-        .prepare(
-          'INSERT INTO mailboxes (email, source, state, refresh_token_cipher, scopes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(input.email, input.source, 'backfilling', input.refreshTokenCipher, input.scopes.join(' '), now, now);
-      const id = Number(info.lastInsertRowid);
-      this.db.prepare('INSERT INTO sync_state (mailbox_id) VALUES (?)').run(id);
-      return { mailbox: this.get(id) as Mailbox, created: true };
+      const result = this.upsertRow(input);
+      this.setImapAccount(result.mailbox.id, input.imap);
+      return result;
     })();
+  }
+
+  private setImapAccount(id: number, account: ImapAccount | undefined): void {
+    this.db.prepare('DELETE FROM imap_accounts WHERE mailbox_id = ?').run(id);
+    if (!account) return;
+    this.db
+      .prepare('INSERT INTO imap_accounts (mailbox_id, host, port, security, username, folder) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, account.host, account.port, account.security, account.username, account.folder);
+  }
+
+  private upsertRow(input: { email: string; source: MailboxSource; refreshTokenCipher: string; scopes: string[] }): {
+    mailbox: Mailbox;
+    created: boolean;
+  } {
+    const now = Date.now();
+    const existing = this.findByEmail(input.email);
+    if (existing) {
+      const state: MailboxState = existing.state === 'backfilling' ? 'backfilling' : 'syncing';
+      this.db
+        .prepare(
+          'UPDATE mailboxes SET source = ?, refresh_token_cipher = ?, scopes = ?, state = ?, state_reason = NULL, updated_at = ? WHERE id = ?',
+        )
+        .run(input.source, input.refreshTokenCipher, input.scopes.join(' '), state, now, existing.id);
+      return { mailbox: this.get(existing.id) as Mailbox, created: false };
+    }
+    const info = this.db
+      .prepare(
+        'INSERT INTO mailboxes (email, source, state, refresh_token_cipher, scopes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(input.email, input.source, 'backfilling', input.refreshTokenCipher, input.scopes.join(' '), now, now);
+    const id = Number(info.lastInsertRowid);
+    this.db.prepare('INSERT INTO sync_state (mailbox_id) VALUES (?)').run(id);
+    return { mailbox: this.get(id) as Mailbox, created: true };
   }
 
   setState(id: number, state: MailboxState, reason: string | null = null): void {
@@ -158,7 +201,7 @@ export class MailboxRepo {
     this.db.prepare('UPDATE mailboxes SET refresh_token_cipher = ?, updated_at = ? WHERE id = ?').run(cipher, Date.now(), id);
   }
 
-  /** Keeps the address (its tickets stay) but nothing of the grant and no cursor. */
+  /** Keeps the address (its tickets stay) but nothing of the grant (token or IMAP server and password) and no cursor. */
   markDisconnected(id: number): void {
     this.db.transaction(() => {
       this.db
@@ -166,6 +209,7 @@ export class MailboxRepo {
           "UPDATE mailboxes SET state = 'disconnected', state_reason = NULL, refresh_token_cipher = NULL, scopes = '', updated_at = ? WHERE id = ?",
         )
         .run(Date.now(), id);
+      this.setImapAccount(id, undefined);
       this.db
         .prepare('UPDATE sync_state SET history_id = NULL, backfill_page_token = NULL, backfill_history_id = NULL WHERE mailbox_id = ?')
         .run(id);

@@ -4,7 +4,7 @@
 // declaring no schema of its own fails the OpenAPI test.
 import { z } from 'zod';
 import { listQuery as ticketListQuery } from '../ticket-routes.js';
-import { connectBody, deleteQuery } from '../mailbox-routes.js';
+import { connectBody, deleteQuery, imapAccountBody } from '../mailbox-routes.js';
 import { listQuery as quarantineListQuery, verdictBody } from '../review-routes.js';
 import { createBody as tokenCreateBody } from '../token-routes.js';
 import type { RouteDoc } from './route-doc.js';
@@ -114,6 +114,14 @@ export const ROUTE_CATALOGUE: Record<string, RouteDoc> = {
     body: connectBody,
     response: { 200: z.object({ authUrl: z.string() }) },
     errors: [400],
+  },
+  'POST /api/mailboxes/imap': {
+    tags: ['mailboxes'],
+    summary: 'Add an IMAP mailbox that signs in with a password (any server); the sign-in is checked before anything is stored',
+    auth: 'admin',
+    body: imapAccountBody,
+    response: { 200: anyObject, 201: anyObject },
+    errors: [400, 409, 503],
   },
   'DELETE /api/mailboxes/:id': {
     tags: ['mailboxes'],

@@ -21,7 +21,7 @@ let dovecot: TestDovecot;
 
 function source(login: ImapLogin, pageSize = 2): ImapSource {
   return new ImapSource({
-    endpoint: { host: dovecot.host, port: dovecot.port, secure: false },
+    endpoint: { host: dovecot.host, port: dovecot.port, security: 'plain' },
     login: () => Promise.resolve(login),
     folder: 'INBOX',
     pageSize,
@@ -135,7 +135,7 @@ describe('ImapSource on Dovecot', () => {
     const nextCall = () => new Promise<void>((resolve) => (onCall = resolve));
     const connected = nextCall();
     const watch = watchImapFolder({
-      endpoint: { host: dovecot.host, port: dovecot.port, secure: false },
+      endpoint: { host: dovecot.host, port: dovecot.port, security: 'plain' },
       login: () => Promise.resolve({ user: OAUTH_USER, accessToken: GOOD_TOKEN }),
       folder: 'INBOX',
       timeoutMs: 10_000,
