@@ -29,6 +29,9 @@ const USAGE = `usage: intake <command>
                                  count and sample what a backfill choice would import
   mailbox backfill ID all|none|days:N
                                  confirm the first import of a mailbox that waits for it
+  mailbox add-imap EMAIL --host HOST [--port N] [--security tls|starttls|plain] [--username USER]
+                   [--folder NAME] [--backfill all|none|days:N] [--password-file FILE|-]
+                                 add an IMAP mailbox that signs in with a password (any server)
   admin create USERNAME [--password-file FILE]
                                  create an admin; prints its TOTP secret and recovery codes once
   token create --scope agent|admin --name NAME

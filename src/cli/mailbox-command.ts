@@ -6,14 +6,15 @@ import { mailboxHealth } from '../http/mailbox-health.js';
 import { disconnectMailbox } from '../privacy/disconnect-mailbox.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext } from './cli-context.js';
 import { loadOrExplain } from './load-or-explain.js';
+import { ADD_IMAP_USAGE, runMailboxAddImap } from './mailbox-add-imap-command.js';
 import { MAILBOX_SYNC_USAGE, runMailboxBackfill, runMailboxPreview, runMailboxSync } from './mailbox-sync-command.js';
 
-const SUBCOMMANDS = ['list', 'remove', 'sync', 'preview', 'backfill'];
+const SUBCOMMANDS = ['list', 'remove', 'sync', 'preview', 'backfill', 'add-imap'];
 
 export async function runMailboxCommand(args: string[], ctx: CliContext): Promise<number> {
   const [sub, ...rest] = args;
   if (!sub || !SUBCOMMANDS.includes(sub)) {
-    ctx.err.write(`usage: intake mailbox list | intake mailbox remove ID [--delete-tickets]\n${MAILBOX_SYNC_USAGE}`);
+    ctx.err.write(`usage: intake mailbox list | intake mailbox remove ID [--delete-tickets]\n${MAILBOX_SYNC_USAGE}${ADD_IMAP_USAGE}`);
     return EXIT_USAGE;
   }
   const config = loadOrExplain(ctx);
@@ -23,6 +24,7 @@ export async function runMailboxCommand(args: string[], ctx: CliContext): Promis
     if (sub === 'sync') return await runMailboxSync(core, rest, ctx);
     if (sub === 'preview') return await runMailboxPreview(core, rest, ctx);
     if (sub === 'backfill') return runMailboxBackfill(core, rest, ctx);
+    if (sub === 'add-imap') return await runMailboxAddImap(core, rest, ctx);
     return sub === 'list' ? list(core, ctx) : await remove(core, rest, ctx);
   } finally {
     await core.steps.close();
@@ -55,10 +57,14 @@ async function remove(core: ReturnType<typeof buildCore>, args: string[], ctx: C
     return EXIT_FAILURE;
   }
   const deleteTickets = args.includes('--delete-tickets');
+  const password = core.mailboxes.imapAccount(id) !== undefined;
   const { revoked } = await disconnectMailbox(core.disconnectDeps, id, { deleteTickets, actor: 'cli' });
-  ctx.out.write(
-    `mailbox ${id} removed${deleteTickets ? ' with its tickets' : ''}; ${revoked ? 'revoked at Google' : 'Google unreachable: revocation will be retried by the daemon'}\n`,
-  );
+  const grant = password
+    ? 'IMAP password deleted'
+    : revoked
+      ? 'revoked at Google'
+      : 'Google unreachable: revocation will be retried by the daemon';
+  ctx.out.write(`mailbox ${id} removed${deleteTickets ? ' with its tickets' : ''}; ${grant}\n`);
   return EXIT_OK;
 }
 

@@ -1,4 +1,4 @@
-// Reads a password from the terminal without echoing it, asking twice. Only for
+// Reads a password from the terminal without echoing it (a new one twice). Only for
 // interactive use: scripts pass INTAKE_ADMIN_PASSWORD(_FILE) or --password-file.
 import { createInterface } from 'node:readline';
 
@@ -23,4 +23,11 @@ export async function promptNewPassword(): Promise<string | null> {
   const first = await askHidden('Password for the new admin: ');
   const second = await askHidden('Repeat the password: ');
   return first === second ? first : null;
+}
+
+/** One hidden entry (a secret that exists elsewhere already, such as an IMAP password). */
+export async function promptSecret(question: string): Promise<string | null> {
+  if (!process.stdin.isTTY) return null;
+  const answer = await askHidden(question);
+  return answer === '' ? null : answer;
 }

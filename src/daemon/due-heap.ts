@@ -10,6 +10,10 @@ export class DueHeap {
     return this.ids.length;
   }
 
+  has(id: number): boolean {
+    return this.index.has(id);
+  }
+
   peekTime(): number | undefined {
     return this.times[0];
   }

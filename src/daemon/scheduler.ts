@@ -33,6 +33,8 @@ export class Scheduler {
   private readonly due = new DueHeap();
   private readonly policy: PollPolicy;
   private timer: NodeJS.Timeout | undefined;
+  private discoverTimer: NodeJS.Timeout | undefined;
+  private changesSince = 0;
   private timerAt = Infinity;
   private stopped = false;
   private passes = 0;
@@ -59,7 +61,22 @@ export class Scheduler {
 
   /** Every polled mailbox gets a first pass somewhere in the first interval. */
   start(): void {
+    this.changesSince = Date.now();
     for (const m of this.mailboxes.list()) if (POLLED(m)) this.schedule(m.id, firstPollDelay(this.policy, this.random));
+    // A mailbox added (or added again) by another process, such as `intake mailbox add-imap`,
+    // is found within an interval; the API's connects call syncNow themselves. Only rows
+    // changed since the last look are read, so idle mailboxes cost nothing here.
+    this.discoverTimer = setInterval(() => this.discover(), this.policy.intervalMs);
+    this.discoverTimer.unref();
+  }
+
+  private discover(): void {
+    const since = this.changesSince;
+    this.changesSince = Date.now();
+    for (const m of this.mailboxes.changedSince(since)) {
+      const known = this.due.has(m.id) || this.inFlight.has(m.id) || this.queuedSet.has(m.id);
+      if (POLLED(m) && !known) this.syncNow(m.id);
+    }
   }
 
   /** Queue a pass for one mailbox as soon as a slot is free (connect, push, a confirm). */
@@ -144,6 +161,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.discoverTimer);
     this.queued.length = 0;
     this.queuedSet.clear();
     if (this.inFlight.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));

@@ -112,6 +112,11 @@ export class MailboxRepo {
     return this.all.all().map(toMailbox);
   }
 
+  /** Mailboxes whose row changed at or after `sinceMs` (connected, reconnected, state moved). */
+  changedSince(sinceMs: number): Mailbox[] {
+    return this.db.prepare<[number], MailboxRow>('SELECT * FROM mailboxes WHERE updated_at >= ? ORDER BY id').all(sinceMs).map(toMailbox);
+  }
+
   /** The server of a mailbox that signs in to IMAP with a password; undefined for an OAuth grant. */
   imapAccount(id: number): ImapAccount | undefined {
     return this.imapById.get(id);

@@ -10,3 +10,6 @@ CREATE TABLE imap_accounts (
   username    TEXT NOT NULL,
   folder      TEXT NOT NULL DEFAULT 'INBOX'
 );
+
+-- The scheduler looks for mailboxes added by another process (the CLI) once an interval.
+CREATE INDEX mailboxes_by_update ON mailboxes (updated_at);

@@ -9,10 +9,12 @@ import { startTestDovecot, type TestDovecot } from '../../helpers/dovecot.js';
 import { simpleMail } from '../../helpers/simple-mail.js';
 import { ImapSource, type ImapLogin } from '../../../src/sources/imap-source.js';
 import { watchImapFolder } from '../../../src/sources/imap-watch.js';
-import { EMPTY_CURSOR, type SyncCursor } from '../../../src/sources/mail-source.js';
+import { EMPTY_CURSOR, type SyncCursor, type SyncPlan } from '../../../src/sources/mail-source.js';
+import { ImapFlow } from 'imapflow';
 import { IntakeError } from '../../../src/errors/intake-error.js';
 
 const USER = 'agent@example.com';
+const CHOICE_USER = 'choices@example.com';
 const OAUTH_USER = 'oauth@example.com';
 const PASSWORD = 'correct horse battery staple';
 const GOOD_TOKEN = 'ya29.test-access-token-for-imap';
@@ -29,11 +31,11 @@ function source(login: ImapLogin, pageSize = 2): ImapSource {
   });
 }
 
-async function drain(s: ImapSource, cursor: SyncCursor): Promise<{ ids: string[]; cursor: SyncCursor; batches: number }> {
+async function drain(s: ImapSource, cursor: SyncCursor, plan?: SyncPlan): Promise<{ ids: string[]; cursor: SyncCursor; batches: number }> {
   const ids: string[] = [];
   let batches = 0;
   for (;;) {
-    const batch = await s.listChanges(cursor);
+    const batch = await s.listChanges(cursor, plan);
     batches++;
     ids.push(...batch.refs.map((r) => r.id));
     cursor = batch.cursor;
@@ -43,7 +45,7 @@ async function drain(s: ImapSource, cursor: SyncCursor): Promise<{ ids: string[]
 
 beforeAll(async () => {
   dovecot = await startTestDovecot({
-    passwords: { [USER]: PASSWORD },
+    passwords: { [USER]: PASSWORD, [CHOICE_USER]: PASSWORD },
     validToken: (token) => Promise.resolve(token === GOOD_TOKEN ? OAUTH_USER : null),
   });
 });
@@ -155,6 +157,47 @@ describe('ImapSource on Dovecot', () => {
       expect(calls).toBeGreaterThanOrEqual(2);
     } finally {
       await watch.stop();
+    }
+  });
+
+  it('backfill choices: days:N lists only mail of the window (across pages), none lists nothing old and then every new message', async () => {
+    // APPEND with an INTERNALDATE, as a migrated mailbox holds old mail.
+    const day = 24 * 3600_000;
+    const client = new ImapFlow({
+      host: dovecot.host,
+      port: dovecot.port,
+      secure: false,
+      auth: { user: CHOICE_USER, pass: PASSWORD },
+      logger: false,
+    });
+    await client.connect();
+    try {
+      for (let n = 1; n <= 3; n++)
+        await client.append('INBOX', simpleMail(n, CHOICE_USER, `Old ${n}`), [], new Date(Date.now() - 30 * day));
+      for (let n = 4; n <= 6; n++) await client.append('INBOX', simpleMail(n, CHOICE_USER, `Recent ${n}`), [], new Date(Date.now() - day));
+    } finally {
+      await client.logout();
+    }
+    const s = source({ user: CHOICE_USER, pass: PASSWORD }, 2);
+    try {
+      const week: SyncPlan = { first: { afterMs: Date.now() - 7 * day }, resyncAfterMs: null };
+      const lastWeek = await drain(s, EMPTY_CURSOR, week);
+      expect(lastWeek.batches).toBe(2);
+      const subjects = await Promise.all(
+        lastWeek.ids.map(async (id) => /Subject: (.*)\r\n/.exec((await s.fetchRaw(id)).raw.toString())?.[1]),
+      );
+      expect(subjects).toEqual(['Recent 4', 'Recent 5', 'Recent 6']);
+
+      const none: SyncPlan = { first: 'none', resyncAfterMs: null };
+      const first = await s.listChanges(EMPTY_CURSOR, none);
+      expect(first.refs).toEqual([]);
+      expect(first.startedBackfill).toEqual({ total: 0, reason: 'first_sync' });
+      await dovecot.deliver(CHOICE_USER, Buffer.from(simpleMail(7, CHOICE_USER, 'New after connect')));
+      const next = await drain(s, first.cursor, none);
+      expect(next.ids).toHaveLength(1);
+      expect((await s.fetchRaw(next.ids[0]!)).raw.toString()).toContain('Subject: New after connect');
+    } finally {
+      await s.close();
     }
   });
 });
