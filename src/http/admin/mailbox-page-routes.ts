@@ -36,7 +36,8 @@ export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, 
     const hint = loginHint.safeParse(formField(request, 'loginHint').trim());
     const choice = parseBackfillChoice(choiceFromForm(formField(request, 'backfill'), formField(request, 'backfillDays')));
     const url = await deps.connector.begin({
-      source: 'gmail',
+      // IMAP asks Google for full mail access (the only scope Gmail's IMAP takes).
+      source: formField(request, 'source') === 'imap' ? 'imap' : 'gmail',
       loginHint: hint.success ? hint.data : undefined,
       sessionRef: currentSession(request).ref,
       // An absent or malformed choice falls back to sync.backfill; the preview shows what it means.

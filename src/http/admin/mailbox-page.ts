@@ -57,6 +57,7 @@ export function mailboxListPage(
 function connectForm(csrfToken: string, backfill: { defaultChoice: string; previewFirst: boolean }): string {
   return `<form method="post" action="/admin/mailboxes/connect" class="card" id="connect-form">${csrfField(csrfToken)}
 <label for="login-hint">Gmail address (optional)</label><input id="login-hint" name="loginHint" type="email" autocomplete="off">
+<label for="source">Read it through</label><select id="source" name="source"><option value="gmail" selected>the Gmail API (read-only access)</option><option value="imap">IMAP (asks for full mail access)</option></select>
 ${backfillFields(backfill.defaultChoice, backfill.previewFirst)}
 <div class="row"><button id="connect-gmail" type="submit">Connect Gmail</button></div></form>`;
 }

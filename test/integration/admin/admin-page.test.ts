@@ -139,6 +139,18 @@ describe('admin page', () => {
     expect(t.daemon.db.prepare('SELECT session_ref FROM oauth_states').get()).toEqual({ session_ref: session.id_hash });
   });
 
+  it('connect: with "IMAP" chosen on the form, the consent URL asks full mail access and the mailbox is stored with source imap', async () => {
+    const { t, fake, admin } = await setup();
+    const browser = new AdminClient(t.daemon.url);
+    await browser.signIn('admin', TEST_PASSWORD, await totpCode(admin.totpSecret));
+    expect((await browser.get('/admin')).html).toContain('<option value="imap">');
+    const start = await browser.post('/admin/mailboxes/connect', { loginHint: MAILBOX, source: 'imap' });
+    expect(new URL(start.location as string).searchParams.get('scope')?.split(' ')).toContain('https://mail.google.com/');
+    const callback = await browser.fetchWithCookies(fake.approveConsent(start.location as string, { email: MAILBOX }));
+    expect(callback.status).toBe(200);
+    expect(t.daemon.db.prepare('SELECT source FROM mailboxes').get()).toEqual({ source: 'imap' });
+  });
+
   it('connect: through the page, the callback in the same session stores the mailbox, and connecting again updates it instead of adding one', async () => {
     const { t, fake, admin } = await setup();
     const browser = new AdminClient(t.daemon.url);
