@@ -34,7 +34,11 @@ export interface HistoryCost {
 
 /** Each message in a thread of its own, as Gmail reports it: the new-thread lookup runs every time. */
 class ThreadedMemorySource implements MailSource {
-  constructor(private readonly messages: Map<string, Buffer>) {}
+  private readonly messages: Map<string, Buffer>;
+
+  constructor(messages: Map<string, Buffer>) {
+    this.messages = messages;
+  }
 
   listChanges(): Promise<ChangeBatch> {
     return Promise.resolve({ refs: [], cursor: EMPTY_CURSOR, more: false, phase: 'incremental' });

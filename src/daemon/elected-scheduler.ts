@@ -11,11 +11,10 @@ export class ElectedScheduler {
   private readonly lock: SchedulerLock | undefined;
   private stopping: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly make: () => Scheduler,
-    election: { redis: Redis; key: string; leaseMs: number } | undefined,
-    log: Logger,
-  ) {
+  private readonly make: () => Scheduler;
+
+  constructor(make: () => Scheduler, election: { redis: Redis; key: string; leaseMs: number } | undefined, log: Logger) {
+    this.make = make;
     if (election) {
       this.lock = new SchedulerLock(
         election.redis,

@@ -40,13 +40,22 @@ export class Scheduler {
   private passes = 0;
   private idleWaiters: (() => void)[] = [];
 
+  private readonly mailboxes: MailboxRepo;
+  private readonly sync: (mailbox: Mailbox) => Promise<SyncResult>;
+  private readonly log: Logger;
+  private readonly random: () => number;
+
   constructor(
-    private readonly mailboxes: MailboxRepo,
-    private readonly sync: (mailbox: Mailbox) => Promise<SyncResult>,
+    mailboxes: MailboxRepo,
+    sync: (mailbox: Mailbox) => Promise<SyncResult>,
     options: SchedulerOptions,
-    private readonly log: Logger,
-    private readonly random: () => number = Math.random,
+    log: Logger,
+    random: () => number = Math.random,
   ) {
+    this.mailboxes = mailboxes;
+    this.sync = sync;
+    this.log = log;
+    this.random = random;
     this.policy = {
       intervalMs: options.pollIntervalMs,
       jitter: options.jitter ?? 0.1,

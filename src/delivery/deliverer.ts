@@ -48,14 +48,16 @@ export class Deliverer {
   private again = false;
   private closed = false;
 
-  constructor(
-    db: Db,
-    box: SecretSealer,
-    private readonly queue: JobQueue,
-    private readonly options: DelivererOptions,
-    private readonly log: Logger,
-    private readonly metrics?: Metrics,
-  ) {
+  private readonly queue: JobQueue;
+  private readonly options: DelivererOptions;
+  private readonly log: Logger;
+  private readonly metrics?: Metrics;
+
+  constructor(db: Db, box: SecretSealer, queue: JobQueue, options: DelivererOptions, log: Logger, metrics?: Metrics) {
+    this.queue = queue;
+    this.options = options;
+    this.log = log;
+    this.metrics = metrics;
     this.endpoints = new WebhookRepo(db, box);
     this.deliveries = new DeliveryRepo(db);
     this.sender = new WebhookSender(options, options.requestTimeoutMs);

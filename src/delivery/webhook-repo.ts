@@ -53,10 +53,13 @@ export class WebhookRepo {
    */
   private readonly opened = new Map<number, { sealed: string; secret: string }>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly box: SecretSealer,
-  ) {}
+  private readonly db: Db;
+  private readonly box: SecretSealer;
+
+  constructor(db: Db, box: SecretSealer) {
+    this.db = db;
+    this.box = box;
+  }
 
   private stmt<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Statement<P, R> {
     let statement = this.statements.get(sql);

@@ -33,11 +33,13 @@ interface Envelope {
 
 /** Thrown to BullMQ for a job that will run again: carries the policy's delay to the backoff strategy. */
 class RetryLater extends Error {
-  constructor(
-    readonly code: string,
-    readonly delayMs: number,
-  ) {
+  readonly code: string;
+  readonly delayMs: number;
+
+  constructor(code: string, delayMs: number) {
     super(code);
+    this.code = code;
+    this.delayMs = delayMs;
     this.name = 'RetryLater';
   }
 }
@@ -70,10 +72,12 @@ export class BullmqQueue implements JobQueue {
   private epoch: string | undefined;
   private readonly lossHandlers: (() => void)[] = [];
 
-  constructor(
-    private readonly log: Logger,
-    private readonly options: BullmqQueueOptions,
-  ) {
+  private readonly log: Logger;
+  private readonly options: BullmqQueueOptions;
+
+  constructor(log: Logger, options: BullmqQueueOptions) {
+    this.log = log;
+    this.options = options;
     this.connection = redisClientOptions(options.redis, options.role ?? 'queue');
     this.client = new Redis(this.connection.url, { ...this.connection, lazyConnect: false });
     this.client.on('error', (err: Error) => this.log.warn({ code: 'INTAKE_ERR_QUEUE', reason: err.message }, 'redis connection error'));

@@ -372,14 +372,21 @@ class EmbeddedWorker {
   /** Jobs whose handler succeeded, still to be recorded complete (they keep their slot until then). */
   private finished: string[] = [];
 
-  constructor(
-    private readonly queue: EmbeddedQueue,
-    private readonly name: string,
-    private readonly handler: JobHandler,
-    private readonly concurrency: number,
-    private readonly pollMs: number,
-    private readonly log: Logger,
-  ) {}
+  private readonly queue: EmbeddedQueue;
+  private readonly name: string;
+  private readonly handler: JobHandler;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly log: Logger;
+
+  constructor(queue: EmbeddedQueue, name: string, handler: JobHandler, concurrency: number, pollMs: number, log: Logger) {
+    this.queue = queue;
+    this.name = name;
+    this.handler = handler;
+    this.concurrency = concurrency;
+    this.pollMs = pollMs;
+    this.log = log;
+  }
 
   start(): void {
     this.fill();

@@ -22,13 +22,19 @@ export class SchedulerLock {
   private stopped = false;
   private attempts = 0;
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly key: string,
-    private readonly leaseMs: number,
-    private readonly hooks: LeaderHooks,
-    private readonly log: Logger,
-  ) {}
+  private readonly redis: Redis;
+  private readonly key: string;
+  private readonly leaseMs: number;
+  private readonly hooks: LeaderHooks;
+  private readonly log: Logger;
+
+  constructor(redis: Redis, key: string, leaseMs: number, hooks: LeaderHooks, log: Logger) {
+    this.redis = redis;
+    this.key = key;
+    this.leaseMs = leaseMs;
+    this.hooks = hooks;
+    this.log = log;
+  }
 
   get isLeader(): boolean {
     return this.leading;

@@ -48,10 +48,13 @@ export class Mailbox {
   private readonly threadSizes = new Map<string, number>();
   private seq = 0;
 
-  constructor(
-    readonly email: string,
-    private readonly retention: number,
-  ) {}
+  readonly email: string;
+  private readonly retention: number;
+
+  constructor(email: string, retention: number) {
+    this.email = email;
+    this.retention = retention;
+  }
 
   get threadCount(): number {
     return this.threadSizes.size;

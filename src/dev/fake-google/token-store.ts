@@ -62,11 +62,12 @@ export class TokenStore {
   private readonly secrets: string[] = [];
   private readonly revoked: string[] = [];
 
-  constructor(
-    clients: FakeClient[],
-    private readonly accessTtlMs: number,
-    private readonly refreshLimit: number,
-  ) {
+  private readonly accessTtlMs: number;
+  private readonly refreshLimit: number;
+
+  constructor(clients: FakeClient[], accessTtlMs: number, refreshLimit: number) {
+    this.accessTtlMs = accessTtlMs;
+    this.refreshLimit = refreshLimit;
     for (const c of clients) {
       this.clients.set(c.clientId, c);
       this.secrets.push(c.clientSecret);
