@@ -18,6 +18,8 @@ export interface BenchDaemon {
   /** Wall-clock time (performance.now) of each ingested message, by mailbox id. */
   ingestedAt: Map<number, number[]>;
   connect(email: string): Promise<void>;
+  /** POSTs a JSON body to the daemon's API with the admin token. */
+  api(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,14 @@ export async function startBenchDaemon(fake: FakeGoogle, overrides: PlainObject)
       const { authUrl } = (await res.json()) as { authUrl: string };
       const callback = await fetch(fake.approveConsent(authUrl, { email }));
       if (callback.status !== 200) throw new Error(`connect ${email}: callback answered ${callback.status}`);
+    },
+    async api(path, body) {
+      const res = await fetch(`${daemon.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
     },
     async close() {
       await daemon.close();
