@@ -21,6 +21,8 @@ export interface TestDovecot {
   deliver(user: string, raw: Buffer): Promise<void>;
   /** Gives the user's INBOX a new UIDVALIDITY (doveadm), as a server does when it rebuilds a folder. */
   renumber(user: string): Promise<void>;
+  /** Stops the server (every connection drops) and starts it again on the same port and mail. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -151,14 +153,24 @@ export async function startTestDovecot(options: DovecotOptions): Promise<TestDov
       .map(([user, pass]) => `${user}:{PLAIN}${pass}`)
       .join('\n') + '\n',
   );
-  const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', confFile], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 20_000;
-  while (!(await greets(port))) {
-    if (child.exitCode !== null) throw new Error(`dovecot exited at start: ${logTail(dir)}`);
-    if (Date.now() > deadline) throw new Error(`dovecot did not greet on port ${port}: ${logTail(dir)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const start = async (): Promise<{ child: ChildProcess; exited: Promise<void> }> => {
+    const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', confFile], { stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const deadline = Date.now() + 20_000;
+    while (!(await greets(port))) {
+      if (child.exitCode !== null) throw new Error(`dovecot exited at start: ${logTail(dir)}`);
+      if (Date.now() > deadline) throw new Error(`dovecot did not greet on port ${port}: ${logTail(dir)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { child, exited };
+  };
+  const stop = async (): Promise<void> => {
+    if (running.child.exitCode === null) {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+  };
+  let running = await start();
   return {
     host: '127.0.0.1',
     port,
@@ -173,11 +185,12 @@ export async function startTestDovecot(options: DovecotOptions): Promise<TestDov
       }),
     renumber: (user) =>
       doveadm(confFile, ['mailbox', 'update', '-u', user, '--uid-validity', String(Math.floor(Date.now() / 1000) + 1000), 'INBOX']),
+    restart: async () => {
+      await stop();
+      running = await start();
+    },
     close: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stop();
       if (introspection) await new Promise<void>((resolve) => introspection.server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },

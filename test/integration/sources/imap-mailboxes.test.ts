@@ -164,5 +164,16 @@ describe('IMAP mailboxes in the daemon', () => {
     );
     const state = (await t.api<{ mailboxes: { id: number; state: string }[] }>('/api/mailboxes')).body.mailboxes.find((m) => m.id === id);
     expect(state?.state).toBe('syncing');
+
+    // Dovecot restarted while the watcher idles: it reconnects on its own, and mail delivered
+    // after the restart becomes a ticket once, without waiting for the ten-minute poll.
+    await dovecot.restart();
+    await dovecot.deliver(OAUTH_USER, Buffer.from(simpleMail(4, OAUTH_USER, 'After a server restart')));
+    await waitFor(
+      () => subjectsOf(id),
+      (s) => s.includes('After a server restart'),
+    );
+    expect(ticketsOf(id)).toBe(4);
+    expect(new Set(subjectsOf(id)).size).toBe(4);
   });
 });
