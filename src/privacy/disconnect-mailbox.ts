@@ -2,7 +2,7 @@
 // OAuth data, drop its pending jobs and, if asked, its tickets. If Google cannot be
 // reached the local deletion still happens and the revocation is retried later.
 import type { Db } from '../store/database.js';
-import type { MailboxRepo } from '../store/mailbox-repo.js';
+import type { Mailbox, MailboxRepo } from '../store/mailbox-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { GoogleOAuth } from '../google/oauth-client.js';
@@ -27,6 +27,8 @@ export interface DisconnectDeps {
   forget: (mailboxId: number) => void;
   /** Unlearns what the spam model learned from the mailbox's mail (only when its mail is deleted). */
   forgetLearning: (mailboxId: number) => void;
+  /** Stops the mailbox's Gmail push watch while the grant still works (best effort, never throws). */
+  stopWatch?: (mailbox: Mailbox) => Promise<void>;
 }
 
 export async function disconnectMailbox(
@@ -36,6 +38,7 @@ export async function disconnectMailbox(
 ): Promise<{ revoked: boolean }> {
   const mailbox = deps.mailboxes.get(mailboxId);
   if (!mailbox) return { revoked: false };
+  await deps.stopWatch?.(mailbox);
   deps.forget(mailboxId);
   const revoked = mailbox.refreshTokenCipher ? await revokeOrQueue(deps, mailbox.refreshTokenCipher) : true;
   await deps.queue.removePendingForMailbox(mailboxId);
