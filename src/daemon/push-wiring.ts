@@ -65,11 +65,12 @@ function retireWatches(core: Core, watches: WatchRepo): void {
     apiFor: (m: Parameters<Core['sources']['apiFor']>[0]) => core.sources.apiFor(m),
     log: core.log.child({ module: 'push' }),
   };
-  void (async () => {
+  (async () => {
     for (const w of stored) {
+      if (core.steps.isClosing) return;
       const mailbox = core.mailboxes.get(w.mailboxId);
       if (mailbox) await stopWatch(deps, mailbox);
       else watches.delete(w.mailboxId);
     }
-  })();
+  })().catch((err: unknown) => deps.log.warn({ err }, 'stopping gmail watches after push was turned off failed'));
 }

@@ -11,6 +11,8 @@ import { startTestFake } from '../../helpers/test-fake.js';
 import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
 import { simpleMail } from '../../helpers/simple-mail.js';
 import type { PlainObject } from '../../../src/config/merge.js';
+import { startDaemon } from '../../../src/daemon/daemon.js';
+import { testLogger } from '../../helpers/test-log.js';
 
 const TOPIC = 'projects/intake-test/topics/gmail';
 const AUDIENCE = 'https://intake.test/push/gmail';
@@ -222,5 +224,27 @@ describe('Gmail push (real daemon, fake Google sending Pub/Sub pushes)', () => {
     await connectWatched(t, fake, 'second@example.com');
     expect(fake.requests(/\/watch$/).length).toBe(calls + 1);
     expect(fake.watchOf(USER)).toBeUndefined();
+  }, 60_000);
+
+  it('turning push off stops the watches an earlier run left', async () => {
+    fake = await startTestFake();
+    t = await startTestDaemon(fake, pushConfig());
+    await connectWatched(t, fake);
+    const { config } = t;
+    await t.close();
+    t = undefined;
+    const off = { ...config, google: { ...config.google, push: { ...config.google.push, enabled: false } } };
+    const daemon = await startDaemon(off, testLogger('daemon'));
+    try {
+      await waitFor(
+        () => daemon.db.prepare('SELECT COUNT(*) AS n FROM gmail_watches').get() as { n: number },
+        (r) => r.n === 0,
+      );
+      expect(fake.watchOf(USER)).toBeUndefined();
+      expect(fake.requests(/\/stop$/)).toHaveLength(1);
+      expect((await fetch(`${daemon.url}/push/gmail`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await daemon.close();
+    }
   }, 60_000);
 });
