@@ -42,7 +42,24 @@ export const configSchema = z.strictObject({
       tokenInfoUrl: url,
       userInfoUrl: url,
       gmailRootUrl: url,
+      /** Google's signing certificates (PEM by key id) that Pub/Sub push tokens are checked against. */
+      pushCertsUrl: url,
     }),
+    // Gmail push (issue 16): users.watch per mailbox, POST /push/gmail; see README "Gmail push".
+    push: z
+      .strictObject({
+        enabled: z.boolean(),
+        topicName: z.union([
+          z.literal(''),
+          z.string().regex(/^projects\/[^/]+\/topics\/[^/]+$/, 'expected projects/<project>/topics/<topic>'),
+        ]),
+        /** The push subscription's OIDC audience ('' accepts only the shared secret). */
+        audience: z.string(),
+        /** The service account the subscription pushes as ('' accepts any Google-verified sender). */
+        serviceAccountEmail: z.string(),
+        renewBeforeSeconds: z.number().int().min(1),
+      })
+      .refine((p) => !p.enabled || p.topicName !== '', { message: 'required when google.push.enabled is true', path: ['topicName'] }),
   }),
   sync: z.strictObject({
     pollIntervalSeconds: z.number().positive(),
@@ -135,6 +152,8 @@ export const configSchema = z.strictObject({
     adminPassword: z.string().optional(),
     redisPassword: z.string().optional(),
     backupKey: z.string().optional(),
+    /** google.push's shared secret (the ?token= of the push endpoint URL); from INTAKE_GOOGLE_PUSH_SHARED_SECRET. */
+    googlePushSharedSecret: z.string().min(16).optional(),
   }),
 });
 
@@ -148,4 +167,5 @@ export const SECRET_ENV = {
   INTAKE_ADMIN_PASSWORD: 'adminPassword',
   INTAKE_REDIS_PASSWORD: 'redisPassword',
   INTAKE_BACKUP_KEY: 'backupKey',
+  INTAKE_GOOGLE_PUSH_SHARED_SECRET: 'googlePushSharedSecret',
 } as const satisfies Record<string, keyof Config['secrets']>;

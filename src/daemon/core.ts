@@ -27,6 +27,8 @@ import { SpamFilter } from '../spam/spam-filter.js';
 import { forgetMailboxLearning } from '../review/forget-mailbox-learning.js';
 import { ShutdownSteps } from './shutdown.js';
 import { MailHandling } from '../ingest/mail-handling.js';
+import { stopWatch } from '../push/watch-manager.js';
+import { WatchRepo } from '../store/watch-repo.js';
 
 export interface Core {
   config: Config;
@@ -103,6 +105,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     log: log.child({ module: 'privacy' }),
     forget: (id) => sources.forget(id),
     forgetLearning: (id) => forgetMailboxLearning(db, spam, id),
+    stopWatch: (m) => stopWatch({ watches: new WatchRepo(db), apiFor: (x) => sources.apiFor(x), log: log.child({ module: 'push' }) }, m),
   };
   return {
     config,

@@ -37,6 +37,7 @@ import type { Deliverer } from '../delivery/deliverer.js';
 import { logIngested } from '../ingest/ingest-log.js';
 import type { Mailbox } from '../store/mailbox-repo.js';
 import { buildImapWatchers, imapConnector } from './imap-wiring.js';
+import { buildGmailPush, type GmailPush } from './push-wiring.js';
 
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
@@ -90,7 +91,8 @@ export async function startDaemon(
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const deliverer = buildDeliverer(core, metrics);
-    const server = await startHttp(core, metrics, scheduler, () => !started, privacy, deliverer);
+    const push = buildGmailPush(core);
+    const server = await startHttp(core, metrics, scheduler, () => !started, privacy, deliverer, push);
     await hooks.whileStarting?.();
     await prepareSpamModel(core, hooks.startSignal);
     hooks.startSignal?.throwIfAborted();
@@ -99,6 +101,7 @@ export async function startDaemon(
     // `intake worker`'s events reach it at the next fan-out interval.
     deliverer.start();
     scheduler.start();
+    push?.start();
     // Registered last so it runs first: no new sync pass while workers drain.
     steps.add('scheduler', () => scheduler.stop());
     started = true;
@@ -239,6 +242,7 @@ async function startHttp(
   isStarting: () => boolean,
   privacy: PrivacyService,
   deliverer: Deliverer,
+  push: GmailPush | null,
 ): Promise<FastifyInstance> {
   const { config } = core;
   const connector = new MailboxConnector({
@@ -290,7 +294,11 @@ async function startHttp(
       pollIntervalSeconds: config.sync.pollIntervalSeconds,
       isShuttingDown: () => core.steps.isClosing,
       isStarting,
-      syncNow: (id) => scheduler.syncNow(id),
+      syncNow: (id) => {
+        scheduler.syncNow(id);
+        push?.touch(id);
+      },
+      ...(push ? { push: push.http } : {}),
       disconnect: (id, opts) => disconnectMailbox(core.disconnectDeps, id, opts),
       addImap: imapConnector(core),
       sync: buildSyncHttpDeps(core),

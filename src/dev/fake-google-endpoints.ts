@@ -10,5 +10,6 @@ export function intakeEndpointsFor(fake: FakeGoogle) {
     tokenInfoUrl: fake.endpoints.tokenInfoUrl,
     userInfoUrl: fake.userInfoUrl,
     gmailRootUrl: fake.gmailRootUrl,
+    pushCertsUrl: fake.endpoints.oauth2FederatedSignonPemCertsUrl,
   };
 }

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   INTAKE_ERR_NOT_FOUND: 'The requested object does not exist.',
   INTAKE_ERR_BAD_REQUEST: 'The request is malformed; the message says which field and what form is expected.',
   INTAKE_ERR_UNAUTHORIZED: 'Missing, unknown or revoked API token or session. Send `Authorization: Bearer <token>` or sign in again.',
+  INTAKE_ERR_PUSH_UNAUTHENTICATED:
+    "A request to POST /push/gmail carried no valid Pub/Sub OIDC token (Google-signed, for google.push.audience, from google.push.serviceAccountEmail) and no matching ?token= shared secret. Check the push subscription's authentication settings and endpoint URL.",
   INTAKE_ERR_FORBIDDEN: 'The caller is not allowed here (an agent token on an admin endpoint). Use an admin-scoped token.',
   INTAKE_ERR_CSRF:
     'A form was sent without the CSRF token of the signed-in session (or with a stale one). Reload the page and submit again.',

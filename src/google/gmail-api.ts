@@ -154,6 +154,20 @@ export class GmailApi {
     );
   }
 
+  /**
+   * users.watch: Gmail publishes the mailbox's changes to the Pub/Sub topic until the answered
+   * expiration (epoch ms); calling it again renews (SPEC.md §3.7).
+   */
+  async watch(topicName: string): Promise<{ historyId: string; expiration: number }> {
+    const res = await this.call('watch', () => this.api.users.watch({ userId: 'me', requestBody: { topicName } }, this.options()));
+    return { historyId: String(res.data.historyId ?? ''), expiration: Number(res.data.expiration ?? 0) };
+  }
+
+  /** users.stop: no more notifications for this mailbox. */
+  async stop(): Promise<void> {
+    await this.call('stop', () => this.api.users.stop({ userId: 'me' }, this.options()));
+  }
+
   /** Our queue owns retries and backoff, so gaxios' own immediate retries are off. */
   private options(): { timeout: number; retry: false } {
     return { timeout: this.timeout, retry: false };

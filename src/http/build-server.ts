@@ -19,6 +19,7 @@ import { registerSyncRoutes } from './sync-routes.js';
 import { registerMailRoutes } from './mail-routes.js';
 import { registerJobRoutes } from './job-routes.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
+import { registerPushRoutes } from './push-routes.js';
 import { registerAdmin } from './admin/register-admin.js';
 import { registerSecurityHeaders } from './security/security-headers.js';
 import { registerAllowlist } from './security/allowlist-hook.js';
@@ -86,6 +87,7 @@ export async function buildServer(deps: HttpDeps, options: ServerOptions): Promi
   if (deps.mail) registerMailRoutes(app, deps, deps.mail);
   if (deps.deadLetters) registerJobRoutes(app, deps.verifyToken, deps.deadLetters);
   if (deps.privacy) registerPrivacyRoutes(app, deps, deps.privacy);
+  if (deps.push) registerPushRoutes(app, deps, deps.push);
   const admin = deps.admin;
   if (admin) registerAdmin(app, deps, admin);
   // The OAuth state is bound to the admin session that started the consent.

@@ -16,6 +16,7 @@ import type { SyncHttpDeps } from './sync-deps.js';
 import type { MailHttpDeps } from './mail-deps.js';
 import type { DeadLetterDeps } from '../jobs/dead-letters.js';
 import type { PrivacyService } from '../privacy/privacy-service.js';
+import type { PushHttpDeps } from './push-deps.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -51,6 +52,8 @@ export interface HttpDeps {
   deadLetters?: DeadLetterDeps;
   /** Erase, export, retention and the audit trail; without it those routes are not served. */
   privacy?: PrivacyService;
+  /** Gmail push (POST /push/gmail); without it (google.push.enabled false) the route is not served. */
+  push?: PushHttpDeps;
   /** Names the API token behind a request for the audit log (api_token:<id>). */
   tokenActor?: (token: string) => string;
 }

@@ -416,6 +416,19 @@ export const DATA_INVENTORY: readonly TableInventory[] = [
     },
   },
   {
+    table: 'gmail_watches',
+    why: "the Gmail push watch a mailbox holds (topic and Google's expiration), so it is renewed in time and stopped on disconnect",
+    howLong: 'while the mailbox is connected with google.push on',
+    howDeleted: 'on disconnect (users.stop) and with the mailbox',
+    columns: {
+      mailbox_id: no('mailbox'),
+      topic_name: no('Pub/Sub topic'),
+      history_id: no('Gmail historyId when watched'),
+      expiration: no("Google's expiration"),
+      renewed_at: no('last watch call'),
+    },
+  },
+  {
     table: 'pending_revocations',
     why: 'refresh tokens Google could not yet confirm revoked',
     howLong: 'until Google confirms the revocation',

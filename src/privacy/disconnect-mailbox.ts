@@ -3,7 +3,7 @@
 // tickets. If Google cannot be reached the local deletion still happens and the revocation
 // is retried later.
 import type { Db } from '../store/database.js';
-import type { MailboxRepo } from '../store/mailbox-repo.js';
+import type { Mailbox, MailboxRepo } from '../store/mailbox-repo.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { GoogleOAuth } from '../google/oauth-client.js';
@@ -28,6 +28,8 @@ export interface DisconnectDeps {
   forget: (mailboxId: number) => void;
   /** Unlearns what the spam model learned from the mailbox's mail (only when its mail is deleted). */
   forgetLearning: (mailboxId: number) => void;
+  /** Stops the mailbox's Gmail push watch while the grant still works (best effort, never throws). */
+  stopWatch?: (mailbox: Mailbox) => Promise<void>;
 }
 
 export async function disconnectMailbox(
@@ -37,6 +39,7 @@ export async function disconnectMailbox(
 ): Promise<{ revoked: boolean }> {
   const mailbox = deps.mailboxes.get(mailboxId);
   if (!mailbox) return { revoked: false };
+  await deps.stopWatch?.(mailbox);
   deps.forget(mailboxId);
   // A password-signed IMAP mailbox's sealed secret is its password: it must never be sent to
   // Google's revocation endpoint. Deleting it here is all there is to revoke.

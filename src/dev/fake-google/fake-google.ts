@@ -1,9 +1,12 @@
 // Composition of the fake: builds the state, starts the server on 127.0.0.1
 // and exposes the in-process levers tests use instead of a browser.
 import type { AddressInfo } from 'node:net';
+import { FakeClock } from './clock.js';
 import { answerConsent, parseAuthRequest } from './consent.js';
 import { Faults } from './faults.js';
 import { OAUTH_PATHS } from './oauth-routes.js';
+import { WATCH_TTL_MS } from './gmail-watch.js';
+import { FakePush } from './push.js';
 import { FakeQuota } from './quota.js';
 import { createFakeServer } from './server.js';
 import { ensureUser, mailboxFor, type FakeState } from './state.js';
@@ -36,6 +39,7 @@ function buildQuota(opts: FakeGoogleOptions, store: TokenStore): FakeQuota {
 function buildState(opts: FakeGoogleOptions): FakeState {
   const ttl = opts.accessTokenTtlSeconds ?? 3600;
   const store = new TokenStore(opts.clients ?? [DEFAULT_CLIENT], ttl * 1000, opts.refreshTokenLimit ?? 100);
+  const clock = new FakeClock();
   return {
     store,
     mailboxes: new Map(),
@@ -46,6 +50,9 @@ function buildState(opts: FakeGoogleOptions): FakeState {
     accessTtlSeconds: ttl,
     historyRetention: opts.historyRetention ?? 100_000,
     revokeDown: false,
+    clock,
+    push: new FakePush(clock, opts.push),
+    watchTtlMs: opts.watchTtlMs ?? WATCH_TTL_MS,
   };
 }
 
@@ -98,14 +105,21 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     },
     isRefreshTokenActive: (token) => s.store.liveRefreshToken(token) !== undefined,
     revokedTokens: () => s.store.revokedTokens(),
-    issuedSecrets: () => s.store.issuedSecrets(),
+    issuedSecrets: () => [...s.store.issuedSecrets(), ...s.push.issuedTokens()],
     injectFault: (f) => s.faults.inject(f),
     clearFaults: () => s.faults.clear(),
     setRevokeEndpointDown: (down) => void (s.revokeDown = down),
     requestCount: (path) => s.faults.count(path),
     requests: (path) => s.faults.requests(path),
     quotaRefusals: () => ({ ...s.faults.refusals }),
+    configurePush: (sub) => s.push.subscribe(sub),
+    setPushDropped: (drop) => s.push.setDropping(drop),
+    pushes: () => s.push.records(),
+    watchOf: (email) => s.push.watchOf(email),
+    advanceClock: (ms) => s.clock.advance(ms),
+    now: () => s.clock.now(),
     close() {
+      s.push.close();
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

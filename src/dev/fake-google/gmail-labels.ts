@@ -1,4 +1,4 @@
-// Handlers for users.labels.* (list/get/create/delete), watch and stop.
+// Handlers for users.labels.* (list/get/create/delete).
 import { randomInt } from 'node:crypto';
 import { gmailError, invalidArgument, notFound } from './errors.js';
 import type { GmailCaller } from './gmail-auth.js';
@@ -68,15 +68,4 @@ export function deleteLabel(c: GmailCaller, id: string): Reply {
   c.box.labels.delete(id);
   c.box.bumpHistoryId();
   return { status: 204 };
-}
-
-const WATCH_MS = 7 * 24 * 3600 * 1000;
-
-/** No Pub/Sub here: watch answers like Gmail so callers can store its expiration. */
-export function watch(c: GmailCaller, body: Record<string, unknown> | undefined): Reply {
-  const topic = body?.topicName;
-  if (typeof topic !== 'string' || !/^projects\/[^/]+\/topics\/[^/]+$/.test(topic)) {
-    return invalidArgument('Invalid topicName');
-  }
-  return { status: 200, body: { historyId: String(c.box.historyId), expiration: String(Date.now() + WATCH_MS) } };
 }

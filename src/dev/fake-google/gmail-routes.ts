@@ -3,7 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidArgument, notFound } from './errors.js';
 import { authorizeGmail, quotaExceeded, type GmailCaller } from './gmail-auth.js';
-import { createLabel, deleteLabel, getLabel, listLabels, watch } from './gmail-labels.js';
+import { createLabel, deleteLabel, getLabel, listLabels } from './gmail-labels.js';
+import { stop, watch } from './gmail-watch.js';
 import { batchModify, getAttachment, getMessage, getProfile, listMessages, modifyMessage, type Reply } from './gmail-messages.js';
 import { listHistory } from './history-view.js';
 import { parseJsonBody, readBody, sendEmpty, sendJson } from './http-io.js';
@@ -12,6 +13,7 @@ import type { GmailMethodClass } from './scopes.js';
 import type { FakeState } from './state.js';
 
 interface Call {
+  s: FakeState;
   caller: GmailCaller;
   params: string[];
   query: URLSearchParams;
@@ -67,8 +69,8 @@ const ROUTES: Route[] = [
   { method: 'POST', path: /^\/labels$/, op: 'labels.create', cls: 'labelsWrite', run: (c) => createLabel(c.caller, c.body) },
   { method: 'GET', path: /^\/labels\/([^/]+)$/, op: 'labels.get', cls: 'labelsRead', run: (c) => getLabel(c.caller, p(c, 0)) },
   { method: 'DELETE', path: /^\/labels\/([^/]+)$/, op: 'labels.delete', cls: 'labelsWrite', run: (c) => deleteLabel(c.caller, p(c, 0)) },
-  { method: 'POST', path: /^\/watch$/, op: 'watch', cls: 'read', run: (c) => watch(c.caller, c.body) },
-  { method: 'POST', path: /^\/stop$/, op: 'stop', cls: 'read', run: () => ({ status: 204 }) },
+  { method: 'POST', path: /^\/watch$/, op: 'watch', cls: 'read', run: (c) => watch(c.s.push, c.s.watchTtlMs, c.caller, c.body) },
+  { method: 'POST', path: /^\/stop$/, op: 'stop', cls: 'read', run: (c) => stop(c.s.push, c.caller) },
 ];
 
 function findRoute(method: string, sub: string): { route: Route; params: string[] } | undefined {
@@ -112,7 +114,7 @@ export async function routeGmail(s: FakeState, req: IncomingMessage, res: Server
     return true;
   }
   try {
-    const reply = route.run({ caller, params, query: url.searchParams, body });
+    const reply = route.run({ s, caller, params, query: url.searchParams, body });
     if (s.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, s.latencyMs));
     send(res, reply);
   } finally {

@@ -50,10 +50,13 @@ export class Mailbox {
 
   readonly email: string;
   private readonly retention: number;
+  /** Told of every history record (the fake's push notifications start here). */
+  private readonly onChange: ((box: Mailbox, record: HistoryRecord) => void) | undefined;
 
-  constructor(email: string, retention: number) {
+  constructor(email: string, retention: number, onChange?: (box: Mailbox, record: HistoryRecord) => void) {
     this.email = email;
     this.retention = retention;
+    this.onChange = onChange;
   }
 
   get threadCount(): number {
@@ -139,11 +142,13 @@ export class Mailbox {
   private record(msg: StoredMessage, change: Omit<HistoryRecord, 'id' | 'message'>): void {
     msg.historyId = this.bumpHistoryId();
     const message = { id: msg.id, threadId: msg.threadId, labelIds: [...msg.labelIds] };
-    this.history.push({ id: msg.historyId, message, ...change });
+    const record = { id: msg.historyId, message, ...change };
+    this.history.push(record);
     if (this.history.length > this.retention) {
       const dropped = this.history.splice(0, this.history.length - this.retention);
       const last = dropped[dropped.length - 1];
       if (last) this.minValidHistoryId = Math.max(this.minValidHistoryId, last.id);
     }
+    this.onChange?.(this, record);
   }
 }

@@ -35,6 +35,41 @@ export interface FakeGoogleOptions {
   quotaExceededStatus?: 429 | 403;
   /** Live refresh tokens per user per client; the next one evicts the oldest (Google: 100). */
   refreshTokenLimit?: number;
+  /** Pub/Sub push subscriptions: where a watched user's changes are POSTed, per topic. */
+  push?: FakePushSubscription[];
+  /** How long a users.watch lasts (Gmail: 7 days); tests shorten it to see renewal. */
+  watchTtlMs?: number;
+}
+
+/** A Pub/Sub push subscription on a topic that Gmail watches publish to. */
+export interface FakePushSubscription {
+  /** projects/<project>/topics/<topic>, as passed to users.watch. */
+  topicName: string;
+  /** The push endpoint URL (may carry ?token=... for shared-secret mode). */
+  endpoint: string;
+  /** The OIDC token's aud (Pub/Sub's default: the endpoint URL). */
+  audience?: string;
+  /** The service account the push is authenticated as (the token's email claim). */
+  serviceAccountEmail?: string;
+  /** projects/<project>/subscriptions/<name>, echoed in the push body. */
+  subscription?: string;
+}
+
+export interface FakeWatch {
+  topicName: string;
+  labelIds: string[];
+  labelFilterBehavior: 'include' | 'exclude';
+  /** Epoch ms on the fake's clock. */
+  expiration: number;
+}
+
+/** One POST to a push endpoint (status 0: not reachable). */
+export interface FakePushRecord {
+  email: string;
+  historyId: string;
+  status: number;
+  attempt: number;
+  at: number;
 }
 
 export interface DeliverOptions {
@@ -92,6 +127,18 @@ export interface FakeGoogle {
   requestCount(path?: RegExp): number;
   /** Path + query of recent requests (the last 10,000 or more), optionally filtered. */
   requests(path?: RegExp): string[];
+  /** Sets (or replaces) the push subscription of a topic. */
+  configurePush(sub: FakePushSubscription): void;
+  /** While true every push is dropped, as Google may drop notifications: only polling brings mail. */
+  setPushDropped(drop: boolean): void;
+  /** Every push sent so far (the last 10,000), oldest first. */
+  pushes(): FakePushRecord[];
+  /** The user's live watch (none once its expiration passed on the fake's clock, or after stop). */
+  watchOf(email: string): FakeWatch | undefined;
+  /** Moves the fake's clock (watch expiry) forward by ms. */
+  advanceClock(ms: number): void;
+  /** The fake's clock, epoch ms. */
+  now(): number;
   /** Calls refused by each quota limit since start. */
   quotaRefusals(): { user: number; project: number; daily: number; concurrency: number };
   close(): Promise<void>;

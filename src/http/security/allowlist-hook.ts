@@ -1,11 +1,12 @@
 // Refuses requests from outside http.allowlist with 403 before any route runs. The
 // liveness and readiness probes stay reachable from anywhere: orchestrators probe from
-// node addresses operators rarely know, and both answer without personal data.
+// node addresses operators rarely know, and both answer without personal data. Gmail push
+// comes from Google's addresses and proves itself with its token instead.
 import type { FastifyInstance } from 'fastify';
 import type { IpAllowlist } from '../../auth/ip-allowlist.js';
 import { sendError } from '../error-reply.js';
 
-export const ALLOWLIST_EXEMPT_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+export const ALLOWLIST_EXEMPT_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/push/gmail']);
 
 export function registerAllowlist(app: FastifyInstance, allowlist: IpAllowlist): void {
   if (allowlist.open) return;

@@ -1,0 +1,13 @@
+// The fake's controllable clock for what Google expires by date (watches): tests move it
+// forward instead of waiting days. Timers (push coalescing) still run on real time.
+export class FakeClock {
+  private offsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
