@@ -192,6 +192,12 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
     const mb = mailboxId(t.daemon.db, box);
     const raw = rawMail({ from: 'gus@customer.test', to: box, subject: 'Question', messageId: 'g1@customer.test' });
     fake.deliver(box, raw);
+    // The question lands first, so the reply joins its ticket (a reply ingested alone would be a
+    // ticket of its own, and deleting it would delete that ticket).
+    await waitFor(
+      () => messageRow(mb, 'g1@customer.test'),
+      (r) => r !== undefined,
+    );
     fake.deliver(
       box,
       rawMail({
