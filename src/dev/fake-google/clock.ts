@@ -1,5 +1,6 @@
-// The fake's controllable clock for what Google expires by date (watches): tests move it
-// forward instead of waiting days. Timers (push coalescing) still run on real time.
+// The fake's controllable clock for what Google expires by date (watches, refresh tokens in
+// Testing mode or unused for six months): tests move it forward instead of waiting days.
+// Timers (push coalescing) and access-token lifetimes still run on real time.
 export class FakeClock {
   private offsetMs = 0;
 

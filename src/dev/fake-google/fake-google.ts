@@ -38,8 +38,8 @@ function buildQuota(opts: FakeGoogleOptions, store: TokenStore): FakeQuota {
 
 function buildState(opts: FakeGoogleOptions): FakeState {
   const ttl = opts.accessTokenTtlSeconds ?? 3600;
-  const store = new TokenStore(opts.clients ?? [DEFAULT_CLIENT], ttl * 1000, opts.refreshTokenLimit ?? 100);
   const clock = new FakeClock();
+  const store = new TokenStore(opts.clients ?? [DEFAULT_CLIENT], ttl * 1000, opts.refreshTokenLimit ?? 100, () => clock.now());
   return {
     store,
     mailboxes: new Map(),
@@ -99,6 +99,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
       return msg.labelIds.map((l) => box.labels.get(l)?.name ?? l);
     },
     revokeUserGrant: (email) => s.store.revokeAllForUser(email),
+    changePassword: (email) => s.store.changePassword(email),
     modifyLabels(email, id, add, remove) {
       const result = mailboxFor(s, email)?.modify(id, add, remove);
       if (result === undefined || typeof result === 'string') throw new Error(`modifyLabels: ${result ?? `no message ${id}`}`);

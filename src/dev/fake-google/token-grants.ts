@@ -77,6 +77,7 @@ function refreshGrant(store: TokenStore, ttl: number, clientId: string, form: UR
   const rec = store.liveRefreshToken(token);
   if (!rec) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
   if (rec.grant.clientId !== clientId) return oauthError(400, 'unauthorized_client', 'Unauthorized');
+  store.touchRefreshToken(rec);
   const access = store.issueAccessToken(rec.grant, rec.scopes);
   return { status: 200, body: tokenBody(store, ttl, access, undefined) };
 }

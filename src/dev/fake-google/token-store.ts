@@ -39,7 +39,23 @@ export interface RefreshToken {
   grant: Grant;
   scopes: string[];
   active: boolean;
+  /** On the fake clock: when issued, and when last used to mint an access token. */
+  issuedAt: number;
+  lastUsedAt: number;
 }
+
+// Google's refresh token expiry (SPEC.md §2 "Why a refresh token stops working").
+const TESTING_LIFETIME_MS = 7 * 24 * 3600_000;
+const DISUSE_LIMIT_MS = 183 * 24 * 3600_000;
+/** Scopes a Testing-mode token may hold and still not expire after 7 days. */
+const PROFILE_SCOPES = new Set([
+  'openid',
+  'email',
+  'profile',
+  'https://www.googleapis.com/auth/userinfo.email',
+  'https://www.googleapis.com/auth/userinfo.profile',
+]);
+const isGmailScope = (s: string) => s === 'https://mail.google.com/' || s.startsWith('https://www.googleapis.com/auth/gmail.');
 
 export interface AccessToken {
   token: string;
@@ -64,10 +80,13 @@ export class TokenStore {
 
   private readonly accessTtlMs: number;
   private readonly refreshLimit: number;
+  /** The fake clock: refresh token lifetimes are days and months, which tests move through. */
+  private readonly now: () => number;
 
-  constructor(clients: FakeClient[], accessTtlMs: number, refreshLimit: number) {
+  constructor(clients: FakeClient[], accessTtlMs: number, refreshLimit: number, now: () => number = Date.now) {
     this.accessTtlMs = accessTtlMs;
     this.refreshLimit = refreshLimit;
+    this.now = now;
     for (const c of clients) {
       this.clients.set(c.clientId, c);
       this.secrets.push(c.clientSecret);
@@ -133,7 +152,8 @@ export class TokenStore {
 
   issueRefreshToken(grant: Grant, scopes: string[]): string {
     const token = '1//0' + rand(75);
-    this.refresh.set(token, { token, grant, scopes, active: true });
+    const at = this.now();
+    this.refresh.set(token, { token, grant, scopes, active: true, issuedAt: at, lastUsedAt: at });
     grant.refreshTokens.push(token);
     this.secrets.push(token);
     while (grant.refreshTokens.length > this.refreshLimit) {
@@ -158,7 +178,31 @@ export class TokenStore {
 
   liveRefreshToken(token: string): RefreshToken | undefined {
     const rec = this.refresh.get(token);
-    return rec?.active ? rec : undefined;
+    if (!rec?.active) return undefined;
+    if (this.expired(rec)) {
+      rec.active = false;
+      return undefined;
+    }
+    return rec;
+  }
+
+  /** A refresh grant used the token: it counts as used for the six-month disuse rule. */
+  touchRefreshToken(rec: RefreshToken): void {
+    rec.lastUsedAt = this.now();
+  }
+
+  private expired(rec: RefreshToken): boolean {
+    const now = this.now();
+    if (now - rec.lastUsedAt > DISUSE_LIMIT_MS) return true;
+    const testing = this.clients.get(rec.grant.clientId)?.publishingStatus === 'testing';
+    return testing && rec.scopes.some((s) => !PROFILE_SCOPES.has(s)) && now - rec.issuedAt > TESTING_LIFETIME_MS;
+  }
+
+  /** The user changed their password: Google revokes the refresh tokens that carry Gmail scopes. */
+  changePassword(email: string): void {
+    for (const rec of this.refresh.values()) {
+      if (rec.active && rec.grant.email.toLowerCase() === email.toLowerCase() && rec.scopes.some(isGmailScope)) rec.active = false;
+    }
   }
 
   liveAccessToken(token: string | undefined): AccessToken | undefined {

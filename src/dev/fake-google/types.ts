@@ -7,6 +7,11 @@ export interface FakeClient {
   redirectUris: string[];
   /** Which of Google's quota regimes this client's project has (default: the server's). */
   quotaRegime?: 'current' | 'legacy';
+  /**
+   * The consent screen's publishing status (default production). In "testing", a refresh token
+   * with more than profile scopes expires 7 days after it was issued, as Google documents.
+   */
+  publishingStatus?: 'production' | 'testing';
 }
 
 export interface FakeGoogleOptions {
@@ -115,6 +120,8 @@ export interface FakeGoogle {
   /** Extra: a message's label names (user labels by name, system labels by id), as a test reads them in Gmail's UI. */
   labelNamesOf(email: string, id: string): string[];
   revokeUserGrant(email: string): void;
+  /** The user changed their Google password: refresh tokens with Gmail scopes stop working. */
+  changePassword(email: string): void;
   /** The user moves a message (e.g. from SPAM or the archive into INBOX): labelAdded/labelRemoved history. */
   modifyLabels(email: string, id: string, add: string[], remove: string[]): void;
   isRefreshTokenActive(refreshToken: string): boolean;
@@ -135,7 +142,7 @@ export interface FakeGoogle {
   pushes(): FakePushRecord[];
   /** The user's live watch (none once its expiration passed on the fake's clock, or after stop). */
   watchOf(email: string): FakeWatch | undefined;
-  /** Moves the fake's clock (watch expiry) forward by ms. */
+  /** Moves the fake's clock (watch expiry, refresh token lifetimes) forward by ms. */
   advanceClock(ms: number): void;
   /** The fake's clock, epoch ms. */
   now(): number;
