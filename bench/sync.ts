@@ -104,7 +104,13 @@ async function multiMailbox(count: number, each: number, windowMs: number) {
   try {
     const clients = await Promise.all(emails.map((e) => bareClient(bareFake, e)));
     const t0 = performance.now();
-    const opts = { windowMs, unitsPerWindow: r.perUserPerMinute, getUnits: r.units['messages.get'], concurrency: 5 };
+    const opts = {
+      windowMs,
+      unitsPerWindow: r.perUserPerMinute,
+      getUnits: r.units['messages.get'],
+      listUnits: r.units['messages.list'],
+      concurrency: 5,
+    };
     const fetched = (await Promise.all(clients.map((c) => bareFetchAll(c, opts)))).reduce((s, n) => s + n, 0);
     const bare = fetched / ((performance.now() - t0) / 1000);
     return {
