@@ -165,6 +165,14 @@ describe('IMAP mailboxes in the daemon', () => {
     const state = (await t.api<{ mailboxes: { id: number; state: string }[] }>('/api/mailboxes')).body.mailboxes.find((m) => m.id === id);
     expect(state?.state).toBe('syncing');
 
+    // Its Google grant is not replaced by a password: that would orphan a refresh token.
+    const conflict = await t.api<{ error: { code: string } }>('/api/mailboxes/imap', {
+      method: 'POST',
+      body: JSON.stringify({ email: OAUTH_USER, host: dovecot.host, port: dovecot.port, security: 'plain', password: PASSWORD }),
+    });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.code).toBe('INTAKE_ERR_MAILBOX_EXISTS');
+
     // Dovecot restarted while the watcher idles: it reconnects on its own, and mail delivered
     // after the restart becomes a ticket once, without waiting for the ten-minute poll.
     await dovecot.restart();
