@@ -196,7 +196,7 @@ function buildScheduler(core: Core, metrics: Metrics): ElectedScheduler {
     maxPagesPerPass: 20,
   };
   const scheduler: { current?: ElectedScheduler } = {};
-  const watchers = buildImapWatchers(core, (id) => scheduler.current?.syncNow(id));
+  const watchers = buildImapWatchers(core, (id) => scheduler.current?.syncNow(id), metrics);
   // After each pass an IMAP mailbox has an IDLE watcher (started once, stopped when it pauses).
   const pass = async (m: Mailbox) => {
     try {

@@ -9,6 +9,8 @@ export interface ImapWatchersDeps {
   /** Starts a watcher for the mailbox; null when it has no IMAP source. */
   start: (mailbox: Mailbox, onNewMail: () => void) => ImapWatch | null;
   syncNow: (mailboxId: number) => void;
+  /** Told the number of watched mailboxes whenever it changes (a metric). */
+  onChange?: (size: number) => void;
 }
 
 interface Entry {
@@ -38,13 +40,16 @@ export class ImapWatchers {
     if (current && (!wanted || current.cipher !== mailbox.refreshTokenCipher)) void this.stop(mailbox.id);
     if (!wanted || (current && current.cipher === mailbox.refreshTokenCipher)) return;
     const watch = this.#deps.start(mailbox, () => this.#deps.syncNow(mailbox.id));
-    if (watch) this.#watching.set(mailbox.id, { cipher: mailbox.refreshTokenCipher, watch });
+    if (!watch) return;
+    this.#watching.set(mailbox.id, { cipher: mailbox.refreshTokenCipher, watch });
+    this.#deps.onChange?.(this.#watching.size);
   }
 
   async stop(mailboxId: number): Promise<void> {
     const entry = this.#watching.get(mailboxId);
     if (!entry) return;
     this.#watching.delete(mailboxId);
+    this.#deps.onChange?.(this.#watching.size);
     await entry.watch.stop();
   }
 

@@ -47,6 +47,16 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers,
     }),
+    imapWatchers: new Gauge({
+      name: 'intake_imap_watchers',
+      help: 'IMAP mailboxes with an IDLE connection waiting for new mail',
+      registers,
+    }),
+    imapWatchReconnects: new Counter({
+      name: 'intake_imap_watch_reconnects_total',
+      help: 'IDLE connections that failed or dropped and are being re-opened (the poll still finds the mail meanwhile)',
+      registers,
+    }),
     // Webhooks and the HTTP API (delivery/, http/).
     webhookDeliveries: new Counter({
       name: 'intake_webhook_deliveries_total',

@@ -114,6 +114,8 @@ describe('IMAP mailboxes in the daemon', () => {
       (s) => s.includes('Arrived while idling'),
     );
     expect(ticketsOf(id)).toBe(4);
+    const metrics = await (await fetch(`${t.daemon.url}/metrics`)).text();
+    expect(metrics).toMatch(/^intake_imap_watchers 1$/m);
 
     // The password is stored sealed only, never as plain bytes in the database or its WAL.
     for (const file of ['intake.sqlite', 'intake.sqlite-wal']) {
