@@ -15,7 +15,7 @@ export interface QuotaOptions {
   random?: () => number;
 }
 
-/** Both windows count a little longer than Google's, so network delay cannot push a spend into its next window. */
+/** Windows count a little longer than Google's, for clock granularity (spends are stamped when the answer is back). */
 const marginOf = (windowMs: number): number => Math.max(10, Math.ceil(windowMs / 50));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -164,15 +164,19 @@ export class MailboxQuota {
     while (this.inFlight >= this.inFlightCap) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     for (let delay = this.delayFor(method); delay > 0; delay = this.delayFor(method)) await sleep(delay);
     const units = this.units[method];
-    const now = this.now();
-    this.user.spend(units, now);
-    this.perSecond?.spend(units, now);
-    this.project.window.spend(units, now);
+    this.user.reserve(units);
+    this.perSecond?.reserve(units);
+    this.project.window.reserve(units);
     this.inFlight++;
     let released = false;
     return (err) => {
       if (released) return;
       released = true;
+      // Stamped when the answer is back, which is never before Google counted the call.
+      const now = this.now();
+      this.user.settle(units, now);
+      this.perSecond?.settle(units, now);
+      this.project.window.settle(units, now);
       this.inFlight--;
       this.slotWaiters.shift()?.();
       this.observe(err);

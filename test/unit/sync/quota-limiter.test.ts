@@ -25,7 +25,35 @@ describe('SlidingWindow', () => {
   });
 });
 
+describe('SlidingWindow reserve/settle', () => {
+  it('a call in flight counts from when it is sent, and leaves the window only a window after its answer came back', () => {
+    const w = new SlidingWindow(1000);
+    w.reserve(60);
+    // In flight for two whole windows (a slow network or a busy event loop): still counted.
+    expect(w.used(2500)).toBe(60);
+    expect(w.waitFor(50, 100, 2500)).toBe(5); // only in-flight calls block: check again soon
+    w.settle(60, 2500);
+    expect(w.used(3400)).toBe(60);
+    expect(w.waitFor(50, 100, 3400)).toBe(101);
+    expect(w.used(3501)).toBe(0);
+  });
+});
+
 describe('MailboxQuota', () => {
+  it('acquire(): a call that is slow to answer never lets its units leave before Google would count them out', async () => {
+    const c = clock();
+    const m = new ProjectQuota({ regime: 'legacy', windowMs: 60_000, maxInFlightPerUser: 100, now: c.now }).forMailbox();
+    // 50 messages.get (250 units) fill legacy's per-second budget.
+    const releases = await Promise.all(Array.from({ length: 50 }, () => m.acquire('messages.get')));
+    expect(m.delayFor('messages.get')).toBeGreaterThan(0);
+    c.t += 5_000; // the answers take five seconds
+    expect(m.delayFor('messages.get')).toBeGreaterThan(0);
+    for (const release of releases) release(null);
+    expect(m.delayFor('messages.get')).toBeGreaterThan(1_000);
+    c.t += 1_021; // a second plus the margin after the answers
+    expect(m.delayFor('messages.get')).toBe(0);
+  });
+
   it('delayFor(): in the current regime, lets exactly 300 messages.get through a minute, then waits for the window', () => {
     const c = clock();
     const m = new ProjectQuota({ regime: 'current', windowMs: 60_000, maxInFlightPerUser: 5, now: c.now }).forMailbox();
