@@ -16,7 +16,9 @@ COPY src ./src
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json && node scripts/copy-assets.mjs
 
 FROM node:24-bookworm-slim
+# MALLOC_ARENA_MAX: the shebang's environment (src/main.ts); see README "Footprint".
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     INTAKE_DATA_DIR=/var/lib/intake \
     INTAKE_HTTP_HOST=0.0.0.0
 WORKDIR /app

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { spamAssassinEntries } from '../src/spam/spamassassin-corpus.js';
-import { nodeFlagsOf } from '../src/cli/node-flags.js';
+import { nodeEnvOf, nodeFlagsOf } from '../src/cli/node-flags.js';
 import { formatTable } from './lib/table.js';
 import { round } from './lib/metrics.js';
 
@@ -49,9 +49,9 @@ async function main(): Promise<void> {
 async function measureStart(baseEnv: Record<string, string>, settleMs: number): Promise<StartRun> {
   const port = await freePort();
   const started = performance.now();
-  // With the shebang's flags: as `intake start` runs it.
+  // With the shebang's environment and flags: as `intake start` runs it.
   const child = spawn(process.execPath, [...nodeFlagsOf(MAIN), MAIN, 'start'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...baseEnv, INTAKE_HTTP_PORT: String(port) },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...nodeEnvOf(MAIN), ...baseEnv, INTAKE_HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --expose-gc
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --expose-gc
 // The composition root and the only place that exits the process: runs the `intake`
 // command line (default: start the daemon) and turns its outcome into an exit code.
 // --max-semi-space-size=4: V8 otherwise grows the young generation to ~50 MB on start-up and

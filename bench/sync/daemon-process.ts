@@ -1,5 +1,5 @@
 // A real Intake daemon as its own process for bench figures that must be the daemon's alone
-// (peak RSS): started as `intake start` is, with the shebang's Node flags and the sources run
+// (peak RSS): started as `intake start` is, with the shebang's environment and Node flags, the sources run
 // by Node's own type stripping (no tsx loader counted), configured through INTAKE_* variables
 // against a fake Google. Its peak RSS is the kernel's high-water mark (VmHWM), worker threads
 // included.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { nodeFlagsOf } from '../../src/cli/node-flags.js';
+import { nodeEnvOf, nodeFlagsOf } from '../../src/cli/node-flags.js';
 import { envNameFor, leafPaths } from '../../src/config/env-paths.js';
 import { deepMerge, type PlainObject } from '../../src/config/merge.js';
 import { DEFAULT_CLIENT, type FakeGoogle } from '../../src/dev/fake-google/index.js';
@@ -21,6 +21,7 @@ const MAIN = join(process.cwd(), 'src', 'main.ts');
 
 export interface DaemonProcess {
   url: string;
+  pid: number;
   /** POSTs a JSON body with the admin token. */
   api(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
   /** One read-only query against the daemon's database. */
@@ -66,6 +67,7 @@ export async function startDaemonProcess(fake: FakeGoogle, overrides: PlainObjec
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      ...nodeEnvOf(MAIN),
       ...envOf(config),
       INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
       INTAKE_API_TOKEN: apiToken,
@@ -93,6 +95,7 @@ export async function startDaemonProcess(fake: FakeGoogle, overrides: PlainObjec
   const db = new Database(join(dataDir, 'intake.sqlite'), { readonly: true, fileMustExist: true });
   return {
     url,
+    pid: child.pid ?? 0,
     async api(path, body) {
       const res = await fetch(`${url}${path}`, {
         method: 'POST',

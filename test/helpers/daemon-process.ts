@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ARTIFACTS } from './test-log.js';
+import { nodeEnvOf } from '../../src/cli/node-flags.js';
 
 const MAIN = join(process.cwd(), 'src', 'main.ts');
 
@@ -29,7 +30,7 @@ export function spawnIntake(args: string[], env: NodeJS.ProcessEnv, options: Spa
   mkdirSync(join(ARTIFACTS, 'logs'), { recursive: true });
   const log = createWriteStream(join(ARTIFACTS, 'logs', `process-${randomBytes(3).toString('hex')}.log`));
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...nodeEnvOf(MAIN), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -6,16 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { nodeFlagsOf } from '../../../src/cli/node-flags.js';
+import { nodeEnvOf, nodeFlagsOf } from '../../../src/cli/node-flags.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_CLASSES } from '../../helpers/hostile-mail.js';
 import { EMPTY_MESSAGE, BINARY_CONTENT, MULTIPART_TRUNCATED } from '../../../src/ingest/parse/shape-problems.js';
 
 const RUNNER = join(process.cwd(), 'test', 'helpers', 'hostile-runner.ts');
-// As the daemon runs: its shebang's flags, and the sources run by Node itself (types stripped,
+const MAIN = join(process.cwd(), 'src', 'main.ts');
+// As the daemon runs: its shebang's environment and flags, and the sources run by Node itself (types stripped,
 // as in the analyse workers) rather than through tsx, whose loader would count in the figure.
 const NODE_ARGS = [
-  ...nodeFlagsOf(join(process.cwd(), 'src', 'main.ts')),
+  ...nodeFlagsOf(MAIN),
   '--disable-warning=ExperimentalWarning',
   '--import',
   pathToFileURL(join(process.cwd(), 'src', 'ingest', 'worker', 'ts-source-hooks.ts')).href,
@@ -34,7 +35,10 @@ interface Line {
 
 function run(args: string[]): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, RUNNER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_ARGS, RUNNER, ...args], {
+      env: { ...process.env, ...nodeEnvOf(MAIN) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
