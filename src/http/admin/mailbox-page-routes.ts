@@ -1,5 +1,6 @@
 // The admin page's mailbox routes: the list, "Connect Gmail" (a consent URL whose state
-// is bound to this session) and "Disconnect" (optionally deleting the tickets).
+// is bound to this session), "Add an IMAP mailbox" (signed in before it is stored) and
+// "Disconnect" (optionally deleting the tickets).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { positiveIntParam } from '../validate.js';
@@ -11,8 +12,15 @@ import { currentSession, formField, requireSession } from './admin-guard.js';
 import { mailboxListPage } from './mailbox-page.js';
 import { choiceFromForm } from './backfill-page.js';
 import { formatBackfillChoice, isChoiceError, parseBackfillChoice } from '../../sync/backfill-choice.js';
+import { imapAccountBody } from '../mailbox-routes.js';
+import { isIntakeError } from '../../errors/intake-error.js';
 
 const idParams = z.strictObject({ id: positiveIntParam });
+const IMAP_NOTICE: Partial<Record<string, string>> = {
+  INTAKE_ERR_IMAP_LOGIN: 'imap_login_failed',
+  INTAKE_ERR_IMAP_UNAVAILABLE: 'imap_unreachable',
+  INTAKE_ERR_MAILBOX_EXISTS: 'imap_exists',
+};
 const loginHint = z.email();
 
 export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, admin: AdminDeps): void {
@@ -29,7 +37,7 @@ export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, 
     return reply
       .type('text/html')
       .header('cache-control', 'no-store')
-      .send(mailboxListPage(views, currentSession(request).csrfToken, notice, deps.backfillDefaults));
+      .send(mailboxListPage(views, currentSession(request).csrfToken, notice, deps.backfillDefaults, deps.addImap !== undefined));
   });
 
   app.post('/admin/mailboxes/connect', { preHandler: guard }, async (request, reply) => {
@@ -46,6 +54,33 @@ export function registerMailboxPageRoutes(app: FastifyInstance, deps: HttpDeps, 
       actor: `admin:${currentSession(request).adminId}`,
     });
     return reply.redirect(url, 303);
+  });
+
+  app.post('/admin/mailboxes/imap', { preHandler: guard }, async (request, reply) => {
+    if (!deps.addImap) return reply.redirect('/admin', 303);
+    const port = formField(request, 'port').trim();
+    const optional = (name: string) => (formField(request, name).trim() ? { [name]: formField(request, name).trim() } : {});
+    const parsed = imapAccountBody.safeParse({
+      email: formField(request, 'email').trim(),
+      host: formField(request, 'host').trim(),
+      ...(port ? { port: Number(port) } : {}),
+      ...optional('security'),
+      ...optional('username'),
+      ...optional('folder'),
+      password: formField(request, 'password'),
+    });
+    if (!parsed.success) return reply.redirect('/admin?notice=imap_invalid', 303);
+    try {
+      const { backfill: _unused, ...account } = parsed.data;
+      const result = await deps.addImap(account, `admin:${currentSession(request).adminId}`);
+      deps.syncNow(result.mailbox.id);
+      return reply.redirect('/admin?notice=imap_added', 303);
+    } catch (err) {
+      if (!isIntakeError(err)) throw err;
+      const notice = IMAP_NOTICE[err.code];
+      if (!notice) throw err;
+      return reply.redirect(`/admin?notice=${notice}`, 303);
+    }
   });
 
   app.post('/admin/mailboxes/:id/disconnect', { preHandler: guard }, async (request, reply) => {

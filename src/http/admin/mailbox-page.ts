@@ -1,6 +1,6 @@
 // Renders the mailbox list: each mailbox's state in words (with the reason when it needs
 // re-consent), full-sync progress, last successful sync, tickets today, and the forms to
-// connect Gmail and to disconnect. Pure: data in, HTML out.
+// connect Gmail, add an IMAP mailbox with a password, and disconnect. Pure: data in, HTML out.
 import type { MailboxHealth } from '../mailbox-health.js';
 import { escapeHtml } from '../html.js';
 import { adminPage, csrfField } from './layout.js';
@@ -35,6 +35,11 @@ export const NOTICES: Record<string, string> = {
   revoke_pending: 'The mailbox was removed here; Google could not be reached, so the revocation will be retried automatically.',
   import_started: 'The import has started; its progress shows on the mailbox.',
   import_not_waiting: 'That mailbox was not waiting for an import choice: its import had already started.',
+  imap_added: 'The IMAP mailbox signed in and was added; its mail is being read.',
+  imap_invalid: 'The IMAP form was incomplete or malformed: give the address, a host name, a port from 1 to 65535 and the password.',
+  imap_login_failed: 'The IMAP server refused the user name or password, or the folder does not exist. Nothing was stored.',
+  imap_unreachable: 'The IMAP server could not be reached: check the host, port and security. Nothing was stored.',
+  imap_exists: 'That address is already connected through Google. Disconnect it first to read it with a password.',
 };
 
 export function mailboxListPage(
@@ -42,16 +47,22 @@ export function mailboxListPage(
   csrfToken: string,
   notice?: string,
   backfill: { defaultChoice: string; previewFirst: boolean } = { defaultChoice: 'all', previewFirst: false },
+  imap = false,
 ): string {
   const note = notice && NOTICES[notice] ? `<p class="notice" id="notice" role="status">${escapeHtml(NOTICES[notice])}</p>` : '';
   const list =
     views.length === 0
       ? '<p class="muted" id="no-mailboxes">No mailbox connected yet.</p>'
       : views.map((v) => mailboxCard(v, csrfToken)).join('');
-  return adminPage('Mailboxes', `<h1>Mailboxes</h1>${note}${connectForm(csrfToken, backfill)}<section id="mailboxes">${list}</section>`, {
-    csrfToken,
-    currentPath: '/admin',
-  });
+  const imapSection = imap ? imapForm(csrfToken) : '';
+  return adminPage(
+    'Mailboxes',
+    `<h1>Mailboxes</h1>${note}${connectForm(csrfToken, backfill)}${imapSection}<section id="mailboxes">${list}</section>`,
+    {
+      csrfToken,
+      currentPath: '/admin',
+    },
+  );
 }
 
 function connectForm(csrfToken: string, backfill: { defaultChoice: string; previewFirst: boolean }): string {
@@ -60,6 +71,20 @@ function connectForm(csrfToken: string, backfill: { defaultChoice: string; previ
 <label for="source">Read it through</label><select id="source" name="source"><option value="gmail" selected>the Gmail API (read-only access)</option><option value="imap">IMAP (asks for full mail access)</option></select>
 ${backfillFields(backfill.defaultChoice, backfill.previewFirst)}
 <div class="row"><button id="connect-gmail" type="submit">Connect Gmail</button></div></form>`;
+}
+
+/** Any IMAP server with a password; the password field is never filled back in. */
+function imapForm(csrfToken: string): string {
+  return `<form method="post" action="/admin/mailboxes/imap" class="card" id="imap-form">${csrfField(csrfToken)}
+<h2>Add an IMAP mailbox with a password</h2>
+<label for="imap-email">Address</label><input id="imap-email" name="email" type="email" required autocomplete="off">
+<label for="imap-host">IMAP server</label><input id="imap-host" name="host" required autocomplete="off" placeholder="imap.example.org">
+<label for="imap-security">Security</label><select id="imap-security" name="security"><option value="tls" selected>TLS (port 993)</option><option value="starttls">STARTTLS required (port 143)</option><option value="plain">none (loopback or a trusted network only)</option></select>
+<label for="imap-port">Port (empty: from the security)</label><input id="imap-port" name="port" inputmode="numeric" autocomplete="off">
+<label for="imap-username">User name (empty: the address)</label><input id="imap-username" name="username" autocomplete="off">
+<label for="imap-password">Password</label><input id="imap-password" name="password" type="password" required autocomplete="new-password">
+<label for="imap-folder">Folder</label><input id="imap-folder" name="folder" value="INBOX" autocomplete="off">
+<div class="row"><button id="add-imap" type="submit">Sign in and add</button></div></form>`;
 }
 
 function mailboxCard(v: MailboxView, csrfToken: string): string {
