@@ -4,7 +4,8 @@
 import { IntakeError } from '../errors/intake-error.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 
-export type RevocationReason = 'revoked_by_user' | 'testing_mode_expiry' | 'password_changed' | 'admin_policy' | 'unknown';
+export type RevocationReason =
+  'revoked_by_user' | 'testing_mode_expiry' | 'password_changed' | 'admin_policy' | 'imap_login_refused' | 'unknown';
 
 /**
  * What a job does about an answer: back off and retry; refresh the access token and retry;
@@ -137,7 +138,10 @@ export function classifyGoogleError(err: unknown): IntakeError {
 
 /** Why a mailbox needs re-consent, for its state and the admin page. */
 export function reconsentReason(err: IntakeError, ageOfGrantMs: number): RevocationReason | 'scope_missing' {
-  return err.code === 'INTAKE_ERR_AUTH_SCOPE' ? 'scope_missing' : classifyRevocation(err.cause, ageOfGrantMs);
+  if (err.code === 'INTAKE_ERR_AUTH_SCOPE') return 'scope_missing';
+  // An IMAP server's refusal (sources/imap-source.ts) says nothing about a Google grant.
+  if ((err.cause as { reason?: unknown } | undefined)?.reason === 'imap_login_refused') return 'imap_login_refused';
+  return classifyRevocation(err.cause, ageOfGrantMs);
 }
 
 /** The action a classified error calls for (undefined: not a Google answer). */

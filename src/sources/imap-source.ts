@@ -273,6 +273,9 @@ export function clientOptions(endpoint: ImapEndpoint, login: ImapLogin, timeoutM
   };
 }
 
+/** The cause a refused IMAP login carries, so the pause names it (not a Google reason). */
+export const IMAP_LOGIN_REFUSED = Object.freeze({ reason: 'imap_login_refused' as const });
+
 /** A refused login pauses the mailbox like invalid_grant; anything else is retried with backoff. */
 export function classifyImapError(err: unknown): IntakeError {
   const e = err as { authenticationFailed?: boolean; tlsFailed?: boolean; mailboxMissing?: boolean; code?: string; message?: string };
@@ -294,6 +297,8 @@ export function classifyImapError(err: unknown): IntakeError {
     return new IntakeError(
       'INTAKE_ERR_AUTH_REVOKED',
       'the IMAP server refused the login (token or password no longer valid); reconnect the mailbox',
+      false,
+      { cause: IMAP_LOGIN_REFUSED },
     );
   }
   return new IntakeError(

@@ -21,6 +21,8 @@ export interface TestDovecot {
   deliver(user: string, raw: Buffer): Promise<void>;
   /** Gives the user's INBOX a new UIDVALIDITY (doveadm), as a server does when it rebuilds a folder. */
   renumber(user: string): Promise<void>;
+  /** Changes a user's password for the next logins (connections already signed in stay). */
+  setPassword(user: string, pass: string): void;
   /** Stops the server (every connection drops) and starts it again on the same port and mail. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -147,14 +149,19 @@ export async function startTestDovecot(options: DovecotOptions): Promise<TestDov
   const confFile = join(dir, 'dovecot.conf');
   writeFileSync(confFile, conf);
   writeFileSync(join(dir, 'dovecot-oauth2.conf.ext'), oauth);
-  writeFileSync(
-    join(dir, 'passwd'),
-    Object.entries(options.passwords)
-      .map(([user, pass]) => `${user}:{PLAIN}${pass}`)
-      .join('\n') + '\n',
-  );
+  const passwords = { ...options.passwords };
+  const writePasswords = () =>
+    writeFileSync(
+      join(dir, 'passwd'),
+      Object.entries(passwords)
+        .map(([user, pass]) => `${user}:{PLAIN}${pass}`)
+        .join('\n') + '\n',
+    );
+  writePasswords();
   const start = async (): Promise<{ child: ChildProcess; exited: Promise<void> }> => {
-    const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', confFile], { stdio: 'ignore' });
+    // Its own process group: stopping it ends every imap process too, as a server restart
+    // drops its connections (the master alone leaves signed-in sessions running for a while).
+    const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', confFile], { stdio: 'ignore', detached: true });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const deadline = Date.now() + 20_000;
     while (!(await greets(port))) {
@@ -166,7 +173,11 @@ export async function startTestDovecot(options: DovecotOptions): Promise<TestDov
   };
   const stop = async (): Promise<void> => {
     if (running.child.exitCode === null) {
-      running.child.kill('SIGTERM');
+      try {
+        process.kill(-(running.child.pid ?? 0), 'SIGTERM');
+      } catch {
+        running.child.kill('SIGTERM');
+      }
       await running.exited;
     }
   };
@@ -185,6 +196,10 @@ export async function startTestDovecot(options: DovecotOptions): Promise<TestDov
       }),
     renumber: (user) =>
       doveadm(confFile, ['mailbox', 'update', '-u', user, '--uid-validity', String(Math.floor(Date.now() / 1000) + 1000), 'INBOX']),
+    setPassword: (user, pass) => {
+      passwords[user] = pass;
+      writePasswords();
+    },
     restart: async () => {
       await stop();
       running = await start();

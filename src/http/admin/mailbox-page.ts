@@ -17,6 +17,7 @@ const REASONS: Record<string, string> = {
   testing_mode_expiry: 'Google ended the grant after 7 days because the OAuth app is in Testing mode',
   password_changed: 'the Google account password was changed',
   admin_policy: 'a Google Workspace admin blocked access',
+  imap_login_refused: 'the IMAP server refused the login (the password changed, or IMAP was turned off for the account)',
   scope_missing: 'Gmail access is no longer granted',
   unknown: 'Google refused the grant without saying why',
 };

@@ -29,11 +29,11 @@ function passwordFile(name: string, content: string): string {
 }
 
 beforeAll(async () => {
-  recordSecrets([PASSWORD]);
+  recordSecrets([PASSWORD, `${PASSWORD}-new`]);
   dir = mkdtempSync(join(tmpdir(), 'intake-imap-cli-'));
   fake = await startTestFake();
   dovecot = await startTestDovecot({ passwords: { [USER]: PASSWORD }, introspectionUrl: `${fake.url}/introspect` });
-  t = await startTestDaemon(fake, { sync: { pollIntervalSeconds: 0.5 } });
+  t = await startTestDaemon(fake, { sync: { pollIntervalSeconds: 0.5 }, imap: { timeoutMs: 5000 } });
 });
 
 afterAll(async () => {
@@ -74,6 +74,26 @@ describe('intake mailbox add-imap', () => {
       () => (t.daemon.db.prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n,
       (n) => n === 2,
     );
+
+    // The password changes on the server: the next sign-in is refused and the mailbox pauses
+    // with a reason that names IMAP (not a Google grant); adding it again with the new one resumes.
+    dovecot.setPassword(USER, `${PASSWORD}-new`);
+    await dovecot.restart();
+    const paused = await waitFor(
+      () =>
+        t.daemon.db.prepare('SELECT state, state_reason AS reason FROM mailboxes WHERE id = 1').get() as { state: string; reason: string },
+      (m) => m.state === 'needs_reconsent',
+    );
+    expect(paused.reason).toBe('imap_login_refused');
+    const again = await runIntake([...args, '--password-file', passwordFile('new', `${PASSWORD}-new`)], cliEnv(t));
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('mailbox 1 updated');
+    await dovecot.deliver(USER, Buffer.from(simpleMail(3, USER, 'After the new password')));
+    await waitFor(
+      () => (t.daemon.db.prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n,
+      (n) => n === 3,
+    );
+
     const revoked = fake.revokedTokens().length;
     const removed = await runIntake(['mailbox', 'remove', '1'], cliEnv(t));
     expect(removed.code).toBe(0);
