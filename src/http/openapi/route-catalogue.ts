@@ -212,8 +212,9 @@ export const ROUTE_CATALOGUE: Record<string, RouteDoc> = {
     response: { 303: 'redirect', 401: 'html', 429: 'html' },
   }),
   'POST /admin/logout': form('Sign out'),
-  'GET /admin': page('Mailboxes: health, connect, disconnect'),
+  'GET /admin': page('Mailboxes: health, connect, add IMAP, disconnect'),
   'POST /admin/mailboxes/connect': form("Connect a mailbox (redirects to Google's consent screen)"),
+  'POST /admin/mailboxes/imap': form('Add an IMAP mailbox with a password (signed in first; redirects back with a notice)'),
   'POST /admin/mailboxes/:id/disconnect': form('Disconnect a mailbox', { params: id }),
   'GET /admin/mailboxes/:id/preview': page('Preview what a backfill choice would import for a mailbox that waits for it', {
     params: id,
