@@ -1,8 +1,7 @@
 // The gate in front of every Gmail call: bearer token, userId ownership, scope
 // per method class, then the per-user quota charge (SPEC.md checklist F, G).
-import type { IncomingMessage } from 'node:http';
 import { gmailError, insufficientPermissions, unauthenticated, type GmailError } from './errors.js';
-import { bearerToken } from './http-io.js';
+import { bearerOf } from './http-io.js';
 import type { Mailbox } from './mailbox-state.js';
 import type { GmailMethod, QuotaRefusal } from './quota.js';
 import { allows, type GmailMethodClass } from './scopes.js';
@@ -17,13 +16,14 @@ export interface GmailCaller {
 
 export function authorizeGmail(
   s: FakeState,
-  req: IncomingMessage,
+  /** The request's Authorization header (a batch part's own, or the batch's). */
+  authorization: string | undefined,
   url: URL,
   userId: string,
   cls: GmailMethodClass,
   op: GmailMethod,
 ): GmailCaller | GmailError {
-  const token = bearerToken(req) ?? url.searchParams.get('access_token') ?? undefined;
+  const token = bearerOf(authorization) ?? url.searchParams.get('access_token') ?? undefined;
   const rec = s.store.liveAccessToken(token);
   if (!rec) return unauthenticated();
   const email = rec.grant.email;

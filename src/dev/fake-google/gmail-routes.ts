@@ -84,46 +84,53 @@ function findRoute(method: string, sub: string): { route: Route; params: string[
 
 const PREFIX = /^\/gmail\/v1\/users\/([^/]+)(\/.*)$/;
 
-/** Returns false when the path is not under /gmail/v1/users/. */
-export async function routeGmail(s: FakeState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-  const m = PREFIX.exec(url.pathname);
-  if (!m?.[1] || !m[2]) return false;
-  const sub = m[2];
-  const found = findRoute(req.method ?? 'GET', sub);
-  if (!found) {
-    req.resume();
-    send(res, notFound()); // Google answers unknown methods and paths alike with 404
-    return true;
-  }
+/** One Gmail call, whether it came as its own HTTP request or as a part of a batch. */
+export interface GmailRequest {
+  method: string;
+  url: URL;
+  authorization: string | undefined;
+  body: Buffer;
+}
+
+export function isGmailPath(pathname: string): boolean {
+  return PREFIX.test(pathname);
+}
+
+/** Google's answer to one Gmail call: auth gate, quota (units and the per-user concurrency), handler. */
+export async function gmailReply(s: FakeState, r: GmailRequest): Promise<Reply> {
+  const m = PREFIX.exec(r.url.pathname);
+  if (!m?.[1] || !m[2]) return notFound();
+  const found = findRoute(r.method, m[2]);
+  if (!found) return notFound(); // Google answers unknown methods and paths alike with 404
   const { route, params } = found;
-  const raw = req.method === 'POST' ? await readBody(req) : Buffer.alloc(0);
-  const caller = authorizeGmail(s, req, url, decodeURIComponent(m[1]), route.cls, route.op);
-  if ('status' in caller) {
-    send(res, caller);
-    return true;
-  }
-  const body = parseJsonBody(raw);
-  if (req.method === 'POST' && body === undefined) {
-    send(res, invalidArgument('Invalid JSON payload received.'));
-    return true;
-  }
+  const caller = authorizeGmail(s, r.authorization, r.url, decodeURIComponent(m[1]), route.cls, route.op);
+  if ('status' in caller) return caller;
+  const body = parseJsonBody(r.body);
+  if (r.method === 'POST' && body === undefined) return invalidArgument('Invalid JSON payload received.');
   const user = caller.email.toLowerCase();
   if (!s.quota.enter(caller.clientId, user)) {
     s.faults.refusals.concurrency++;
-    send(res, quotaExceeded(429, { kind: 'concurrency', waitMs: 0 }));
-    return true;
+    return quotaExceeded(429, { kind: 'concurrency', waitMs: 0 });
   }
   try {
-    const reply = route.run({ s, caller, params, query: url.searchParams, body });
+    const reply = route.run({ s, caller, params, query: r.url.searchParams, body });
     if (s.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, s.latencyMs));
-    send(res, reply);
+    return reply;
   } finally {
     s.quota.leave(caller.clientId, user);
   }
+}
+
+/** Returns false when the path is not under /gmail/v1/users/. */
+export async function routeGmail(s: FakeState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  if (!isGmailPath(url.pathname)) return false;
+  const method = req.method ?? 'GET';
+  const body = method === 'POST' ? await readBody(req) : (req.resume(), Buffer.alloc(0));
+  send(res, await gmailReply(s, { method, url, authorization: req.headers.authorization, body }));
   return true;
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+export function send(res: ServerResponse, reply: Reply): void {
   if (reply.status === 204) return sendEmpty(res, 204);
   sendJson(res, reply.status, reply.body, 'headers' in reply ? reply.headers : {});
 }

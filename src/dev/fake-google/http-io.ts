@@ -63,7 +63,10 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> | undefined
 }
 
 export function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
+  return bearerOf(req.headers.authorization);
+}
+
+export function bearerOf(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   return match?.[1];
 }

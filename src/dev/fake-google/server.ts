@@ -5,6 +5,7 @@ import { routeControl } from './control-routes.js';
 import { routeFaultControl } from './fault-control.js';
 import { faultBody, gmailError, notFound } from './errors.js';
 import { routeGmail } from './gmail-routes.js';
+import { routeBatch } from './gmail-batch.js';
 import { BodyTooLarge, sendJson } from './http-io.js';
 import { routeOAuth } from './oauth-routes.js';
 import type { FakeState } from './state.js';
@@ -21,6 +22,7 @@ async function handle(s: FakeState, req: IncomingMessage, res: ServerResponse): 
   if (await routeControl(s, req, res, url)) return;
   if (await routeOAuth(s, req, res, url)) return;
   if (await routeGmail(s, req, res, url)) return;
+  if (await routeBatch(s, req, res, url)) return;
   req.resume();
   const err = notFound();
   sendJson(res, err.status, err.body);
