@@ -1,5 +1,6 @@
 // Runs the real daemon in-process against a fake Google, on a fresh SQLite file in a temp
 // dir, and connects mailboxes through the real OAuth code flow, as an admin would.
+import { afterEach } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,4 +122,24 @@ export async function waitFor<T>(read: () => T | Promise<T>, check: (value: T) =
 function describeValue(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 2000 ? `${text.slice(0, 1000)} … ${text.slice(-1000)}` : text;
+}
+
+/**
+ * The daemon and fake a test started, closed after each test (daemon first): the one
+ * teardown the per-test suites share. `current` reads the test file's own variables.
+ */
+export function closeAfterEach(current: () => { t?: TestDaemon | undefined; fake?: FakeGoogle | undefined }): void {
+  // A test that starts nothing leaves the previous test's objects in the variables: close each once.
+  const closed = new WeakSet<object>();
+  afterEach(async () => {
+    const { t, fake } = current();
+    if (t && !closed.has(t)) {
+      closed.add(t);
+      await t.close();
+    }
+    if (fake && !closed.has(fake)) {
+      closed.add(fake);
+      await fake.close();
+    }
+  });
 }

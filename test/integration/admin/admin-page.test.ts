@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { startTestFake } from '../../helpers/test-fake.js';
-import { startTestDaemon, type TestDaemon } from '../../helpers/test-daemon.js';
+import { startTestDaemon, type TestDaemon, closeAfterEach } from '../../helpers/test-daemon.js';
 import { AdminClient, createTestAdmin, totpCode, TEST_PASSWORD } from '../../helpers/admin-client.js';
 import type { CreatedAdmin } from '../../../src/auth/create-admin.js';
 
@@ -10,13 +10,7 @@ const MAILBOX = 'support@example.com';
 describe('admin page', () => {
   let fake: FakeGoogle | undefined;
   let t: TestDaemon | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  closeAfterEach(() => ({ t, fake }));
 
   async function setup(overrides = {}): Promise<{ t: TestDaemon; fake: FakeGoogle; admin: CreatedAdmin }> {
     fake = await startTestFake();

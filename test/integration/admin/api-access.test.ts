@@ -1,18 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { startTestFake } from '../../helpers/test-fake.js';
-import { startTestDaemon, type TestDaemon } from '../../helpers/test-daemon.js';
+import { startTestDaemon, type TestDaemon, closeAfterEach } from '../../helpers/test-daemon.js';
 
 describe('API tokens and the IP allowlist', () => {
   let fake: FakeGoogle | undefined;
   let t: TestDaemon | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  closeAfterEach(() => ({ t, fake }));
 
   const call = async (d: TestDaemon, path: string, token?: string, init: RequestInit = {}) => {
     const res = await fetch(`${d.daemon.url}${path}`, {

@@ -1,8 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { startTestFake } from '../../helpers/test-fake.js';
-import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
+import { startTestDaemon, waitFor, type TestDaemon, closeAfterEach } from '../../helpers/test-daemon.js';
 import { AdminClient, createTestAdmin, totpCode, TEST_PASSWORD } from '../../helpers/admin-client.js';
 import { simpleMail } from '../../helpers/simple-mail.js';
 import { untilSettled } from '../../helpers/settle.js';
@@ -19,13 +19,7 @@ interface MailboxRow {
 describe('grant lifecycle: refresh, revocation and deletion', () => {
   let fake: FakeGoogle | undefined;
   let t: TestDaemon | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  closeAfterEach(() => ({ t, fake }));
 
   const mailbox = (d: TestDaemon, email: string) =>
     d.daemon.db.prepare('SELECT id, state, state_reason FROM mailboxes WHERE email = ?').get(email) as MailboxRow | undefined;

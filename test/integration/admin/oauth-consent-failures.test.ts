@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { SecretBox } from '../../../src/crypto/secret-box.js';
 import { parseKeyList } from '../../../src/crypto/key-source.js';
 import { startTestFake } from '../../helpers/test-fake.js';
-import { startTestDaemon, type TestDaemon } from '../../helpers/test-daemon.js';
+import { startTestDaemon, type TestDaemon, closeAfterEach } from '../../helpers/test-daemon.js';
 
 const MAILBOX = 'sales@example.com';
 const EMAIL_SCOPE = 'https://www.googleapis.com/auth/userinfo.email';
@@ -11,13 +11,7 @@ const EMAIL_SCOPE = 'https://www.googleapis.com/auth/userinfo.email';
 describe('oauth callback failures', () => {
   let fake: FakeGoogle | undefined;
   let t: TestDaemon | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  closeAfterEach(() => ({ t, fake }));
 
   async function begin(opts: { grantedScopes?: string[] } = {}): Promise<{ t: TestDaemon; fake: FakeGoogle; redirect: string }> {
     fake = await startTestFake();

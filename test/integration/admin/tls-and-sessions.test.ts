@@ -4,14 +4,14 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { SecretBox } from '../../../src/crypto/secret-box.js';
 import { AdminRepo } from '../../../src/auth/admin-repo.js';
 import { SessionRepo } from '../../../src/auth/session-repo.js';
 import { startTestFake } from '../../helpers/test-fake.js';
-import { startTestDaemon, type TestDaemon } from '../../helpers/test-daemon.js';
+import { startTestDaemon, type TestDaemon, closeAfterEach } from '../../helpers/test-daemon.js';
 import { freePort } from '../../helpers/free-port.js';
 
 function selfSignedCert(dir: string): { certFile: string; keyFile: string } {
@@ -39,13 +39,7 @@ function httpsGet(url: string): Promise<{ status: number; headers: Record<string
 describe('HTTPS and sessions', () => {
   let fake: FakeGoogle | undefined;
   let t: TestDaemon | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  closeAfterEach(() => ({ t, fake }));
 
   it('https: with a certificate and key configured, serves the page over TLS with HSTS and Secure __Host- cookies, and redirects plain HTTP to HTTPS', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'intake-tls-'));

@@ -4,11 +4,11 @@
 // shared-secret mode; lost pushes leave the poll to bring every message; watches are renewed
 // before they expire and stopped on disconnect.
 import { generateKeyPairSync, createSign } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { signJwt } from '../../../src/dev/fake-google/jwt.js';
 import { startTestFake } from '../../helpers/test-fake.js';
-import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
+import { startTestDaemon, waitFor, type TestDaemon, closeAfterEach } from '../../helpers/test-daemon.js';
 import { simpleMail } from '../../helpers/simple-mail.js';
 import type { PlainObject } from '../../../src/config/merge.js';
 import { startDaemon } from '../../../src/daemon/daemon.js';
@@ -23,13 +23,7 @@ const POLL_S = 120;
 
 let fake: FakeGoogle | undefined;
 let t: TestDaemon | undefined;
-
-afterEach(async () => {
-  await t?.close();
-  await fake?.close();
-  t = undefined;
-  fake = undefined;
-});
+closeAfterEach(() => ({ t, fake }));
 
 const pushConfig = (push: PlainObject = {}, sync: PlainObject = { pollIntervalSeconds: POLL_S }): PlainObject => ({
   google: { push: { enabled: true, topicName: TOPIC, audience: AUDIENCE, serviceAccountEmail: PUSHER, ...push } },

@@ -1,10 +1,10 @@
 // Google's documented answers, injected at the fake, against the real daemon: what must be
 // retried is retried until nothing is lost, a 401 refreshes instead of pausing, and a
 // revoked mailbox's waiting jobs park without calling Google until it is reconnected.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { startTestFake } from '../../helpers/test-fake.js';
-import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
+import { startTestDaemon, waitFor, type TestDaemon, closeAfterEach } from '../../helpers/test-daemon.js';
 import { simpleMail } from '../../helpers/simple-mail.js';
 
 const MESSAGE_GET = /\/gmail\/v1\/users\/me\/messages\/[0-9a-f]{16}$/;
@@ -17,13 +17,7 @@ const gmailError = (code: number, reason: string, status: string, domain = 'glob
 describe('Google answers against the daemon', () => {
   let fake: FakeGoogle | undefined;
   let t: TestDaemon | undefined;
-
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  closeAfterEach(() => ({ t, fake }));
 
   const count = () => (t?.daemon.db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
   const mailboxState = () => (t?.daemon.db.prepare('SELECT state FROM mailboxes').get() as { state: string }).state;

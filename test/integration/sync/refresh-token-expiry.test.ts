@@ -2,10 +2,10 @@
 // Testing mode (7 days after consent), a token unused for six months, and a password change
 // (tokens with Gmail scopes). In each case the mailbox pauses as needs_reconsent, stops calling
 // Google (no hot loop on the token endpoint), and a reconnect brings the mail that waited.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, type FakeGoogle } from '../../../src/dev/fake-google/index.js';
 import { startTestFake } from '../../helpers/test-fake.js';
-import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
+import { startTestDaemon, waitFor, type TestDaemon, closeAfterEach } from '../../helpers/test-daemon.js';
 import { simpleMail } from '../../helpers/simple-mail.js';
 
 const DAY = 24 * 3600_000;
@@ -13,13 +13,7 @@ const MAILBOX = 'expiry@example.com';
 
 let fake: FakeGoogle | undefined;
 let t: TestDaemon | undefined;
-
-afterEach(async () => {
-  await t?.close();
-  await fake?.close();
-  t = undefined;
-  fake = undefined;
-});
+closeAfterEach(() => ({ t, fake }));
 
 function count(sql: string): number {
   return (t?.daemon.db.prepare(sql).get() as { n: number }).n;
