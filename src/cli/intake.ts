@@ -18,7 +18,8 @@ const USAGE = `usage: intake <command>
   start [--role all|scheduler|worker]
                                  run the daemon (the default); with queue.driver = "bullmq" the
                                  scheduler and the ingest workers can run as separate processes
-  worker                         the same as start --role worker
+  worker [--remote]              the same as start --role worker; --remote: on a host without the
+                                 store's SQLite file, through Redis only (docs/scaling.md)
   demo                           run a self-contained demo against a local fake Google
   demo deliver [FILE...]         deliver mail into the running demo's mailbox
   mailbox list                   list connected mailboxes and their health
@@ -55,7 +56,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     case 'start':
       return runStart(ctx, rest);
     case 'worker':
-      return runStart(ctx, ['--role', 'worker']);
+      return runStart(ctx, ['--role', 'worker', ...rest]);
     case 'demo':
       return runDemo(rest, ctx);
     case 'mailbox':

@@ -3,12 +3,13 @@
 import { createLogger } from '../log/logger.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { startWorkerProcess } from '../daemon/worker-process.js';
+import { startRemoteWorkerProcess } from '../daemon/remote-worker-process.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext } from './cli-context.js';
 import { loadOrExplain } from './load-or-explain.js';
 
 const ROLES = ['all', 'scheduler', 'worker'] as const;
 
-/** `--role all|scheduler|worker` (default all); `intake worker` passes `--role worker`. */
+/** `--role all|scheduler|worker` (default all); `intake worker` passes `--role worker`, and `--remote` after it. */
 export function parseRole(args: string[]): string {
   const at = args.indexOf('--role');
   if (at < 0) return 'all';
@@ -19,6 +20,11 @@ export async function runStart(ctx: CliContext, args: string[] = []): Promise<nu
   const role = parseRole(args);
   if (!(ROLES as readonly string[]).includes(role)) {
     ctx.err.write(`intake start: --role must be one of ${ROLES.join(', ')}, not "${role}"\n`);
+    return EXIT_USAGE;
+  }
+  const remote = args.includes('--remote');
+  if (remote && role !== 'worker') {
+    ctx.err.write('intake start: --remote is for workers only: `intake worker --remote`\n');
     return EXIT_USAGE;
   }
   const config = loadOrExplain(ctx);
@@ -33,7 +39,9 @@ export async function runStart(ctx: CliContext, args: string[] = []): Promise<nu
   try {
     daemon =
       role === 'worker'
-        ? await startWorkerProcess(config, log)
+        ? remote
+          ? await startRemoteWorkerProcess(config, log, starting.signal)
+          : await startWorkerProcess(config, log)
         : await startDaemon(config, log, { startSignal: starting.signal }, { role: role as 'all' | 'scheduler' });
   } catch (err) {
     if (starting.signal.aborted) {

@@ -154,6 +154,8 @@ export const configSchema = z.strictObject({
     backupKey: z.string().optional(),
     /** google.push's shared secret (the ?token= of the push endpoint URL); from INTAKE_GOOGLE_PUSH_SHARED_SECRET. */
     googlePushSharedSecret: z.string().min(16).optional(),
+    /** Shared by the store host and `intake worker --remote` processes; from INTAKE_WORKER_KEY. */
+    workerKey: z.string().optional(),
   }),
 });
 
@@ -168,4 +170,5 @@ export const SECRET_ENV = {
   INTAKE_REDIS_PASSWORD: 'redisPassword',
   INTAKE_BACKUP_KEY: 'backupKey',
   INTAKE_GOOGLE_PUSH_SHARED_SECRET: 'googlePushSharedSecret',
+  INTAKE_WORKER_KEY: 'workerKey',
 } as const satisfies Record<string, keyof Config['secrets']>;

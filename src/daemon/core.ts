@@ -15,6 +15,7 @@ import { auditChainKey } from '../crypto/audit-key.js';
 import { setLogSubjectRef } from '../log/logger.js';
 import { GoogleOAuth } from '../google/oauth-client.js';
 import { createQueue } from '../queue/create-queue.js';
+import { INGEST_QUEUE } from '../ingest/ingest-job.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { RevocationRepo } from '../privacy/revocation-repo.js';
 import { MailboxSources } from '../mailboxes/mailbox-sources.js';
@@ -86,7 +87,10 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     imapAccountOf: (id) => mailboxes.imapAccount(id),
   });
   steps.add('imap connections', () => sources.close());
-  const queue = createQueue(config, db, log.child({ module: 'queue' }), (mailboxId, active) => sources.fetchWaitMs(mailboxId, active));
+  // Only an ingest job fetches from Google; a remote worker's commit (issue 17) never waits for quota.
+  const queue = createQueue(config, db, log.child({ module: 'queue' }), (mailboxId, active, name) =>
+    name === INGEST_QUEUE ? sources.fetchWaitMs(mailboxId, active) : 0,
+  );
   steps.add('queue', () => queue.close());
   const macRoot = loadInstanceSecret(db, box);
   const subjectRef = subjectRefFn(macRoot);

@@ -6,18 +6,16 @@ import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../store/database.js';
 import { TicketQuery } from '../store/ticket-query.js';
-import { buildAnalyse } from './analyse-wiring.js';
 import { ensureStarterModel } from '../spam/starter-model.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
 import { PendingBackfills } from '../mailboxes/pending-backfills.js';
 import { syncMailbox } from '../sync/sync-mailbox.js';
-import { INGEST_QUEUE, type IngestJobData } from '../ingest/ingest-job.js';
+import type { IngestJobData } from '../ingest/ingest-job.js';
 import { htmlPresenter } from '../ingest/body/present-html.js';
 import { mailHttpDeps } from './mail-wiring.js';
-import { ImportLabeler } from './import-labeler.js';
-import { ingestMessage, type IngestDeps, type IngestResult } from '../ingest/ingest-message.js';
+import type { IngestResult } from '../ingest/ingest-message.js';
 import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
 import { buildServer } from '../http/build-server.js';
 import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectListener, tokenActor } from './admin-wiring.js';
@@ -28,16 +26,16 @@ import { buildSyncHttpDeps } from './sync-wiring.js';
 import { ElectedScheduler } from './elected-scheduler.js';
 import { claimEmbeddedOwnership } from '../queue/embedded-owner.js';
 import { BullmqQueue } from '../queue/bullmq-queue.js';
-import { registerQueueMetrics } from '../metrics/queue-metrics.js';
 import { relistAfterQueueLoss } from './queue-loss.js';
 import { ShutdownSteps } from './shutdown.js';
 import { buildCore, type Core } from './core.js';
 import { buildDeliverer, deliveryHttpDeps } from './delivery-wiring.js';
 import type { Deliverer } from '../delivery/deliverer.js';
-import { logIngested } from '../ingest/ingest-log.js';
 import type { Mailbox } from '../store/mailbox-repo.js';
 import { buildImapWatchers, imapConnector } from './imap-wiring.js';
 import { buildGmailPush, type GmailPush } from './push-wiring.js';
+import { startRemoteSupport } from './remote-wiring.js';
+import { buildIngestPipeline, startIngestWorkers } from './ingest-wiring.js';
 
 export interface DaemonHooks {
   /** Called after each ingested message (the demo prints new tickets from it). */
@@ -96,7 +94,10 @@ export async function startDaemon(
     await hooks.whileStarting?.();
     await prepareSpamModel(core, hooks.startSignal);
     hooks.startSignal?.throwIfAborted();
-    if (options.role !== 'scheduler') startIngestWorkers(core, metrics, hooks, deliverer);
+    const pipeline = buildIngestPipeline(core, metrics, hooks, deliverer);
+    if (options.role !== 'scheduler') startIngestWorkers(core, metrics, pipeline);
+    // The store host's side of `intake worker --remote`: tokens, the model, the commit queue.
+    if (core.queue instanceof BullmqQueue && config.secrets.workerKey) startRemoteSupport(core, core.queue, metrics, pipeline);
     // Webhooks leave from the process with the API (which manages them); a separate
     // `intake worker`'s events reach it at the next fan-out interval.
     deliverer.start();
@@ -131,57 +132,6 @@ async function prepareSpamModel(core: Core, signal?: AbortSignal): Promise<void>
       'starter spam model trained',
     );
   if (outcome.status === 'unavailable') core.log.warn({ reason: outcome.reason }, 'starter spam model unavailable');
-}
-
-export function startIngestWorkers(core: Core, metrics: Metrics, hooks: DaemonHooks, deliverer?: Deliverer): void {
-  const deps: IngestDeps = {
-    mailboxes: core.mailboxes,
-    tickets: core.tickets,
-    quarantine: core.quarantine,
-    sourceFor: (m) => core.sources.sourceFor(m),
-    poison: core.poison,
-    analyse: buildAnalyse(core),
-    limits: core.config.ingest,
-    log: core.log.child({ module: 'ingest' }),
-    mail: core.mail,
-  };
-  const labeler = importLabeler(core);
-  const recovered = core.queue.recoverInterrupted?.() ?? 0;
-  if (recovered > 0) core.log.warn({ recovered }, 'jobs interrupted by the previous run will run again');
-  const queueMetrics = registerQueueMetrics(metrics.registry, core.queue, core.config.queue.driver, [INGEST_QUEUE]);
-  const worker = core.queue.process<IngestJobData>(
-    INGEST_QUEUE,
-    queueMetrics.instrument(INGEST_QUEUE, async (job) => {
-      const end = metrics.ingestSeconds.startTimer();
-      const result = await ingestMessage(deps, job.data);
-      logIngested(deps.log, job.data, result, end());
-      if (job.data.backfill) core.mailboxes.countImported(job.data.mailboxId);
-      metrics.messagesIngested.inc({ outcome: result.outcome });
-      deliverer?.kick();
-      if (labeler && LABELLED.has(result.outcome)) {
-        const mailbox = core.mailboxes.get(job.data.mailboxId);
-        if (mailbox) labeler.add(mailbox, job.data.providerMessageId);
-      }
-      hooks.onIngested?.(result, job.data);
-    }),
-    { concurrency: core.config.queue.concurrency },
-  );
-  core.steps.add('ingest workers', () => worker.close());
-}
-
-/** Mail that became part of a ticket gets the Gmail label; suppressed, spam and skipped mail does not. */
-const LABELLED = new Set<IngestResult['outcome']>(['ticket_created', 'message_added', 'bounce_attached']);
-
-function importLabeler(core: Core): ImportLabeler | null {
-  if (!core.config.google.labelImported) return null;
-  const labeler = new ImportLabeler({
-    sourceFor: (m) => core.sources.sourceFor(m),
-    labelName: core.config.google.importedLabelName,
-    flushMs: 500,
-    log: core.log.child({ module: 'labels' }),
-  });
-  core.steps.add('gmail labels', () => labeler.flush());
-  return labeler;
 }
 
 function buildScheduler(core: Core, metrics: Metrics): ElectedScheduler {

@@ -1,6 +1,8 @@
 // The ingest job's payload and its deterministic id: the same Gmail message always maps
 // to the same job, so enqueueing twice (a crash between enqueue and cursor save) is harmless.
 export const INGEST_QUEUE = 'ingest';
+/** A remote worker's results, written by the store host (remote/commit-job.ts, docs/scaling.md). */
+export const COMMIT_QUEUE = 'commit';
 
 export interface IngestJobData {
   mailboxId: number;

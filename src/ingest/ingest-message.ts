@@ -20,6 +20,7 @@ import type { MailHandling, MessageContext, Plan } from './mail-handling.js';
 import { adoptPendingOutbound, suppressedResult } from './placed-write.js';
 import { fetchThroughGate } from './mailbox-gate.js';
 import { releaseLargeMessage } from './release-large.js';
+import type { Shipped } from './shipped.js';
 
 export type { IngestOutcome, IngestResult } from './ingest-result.js';
 
@@ -38,7 +39,12 @@ export interface IngestDeps {
   mail: MailHandling;
 }
 
-export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promise<IngestResult> {
+/**
+ * One message through the pipeline. `shipped` is what a remote worker already fetched and
+ * analysed (docs/scaling.md): it stands in for the fetch and, for those bytes, the analysis;
+ * everything else (dedupe, tombstones, the guard, the write) runs here as for a local fetch.
+ */
+export async function ingestMessage(deps: IngestDeps, job: IngestJobData, shipped?: Shipped): Promise<IngestResult> {
   const mailbox = deps.mailboxes.get(job.mailboxId);
   if (!mailbox) return { outcome: 'mailbox_gone' };
   // Cheap check first: a re-enqueued message costs no Gmail quota.
@@ -56,7 +62,9 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
   if (kept && !job.replay) return { outcome: 'duplicate' };
   const fetched = kept
     ? { raw: kept.raw, threadId: kept.providerThreadId, labelIds: kept.labelIds, internalDate: kept.internalDate }
-    : await fetchThroughGate(deps, mailbox, job.providerMessageId);
+    : shipped
+      ? shipped.fetched
+      : await fetchThroughGate(deps, mailbox, job.providerMessageId);
   if (fetched === 'gone') return { outcome: 'message_gone' };
   const skip = skipReason(fetched.labelIds);
   if (skip) {
@@ -70,13 +78,22 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData): Promi
     parsed: analysis.message,
     ...(analysis.body ? { body: analysis.body } : {}),
   });
-  const result = await landMessage(deps, mailbox.id, job, fetched, (analysis) => decide(deps, context(analysis), analysis.judgement));
+  const analysed =
+    shipped?.analysis && shipped.fetched === fetched ? reuseAnalysis(deps.analyse, fetched.raw, shipped.analysis) : deps.analyse;
+  const result = await landMessage({ ...deps, analyse: analysed }, mailbox.id, job, fetched, (analysis) =>
+    decide(deps, context(analysis), analysis.judgement),
+  );
   releaseLargeMessage(fetched.raw.length);
   if (kept && result.outcome !== 'poisoned') deps.poison.remove(mailbox.id, job.providerMessageId);
   if (result.outcome === 'ticket_created' && fetched.threadId) {
     await adoptPendingOutbound(deps.mail, deps.limits, mailbox, fetched.threadId, (c) => handleParsed(deps, c));
   }
   return result;
+}
+
+/** The worker's analysis for its own bytes; any other message (a fallback, pending sent mail) is analysed here. */
+function reuseAnalysis(analyse: Analyse, raw: Buffer, analysis: Analysis): Analyse {
+  return (bytes, labelIds) => (bytes === raw ? Promise.resolve(analysis) : analyse(bytes, labelIds));
 }
 
 /**

@@ -3,12 +3,12 @@
 // scheduler uses. Shared by the REST API, the CLI and the admin page.
 import type { FailedJob, JobQueue } from '../queue/job-queue.js';
 import type { PoisonRepo, PoisonSummary } from '../store/poison-repo.js';
-import { INGEST_QUEUE, ingestJobId, type IngestJobData } from '../ingest/ingest-job.js';
+import { COMMIT_QUEUE, INGEST_QUEUE, ingestJobId, type IngestJobData } from '../ingest/ingest-job.js';
 
 export interface DeadLetterDeps {
   queue: JobQueue;
   poison: PoisonRepo;
-  /** The queues whose failed jobs are listed; ingest by default. */
+  /** The queues whose failed jobs are listed; ingest and remote workers' commits by default. */
   queues?: readonly string[];
 }
 
@@ -33,10 +33,20 @@ export function poisonRef(id: number): string {
   return `poison:${id}`;
 }
 
+const DEAD_LETTER_QUEUES = [INGEST_QUEUE, COMMIT_QUEUE] as const;
+
+/** A failed commit keeps the message a remote worker fetched for its replay; a listing shows only its ingest job. */
+function listed(job: FailedJob): FailedJob {
+  if (job.queue !== COMMIT_QUEUE) return job;
+  const data = job.data as { job?: unknown; payload?: string | null } | null;
+  const payload = typeof data?.payload === 'string' ? `(${data.payload.length} characters of fetched mail, kept for the replay)` : null;
+  return { ...job, data: { job: data?.job ?? null, payload } };
+}
+
 export async function listDeadLetters(deps: DeadLetterDeps, options: ListOptions): Promise<DeadLetters> {
   const jobs: FailedJob[] = [];
-  for (const queue of deps.queues ?? [INGEST_QUEUE]) {
-    jobs.push(...(await deps.queue.listFailed(queue, { limit: options.limit, after: options.after })));
+  for (const queue of deps.queues ?? DEAD_LETTER_QUEUES) {
+    jobs.push(...(await deps.queue.listFailed(queue, { limit: options.limit, after: options.after })).map(listed));
   }
   jobs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { jobs: jobs.slice(0, options.limit), poison: deps.poison.list({ limit: options.limit, after: options.afterPoison }) };
@@ -82,7 +92,7 @@ export async function retryAllDeadLetters(deps: DeadLetterDeps): Promise<{ jobs:
 /** Per mailbox: failed jobs + poison entries (at most the first 1,000 failed jobs are counted). */
 export async function deadLettersByMailbox(deps: DeadLetterDeps): Promise<Map<number, number>> {
   const counts = deps.poison.countByMailbox();
-  for (const queue of deps.queues ?? [INGEST_QUEUE]) {
+  for (const queue of deps.queues ?? DEAD_LETTER_QUEUES) {
     for (const j of await deps.queue.listFailed(queue, { limit: 1000 })) {
       if (j.mailboxId !== null) counts.set(j.mailboxId, (counts.get(j.mailboxId) ?? 0) + 1);
     }

@@ -15,6 +15,7 @@ import type { MailSource } from '../sources/mail-source.js';
 import { ImapSource, type ImapEndpoint, type ImapLogin } from '../sources/imap-source.js';
 import { watchImapFolder, type ImapWatch } from '../sources/imap-watch.js';
 import { IntakeError } from '../errors/intake-error.js';
+import { classifyGoogleError } from '../google/classify-google-error.js';
 import { xoauth2Login } from './imap-login.js';
 
 /** What every IMAP connection uses (config imap.*). */
@@ -115,6 +116,26 @@ export class MailboxSources {
     const entry = this.#cache.get(mailboxId);
     if (entry) return entry.quota ? entry.quota.readyIn('messages.get', active + 1) : 0;
     return this.project.readyIn(this.project.costOf('messages.get') * (active + 1));
+  }
+
+  /**
+   * A current access token for a mailbox that signs in through Google (for a remote worker,
+   * which never holds the refresh token); null for a password IMAP mailbox. `force` refreshes
+   * even a token that has not expired yet (the worker's call with it was refused).
+   */
+  async accessTokenFor(mailbox: Mailbox, force = false): Promise<{ token: string; expiresAt: number } | null> {
+    const client = this.#entry(mailbox).client;
+    if (!client) return null;
+    if (force) client.setCredentials({ refresh_token: client.credentials.refresh_token ?? null });
+    let token;
+    try {
+      ({ token } = await client.getAccessToken());
+    } catch (err) {
+      throw classifyGoogleError(err);
+    }
+    if (!token) throw new IntakeError('INTAKE_ERR_GOOGLE_UNAVAILABLE', 'Google returned no access token', true);
+    // Google's tokens last an hour; a client that read no expiry keeps the token 5 minutes.
+    return { token, expiresAt: client.credentials.expiry_date ?? Date.now() + 5 * 60_000 };
   }
 
   /** Calls `listener` whenever a mailbox's clients are dropped (the daemon stops its IDLE watcher). */

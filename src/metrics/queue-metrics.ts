@@ -17,7 +17,22 @@ export interface QueueMetrics {
   instrument<T>(queue: string, handler: JobHandler<T>): JobHandler<T>;
 }
 
+/** One set of queue metrics per registry: a second caller (the commit queue beside ingest) adds its queues. */
+const registered = new WeakMap<Registry, { queues: string[]; metrics: QueueMetrics }>();
+
 export function registerQueueMetrics(registry: Registry, source: QueueStatsSource, driver: string, queues: string[]): QueueMetrics {
+  const existing = registered.get(registry);
+  if (existing) {
+    for (const q of queues) if (!existing.queues.includes(q)) existing.queues.push(q);
+    return existing.metrics;
+  }
+  const list = [...queues];
+  const metrics = createQueueMetrics(registry, source, driver, list);
+  registered.set(registry, { queues: list, metrics });
+  return metrics;
+}
+
+function createQueueMetrics(registry: Registry, source: QueueStatsSource, driver: string, queues: string[]): QueueMetrics {
   const registers = [registry];
   new Gauge({
     name: 'intake_queue_depth',

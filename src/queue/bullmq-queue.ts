@@ -129,12 +129,12 @@ export class BullmqQueue implements JobQueue {
     return q;
   }
 
-  private jobOptions(id: string): JobsOptions {
+  private jobOptions(id: string, forgetWhenDone = false): JobsOptions {
     return {
       jobId: bullJobId(id),
       attempts: UNBOUNDED_ATTEMPTS,
       backoff: { type: 'intake' },
-      removeOnComplete: { count: this.options.keepCompleted, age: this.options.keepCompletedSeconds },
+      removeOnComplete: forgetWhenDone ? true : { count: this.options.keepCompleted, age: this.options.keepCompletedSeconds },
       removeOnFail: false,
     };
   }
@@ -158,7 +158,7 @@ export class BullmqQueue implements JobQueue {
       jobs.map((j) => ({
         name: j.name,
         data: { id: j.id, mailboxId: j.mailboxId ?? null, data: j.data } satisfies Envelope,
-        opts: this.jobOptions(j.id),
+        opts: this.jobOptions(j.id, j.forgetWhenDone),
       })),
     );
   }
@@ -247,7 +247,7 @@ export class BullmqQueue implements JobQueue {
   private async run(job: BullJob<Envelope>, token: string | undefined, handler: JobHandler): Promise<void> {
     const { id, mailboxId, data } = job.data;
     if (mailboxId !== null && this.options.gate) {
-      const wait = this.options.gate(mailboxId, this.active.get(mailboxId) ?? 0);
+      const wait = this.options.gate(mailboxId, this.active.get(mailboxId) ?? 0, job.queueName);
       if (wait > 0) {
         // Waiting for quota must not hold a worker: back to the delayed set, no attempt used.
         await job.moveToDelayed(Date.now() + wait, token);

@@ -155,7 +155,7 @@ export class EmbeddedQueue implements JobQueue {
     const leaseUntil = now + this.options.leaseSeconds * 1000;
     for (const key of rotation.order(now)) {
       if (key !== null && this.options.gate) {
-        const wait = this.options.gate(key, rotation.active(key));
+        const wait = this.options.gate(key, rotation.active(key), queue);
         if (wait > 0) {
           rotation.pause(key, now + wait);
           continue;

@@ -13,6 +13,8 @@ export interface JobSpec<T = unknown> {
    * instead of the no-op an existing id means. Waiting and active jobs are left as they are.
    */
   replaceFinished?: boolean;
+  /** Removed at once when it completes (its data carries mail content); a failed one is still kept. */
+  forgetWhenDone?: boolean;
 }
 
 /** A dead letter: a job that failed for good, kept for replay. */
@@ -40,9 +42,9 @@ export interface Job<T = unknown> {
  * Milliseconds until a mailbox may start one more job (0: now), given how many of its jobs
  * are running. The daemon answers from the mailbox's Google quota limiter, so a mailbox that
  * would only wait for quota is skipped (embedded) or its job deferred (bullmq), and the
- * worker serves another mailbox meanwhile.
+ * worker serves another mailbox meanwhile. Asked per queue: only jobs that call Google wait.
  */
-export type MailboxGate = (mailboxId: number, active: number) => number;
+export type MailboxGate = (mailboxId: number, active: number, queue: string) => number;
 
 export type JobHandler<T = unknown> = (job: Job<T>) => Promise<void>;
 

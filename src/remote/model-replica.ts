@@ -1,0 +1,73 @@
+// A remote worker's copy of the spam model: a SQLite file in its own data directory (never the
+// store's), refreshed from the snapshot in Redis whenever the published generation moves. The
+// analyse pool's threads read it as they would read the store, and reload on the same rule.
+import type Database from 'better-sqlite3';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger.js';
+import { importModelSnapshot, storedGeneration } from '../spam/model-snapshot.js';
+import type { RemoteKeys } from './remote-keys.js';
+
+export interface ModelReplicaDeps {
+  db: Database.Database;
+  redis: Redis;
+  keys: RemoteKeys;
+  intervalMs: number;
+  log: Logger;
+}
+
+export class ModelReplica {
+  readonly #deps: ModelReplicaDeps;
+  #timer: NodeJS.Timeout | undefined;
+  #busy: Promise<void> | null = null;
+  #loaded = false;
+
+  constructor(deps: ModelReplicaDeps) {
+    this.#deps = deps;
+  }
+
+  /** True once a snapshot has been imported (or the replica already held the published one). */
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  get generation(): number {
+    return storedGeneration(this.#deps.db);
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.#tick(), this.#deps.intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#busy;
+  }
+
+  #tick(): void {
+    if (this.#busy) return;
+    this.#busy = this.refresh()
+      .then(() => undefined)
+      .catch((err: unknown) =>
+        this.#deps.log.warn({ code: 'INTAKE_ERR_QUEUE', reason: (err as Error).message }, 'could not refresh the spam model'),
+      )
+      .finally(() => (this.#busy = null));
+  }
+
+  /** Imports the published snapshot when its generation differs; false when none is published yet. */
+  async refresh(): Promise<boolean> {
+    const { db, redis, keys, log } = this.#deps;
+    const published = await redis.get(keys.modelGeneration);
+    if (published === null) return false;
+    if (Number(published) !== storedGeneration(db)) {
+      const blob = await redis.getBuffer(keys.model);
+      if (!blob) return false;
+      const generation = importModelSnapshot(db, blob);
+      log.info({ generation, bytes: blob.length }, 'spam model replica updated');
+    }
+    this.#loaded = true;
+    return true;
+  }
+}
