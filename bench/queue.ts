@@ -1,7 +1,8 @@
 // bench:queue — end-to-end messages/s (connect → every message a ticket) for 2,000 messages
 // over 8 mailboxes from the fake Google: the embedded driver in one process, and bullmq with
-// a scheduler process plus 1, 2 and 4 `intake worker` processes, all in the same run, each
-// row with its ratio to embedded. Also Redis commands per message and the workers' peak RSS.
+// a scheduler process plus 1, 2 and 4 `intake worker` processes, then as many
+// `intake worker --remote` ones (each in its own directory, through Redis only), all in the
+// same run, each row with its ratio to embedded. Also Redis commands per message and the workers' peak RSS.
 // Contract: shared/BENCHMARKS.md. Starts its own redis-server; removes what it creates.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -125,8 +126,10 @@ async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }>
   };
 }
 
+type Mode = 'embedded' | 'bullmq' | 'bullmq remote';
+
 interface Row {
-  driver: 'embedded' | 'bullmq';
+  driver: Mode;
   workers: number;
   msgs_per_s: number;
   ratio_vs_embedded_1: number;
@@ -134,7 +137,10 @@ interface Row {
   worker_rss_mb: number;
 }
 
-async function run(driver: 'embedded' | 'bullmq', workers: number, redisUrl: string): Promise<Omit<Row, 'ratio_vs_embedded_1'>> {
+async function run(mode: Mode, workers: number, redisUrl: string): Promise<Omit<Row, 'ratio_vs_embedded_1'>> {
+  const driver = mode === 'embedded' ? 'embedded' : 'bullmq';
+  const remote = mode === 'bullmq remote';
+  const workerKey = randomBytes(32).toString('base64');
   // Google's legacy regime (15,000 units a minute per user, messages.get 5): about the pace the
   // fake and Intake kept before the quota regimes, so this measures the queue rather than the quota.
   const fake: FakeGoogle = await startFakeGoogle({ quotaRegime: 'legacy' });
@@ -160,6 +166,25 @@ async function run(driver: 'embedded' | 'bullmq', workers: number, redisUrl: str
     INTAKE_API_TOKEN: apiToken,
     INTAKE_SECRET_KEY: randomBytes(32).toString('base64'),
     ...(driver === 'bullmq' ? { INTAKE_QUEUE_DRIVER: 'bullmq', INTAKE_QUEUE_REDIS_URL: redisUrl, INTAKE_QUEUE_REDIS_PREFIX: prefix } : {}),
+    ...(remote ? { INTAKE_WORKER_KEY: workerKey } : {}),
+  };
+  // A remote worker gets only what another host would: Redis, the worker key, Gmail's address, its own directory.
+  const workerDirs: string[] = [];
+  const workerEnv = (wport: number): NodeJS.ProcessEnv => {
+    if (!remote) return { ...env, INTAKE_QUEUE_WORKER_PORT: String(wport) };
+    const dir = mkdtempSync(join(tmpdir(), 'intake-bench-remote-'));
+    workerDirs.push(dir);
+    return {
+      INTAKE_DATA_DIR: dir,
+      INTAKE_LOG_LEVEL: 'warn',
+      INTAKE_QUEUE_DRIVER: 'bullmq',
+      INTAKE_QUEUE_REDIS_URL: redisUrl,
+      INTAKE_QUEUE_REDIS_PREFIX: prefix,
+      INTAKE_QUEUE_WORKER_PORT: String(wport),
+      INTAKE_WORKER_KEY: workerKey,
+      INTAKE_GOOGLE_ENDPOINTS_GMAIL_ROOT_URL: fake.gmailRootUrl,
+      INTAKE_GOOGLE_QUOTA_REGIME: 'legacy',
+    };
   };
   const emails = Array.from({ length: MAILBOXES }, (_, i) => `bench${i}@example.com`);
   for (let i = 0; i < TOTAL; i++) fake.deliver(emails[i % MAILBOXES] as string, mail(i, emails[i % MAILBOXES] as string));
@@ -180,7 +205,7 @@ async function run(driver: 'embedded' | 'bullmq', workers: number, redisUrl: str
     const workerProcs: Proc[] = [];
     for (let w = 0; w < (driver === 'bullmq' ? workers : 0); w++) {
       const wport = await freePort();
-      const p = spawnIntake(['worker'], { ...env, INTAKE_QUEUE_WORKER_PORT: String(wport) });
+      const p = spawnIntake(remote ? ['worker', '--remote'] : ['worker'], workerEnv(wport));
       procs.push(p);
       workerProcs.push(p);
       await waitUntil(
@@ -211,7 +236,7 @@ async function run(driver: 'embedded' | 'bullmq', workers: number, redisUrl: str
     const rssProcs = driver === 'bullmq' ? workerProcs : procs;
     const rss = Math.max(...rssProcs.map((p) => peakRssMb(p.child.pid)));
     return {
-      driver,
+      driver: mode,
       workers,
       msgs_per_s: Math.round((TOTAL / seconds) * 10) / 10,
       redis_ops_per_msg: Math.round(((opsAfter - opsBefore) / TOTAL) * 10) / 10,
@@ -225,6 +250,7 @@ async function run(driver: 'embedded' | 'bullmq', workers: number, redisUrl: str
     redis?.disconnect();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of workerDirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -239,10 +265,12 @@ try {
   progress(`embedded, 1 process, ${TOTAL} messages over ${MAILBOXES} mailboxes…`);
   const embedded = await run('embedded', 1, redisServer.url);
   rows.push({ ...embedded, ratio_vs_embedded_1: 1 });
-  for (const workers of WORKER_COUNTS) {
-    progress(`bullmq, scheduler + ${workers} worker process(es)…`);
-    const r = await run('bullmq', workers, redisServer.url);
-    rows.push({ ...r, ratio_vs_embedded_1: Math.round((r.msgs_per_s / embedded.msgs_per_s) * 100) / 100 });
+  for (const mode of ['bullmq', 'bullmq remote'] as const) {
+    for (const workers of WORKER_COUNTS) {
+      progress(`${mode}, scheduler + ${workers} worker process(es)…`);
+      const r = await run(mode, workers, redisServer.url);
+      rows.push({ ...r, ratio_vs_embedded_1: Math.round((r.msgs_per_s / embedded.msgs_per_s) * 100) / 100 });
+    }
   }
 } finally {
   await redisServer.stop();
