@@ -3,18 +3,18 @@
 // bullmq, Redis is also killed and restarted without persistence at 3 points) → exactly
 // 2,000 ticket messages, none doubled, and one outbox event per message.
 import { afterEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_CLIENT, type FakeGoogle } from '../../src/dev/fake-google/index.js';
-import { startTestFake, TEST_QUOTA_WINDOW_MS } from '../helpers/test-fake.js';
+import type { FakeGoogle } from '../../src/dev/fake-google/index.js';
+import { startTestFake } from '../helpers/test-fake.js';
 import { freePort } from '../helpers/free-port.js';
 import { spawnIntake, waitForHttp, type DaemonProcess } from '../helpers/daemon-process.js';
 import { waitFor } from '../helpers/test-daemon.js';
 import { simpleMail } from '../helpers/simple-mail.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { connectMailbox, daemonEnv, tally } from '../helpers/process-env.js';
 
 const MAILBOX = 'chaos@example.org';
 const TOTAL = 2000;
@@ -29,54 +29,6 @@ function seeded(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function env(fake: FakeGoogle, port: number, dataDir: string, apiToken: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
-    INTAKE_DATA_DIR: dataDir,
-    INTAKE_HTTP_PORT: String(port),
-    INTAKE_SYNC_POLL_INTERVAL_SECONDS: '0.5',
-    INTAKE_QUEUE_POLL_MS: '20',
-    INTAKE_QUEUE_LEASE_SECONDS: '2',
-    INTAKE_SPAM_STARTER_MODEL: 'false',
-    INTAKE_GOOGLE_CLIENT_ID: DEFAULT_CLIENT.clientId,
-    INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
-    INTAKE_GOOGLE_ENDPOINTS_AUTH_URL: fake.endpoints.oauth2AuthBaseUrl,
-    INTAKE_GOOGLE_ENDPOINTS_TOKEN_URL: fake.endpoints.oauth2TokenUrl,
-    INTAKE_GOOGLE_ENDPOINTS_REVOKE_URL: fake.endpoints.oauth2RevokeUrl,
-    INTAKE_GOOGLE_ENDPOINTS_TOKEN_INFO_URL: fake.endpoints.tokenInfoUrl,
-    INTAKE_GOOGLE_ENDPOINTS_USER_INFO_URL: fake.userInfoUrl,
-    INTAKE_GOOGLE_ENDPOINTS_GMAIL_ROOT_URL: fake.gmailRootUrl,
-    // The fake's quota runs on a 1 s window (startTestFake); Intake paces against the same.
-    INTAKE_GOOGLE_QUOTA_WINDOW_MS: String(TEST_QUOTA_WINDOW_MS),
-    INTAKE_API_TOKEN: apiToken,
-    INTAKE_SECRET_KEY: randomBytes(32).toString('base64'),
-    ...extra,
-  };
-}
-
-interface Tally {
-  messages: number;
-  distinct: number;
-  outbox: number;
-  outboxDistinct: number;
-}
-
-function tally(file: string): Tally {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-    return {
-      messages: one('SELECT COUNT(*) AS n FROM messages'),
-      distinct: one('SELECT COUNT(DISTINCT provider_message_id) AS n FROM messages'),
-      outbox: one('SELECT COUNT(*) AS n FROM outbox'),
-      outboxDistinct: one('SELECT COUNT(DISTINCT message_id) AS n FROM outbox'),
-    };
-  } catch {
-    return { messages: 0, distinct: 0, outbox: 0, outboxDistinct: 0 };
-  } finally {
-    db.close();
-  }
 }
 
 describe.each(['embedded', 'bullmq'] as const)('chaos: %s driver', (driver) => {
@@ -108,21 +60,15 @@ describe.each(['embedded', 'bullmq'] as const)('chaos: %s driver', (driver) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'intake-chaos-'));
     const port = await freePort();
     const apiToken = randomBytes(18).toString('base64url');
-    const daemonEnv = env(fake, port, dataDir, apiToken, extra);
+    const env = daemonEnv(fake, port, dataDir, apiToken, extra);
     const base = `http://127.0.0.1:${port}`;
     const dbFile = join(dataDir, 'intake.sqlite');
     const start = async () => {
-      proc = spawnIntake(['start'], daemonEnv);
+      proc = spawnIntake(['start'], env);
       await waitForHttp(`${base}/healthz`);
     };
     await start();
-    const connect = await fetch(`${base}/api/mailboxes/connect`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    const { authUrl } = (await connect.json()) as { authUrl: string };
-    expect((await fetch(fake.approveConsent(authUrl, { email: MAILBOX }))).status).toBe(200);
+    await connectMailbox(base, apiToken, fake, MAILBOX);
 
     const random = seeded(driver === 'embedded' ? 17 : 29);
     const points = Array.from({ length: KILLS }, () => Math.floor(random() * (TOTAL - 100)) + 20).sort((a, b) => a - b);

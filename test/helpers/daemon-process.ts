@@ -14,7 +14,7 @@ export interface DaemonProcess {
   child: ChildProcess;
   exited: Promise<number | null>;
   stderr(): string;
-  /** What the process printed to its console; kept only when asked (`consoleOnly`), see below. */
+  /** What the process printed to its console; kept only when asked (`consoleOnly`, `keepLog`), see below. */
   stdout(): string;
 }
 
@@ -24,6 +24,8 @@ export interface SpawnOptions {
    * keep it in memory for the test instead of the log folder the secret scan reads.
    */
   consoleOnly?: boolean;
+  /** Keep the log (stdout) in memory too, for a test that reads the process's log lines. */
+  keepLog?: boolean;
 }
 
 export function spawnIntake(args: string[], env: NodeJS.ProcessEnv, options: SpawnOptions = {}): DaemonProcess {
@@ -35,8 +37,8 @@ export function spawnIntake(args: string[], env: NodeJS.ProcessEnv, options: Spa
   });
   let stderr = '';
   let stdout = '';
-  if (options.consoleOnly) child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  else child.stdout?.pipe(log);
+  if (options.consoleOnly || options.keepLog) child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  if (!options.consoleOnly) child.stdout?.pipe(log);
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     log.write(chunk);
