@@ -1,7 +1,9 @@
 // Chaos, per queue driver: a 2,000-message backfill from the fake Google while the daemon
 // process is killed with SIGKILL at 20 seeded random points and restarted each time (for
 // bullmq, Redis is also killed and restarted without persistence at 3 points) → exactly
-// 2,000 ticket messages, none doubled, and one outbox event per message.
+// 2,000 ticket messages, none doubled, and one outbox event per message. And the same with
+// the ingest done by an `intake worker --remote` in its own directory: the worker is killed at
+// the 20 points, the store host at 3 of them and Redis at 3 others.
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,5 +100,104 @@ describe.each(['embedded', 'bullmq'] as const)('chaos: %s driver', (driver) => {
     expect(final).toEqual({ messages: TOTAL, distinct: TOTAL, outbox: TOTAL, outboxDistinct: TOTAL });
     proc?.child.kill('SIGTERM');
     expect(await proc?.exited).toBe(0);
+  }, 600_000);
+});
+
+describe('chaos: bullmq with a remote worker', () => {
+  let fake: FakeGoogle | undefined;
+  let redis: TestRedis | undefined;
+  const procs: DaemonProcess[] = [];
+
+  afterEach(async () => {
+    for (const p of procs.splice(0)) {
+      if (p.child.exitCode === null) {
+        p.child.kill('SIGKILL');
+        await p.exited;
+      }
+    }
+    await fake?.close();
+    await redis?.close();
+  });
+
+  it(`backfill of ${TOTAL} with the remote worker SIGKILLed ${KILLS} times, the store host 3 times and Redis 3 times: exactly ${TOTAL} ticket messages and one event each`, async () => {
+    fake = await startTestFake();
+    for (let i = 0; i < TOTAL; i++) fake.deliver(MAILBOX, simpleMail(i, MAILBOX));
+    redis = await startTestRedis({ appendOnly: false });
+    const workerKey = randomBytes(32).toString('base64');
+    const shared = {
+      INTAKE_QUEUE_DRIVER: 'bullmq',
+      INTAKE_QUEUE_REDIS_URL: redis.url,
+      INTAKE_QUEUE_REDIS_COMMAND_TIMEOUT_MS: '1000',
+      INTAKE_QUEUE_LEASE_SECONDS: '2',
+      INTAKE_WORKER_KEY: workerKey,
+    };
+    const dataDir = mkdtempSync(join(tmpdir(), 'intake-chaos-store-'));
+    const workerDir = mkdtempSync(join(tmpdir(), 'intake-chaos-worker-'));
+    const port = await freePort();
+    const workerPort = await freePort();
+    const apiToken = randomBytes(18).toString('base64url');
+    const storeEnv = daemonEnv(fake, port, dataDir, apiToken, shared);
+    const workerEnv = {
+      ...shared,
+      INTAKE_DATA_DIR: workerDir,
+      INTAKE_QUEUE_WORKER_PORT: String(workerPort),
+      INTAKE_GOOGLE_ENDPOINTS_GMAIL_ROOT_URL: fake.gmailRootUrl,
+      INTAKE_GOOGLE_QUOTA_WINDOW_MS: storeEnv.INTAKE_GOOGLE_QUOTA_WINDOW_MS,
+    };
+    const base = `http://127.0.0.1:${port}`;
+    const dbFile = join(dataDir, 'intake.sqlite');
+    let store: DaemonProcess | undefined;
+    let worker: DaemonProcess | undefined;
+    const startStore = async () => {
+      store = spawnIntake(['start', '--role', 'scheduler'], storeEnv);
+      procs.push(store);
+      await waitForHttp(`${base}/healthz`);
+    };
+    const startWorker = async () => {
+      worker = spawnIntake(['worker', '--remote'], workerEnv);
+      procs.push(worker);
+      await waitForHttp(`http://127.0.0.1:${workerPort}/healthz`);
+    };
+    const kill = async (p: DaemonProcess | undefined) => {
+      p?.child.kill('SIGKILL');
+      await p?.exited;
+    };
+    await startStore();
+    await startWorker();
+    await connectMailbox(base, apiToken, fake, MAILBOX);
+
+    const random = seeded(41);
+    const points = Array.from({ length: KILLS }, () => Math.floor(random() * (TOTAL - 100)) + 20).sort((a, b) => a - b);
+    const storeKills = new Set([4, 10, 16]);
+    const redisRestarts = new Set([2, 8, 14]);
+    let kills = 0;
+    for (const [i, point] of points.entries()) {
+      await waitFor(
+        () => tally(dbFile).messages,
+        (n) => n >= point,
+        120_000,
+      );
+      await kill(worker);
+      kills++;
+      if (storeKills.has(i)) {
+        await kill(store);
+        await startStore();
+      }
+      if (redisRestarts.has(i)) {
+        await redis.kill();
+        await redis.start();
+      }
+      await startWorker();
+    }
+    expect(kills).toBe(KILLS);
+    const final = await waitFor(
+      () => tally(dbFile),
+      (t) => t.messages >= TOTAL,
+      180_000,
+    );
+    expect(final).toEqual({ messages: TOTAL, distinct: TOTAL, outbox: TOTAL, outboxDistinct: TOTAL });
+    worker?.child.kill('SIGTERM');
+    store?.child.kill('SIGTERM');
+    expect([await worker?.exited, await store?.exited]).toEqual([0, 0]);
   }, 600_000);
 });

@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_CLIENT, type FakeGoogle } from '../../src/dev/fake-google/index.js';
+import type { FakeGoogle } from '../../src/dev/fake-google/index.js';
+import { connectMailbox, daemonEnv } from '../helpers/process-env.js';
 import { startTestFake, TEST_QUOTA_WINDOW_MS } from '../helpers/test-fake.js';
 import { freePort } from '../helpers/free-port.js';
 import { spawnIntake, waitForHttp, type DaemonProcess } from '../helpers/daemon-process.js';
@@ -101,30 +102,19 @@ describe('intake worker --remote: a worker that reaches the store host only thro
       INTAKE_QUEUE_REDIS_URL: redis.url,
       INTAKE_QUEUE_LEASE_SECONDS: '2',
       INTAKE_WORKER_KEY: workerKey,
-      INTAKE_GOOGLE_ENDPOINTS_GMAIL_ROOT_URL: fake.gmailRootUrl,
-      INTAKE_GOOGLE_QUOTA_WINDOW_MS: String(TEST_QUOTA_WINDOW_MS),
     };
-    const store = spawnIntake(['start', '--role', 'scheduler'], {
-      ...shared,
-      INTAKE_DATA_DIR: storeDir,
-      INTAKE_HTTP_PORT: String(port),
-      INTAKE_SYNC_POLL_INTERVAL_SECONDS: '0.5',
-      INTAKE_SPAM_STARTER_MODEL: 'false',
-      INTAKE_GOOGLE_CLIENT_ID: DEFAULT_CLIENT.clientId,
-      INTAKE_GOOGLE_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
-      INTAKE_GOOGLE_ENDPOINTS_AUTH_URL: fake.endpoints.oauth2AuthBaseUrl,
-      INTAKE_GOOGLE_ENDPOINTS_TOKEN_URL: fake.endpoints.oauth2TokenUrl,
-      INTAKE_GOOGLE_ENDPOINTS_REVOKE_URL: fake.endpoints.oauth2RevokeUrl,
-      INTAKE_GOOGLE_ENDPOINTS_TOKEN_INFO_URL: fake.endpoints.tokenInfoUrl,
-      INTAKE_GOOGLE_ENDPOINTS_USER_INFO_URL: fake.userInfoUrl,
-      INTAKE_API_TOKEN: apiToken,
-      INTAKE_SECRET_KEY: randomBytes(32).toString('base64'),
-    });
+    const store = spawnIntake(['start', '--role', 'scheduler'], daemonEnv(fake, port, storeDir, apiToken, shared));
     procs.push(store);
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(`${base}/healthz`);
     // The worker host's whole configuration: no secret key, no client secret, no database path.
-    const workerEnv = { ...shared, INTAKE_DATA_DIR: workerDir, INTAKE_QUEUE_WORKER_PORT: String(workerPort) };
+    const workerEnv = {
+      ...shared,
+      INTAKE_DATA_DIR: workerDir,
+      INTAKE_QUEUE_WORKER_PORT: String(workerPort),
+      INTAKE_GOOGLE_ENDPOINTS_GMAIL_ROOT_URL: fake.gmailRootUrl,
+      INTAKE_GOOGLE_QUOTA_WINDOW_MS: String(TEST_QUOTA_WINDOW_MS),
+    };
     const workerUrl = `http://127.0.0.1:${workerPort}`;
     const startWorker = async () => {
       const w = spawnIntake(['worker', '--remote'], workerEnv);
@@ -134,13 +124,7 @@ describe('intake worker --remote: a worker that reaches the store host only thro
     };
     let worker = await startWorker();
 
-    const connect = await fetch(`${base}/api/mailboxes/connect`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    const { authUrl } = (await connect.json()) as { authUrl: string };
-    expect((await fetch(fake.approveConsent(authUrl, { email: MAILBOX }))).status).toBe(200);
+    await connectMailbox(base, apiToken, fake, MAILBOX);
 
     await waitFor(
       () => tally(storeFile).messages,
