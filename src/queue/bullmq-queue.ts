@@ -219,6 +219,9 @@ export class BullmqQueue implements JobQueue {
     // BullMQ renews a live worker's lock every half lock, so a short lock costs nothing and a
     // crashed worker's job (or one whose completion Redis missed while restarting) returns soon.
     const leaseMs = Math.min(this.options.leaseSeconds, 30) * 1000;
+    // Opened here too, so a disconnect's removePendingForMailbox and a reconnect's wakeMailbox
+    // reach every queue this process serves, not only those it added to.
+    this.queue(queue);
     const worker = new Worker<Envelope>(queue, (job, token) => this.run(job, token, handler as JobHandler), {
       connection: { ...this.connection },
       prefix: this.options.prefix,
