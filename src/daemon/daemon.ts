@@ -83,12 +83,18 @@ export async function startDaemon(
     startBackups(core);
     startRevocationRetries(core);
     const scheduler = buildScheduler(core, metrics);
-    if (core.queue instanceof BullmqQueue) {
-      core.queue.onDataLoss(() => void scheduler.pauseWhile(() => relistAfterQueueLoss(core.db, core.log)));
-    }
     // HTTP first, so /healthz answers (and /readyz says "starting") while the starter
     // spam model trains; ingest waits for the model, sync waits for ingest.
     const deliverer = buildDeliverer(core, metrics);
+    if (core.queue instanceof BullmqQueue) {
+      core.queue.onDataLoss(
+        () =>
+          void scheduler
+            .pauseWhile(() => relistAfterQueueLoss(core.db, core.log))
+            .then(() => deliverer.kick())
+            .catch((err: unknown) => core.log.error({ err }, 'could not reset what pointed at the lost jobs')),
+      );
+    }
     const push = buildGmailPush(core);
     const server = await startHttp(core, metrics, scheduler, () => !started, privacy, deliverer, push);
     await hooks.whileStarting?.();

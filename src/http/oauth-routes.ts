@@ -14,7 +14,13 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: HttpDeps, sessio
     const q = request.query as Record<string, string | undefined>;
     try {
       const { mailbox, created } = await deps.connector.complete({ code: q.code, state: q.state, error: q.error }, sessionRefOf(request));
-      await deps.queue.wakeMailbox(mailbox.id);
+      // Not awaited: with Redis down the parked jobs wake once it is back, and the admin's page
+      // must not wait for that.
+      deps.queue
+        .wakeMailbox(mailbox.id)
+        .catch((err: unknown) =>
+          request.log.warn({ code: 'INTAKE_ERR_QUEUE', reason: (err as Error).message }, 'could not wake the parked jobs'),
+        );
       deps.syncNow(mailbox.id);
       const verb = created ? 'connected' : 'reconnected';
       return reply

@@ -65,6 +65,7 @@ export const bullJobId = (id: string): string => id.replaceAll(':', '.');
 export class BullmqQueue implements JobQueue {
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Set<Worker>();
+  private readonly served = new Set<string>();
   private readonly active = new Map<number, number>();
   private readonly client: Redis;
   private readonly connection;
@@ -219,9 +220,10 @@ export class BullmqQueue implements JobQueue {
     // BullMQ renews a live worker's lock every half lock, so a short lock costs nothing and a
     // crashed worker's job (or one whose completion Redis missed while restarting) returns soon.
     const leaseMs = Math.min(this.options.leaseSeconds, 30) * 1000;
-    // Opened here too, so a disconnect's removePendingForMailbox and a reconnect's wakeMailbox
-    // reach every queue this process serves, not only those it added to.
-    this.queue(queue);
+    // Remembered, so a disconnect's removePendingForMailbox and a reconnect's wakeMailbox reach
+    // every queue this process serves, not only those it added to. (Not opened now: a Queue
+    // made while Redis is down would hold up close.)
+    this.served.add(queue);
     const worker = new Worker<Envelope>(queue, (job, token) => this.run(job, token, handler as JobHandler), {
       connection: { ...this.connection },
       prefix: this.options.prefix,
@@ -280,7 +282,7 @@ export class BullmqQueue implements JobQueue {
   /** Jobs of a mailbox that wait or failed (not those running: their handler finds the mailbox gone). */
   async removePendingForMailbox(mailboxId: number): Promise<number> {
     let removed = 0;
-    for (const q of this.queues.values()) {
+    for (const q of this.knownQueues()) {
       for (const job of await this.jobsOf(q, mailboxId, ['waiting', 'delayed', 'prioritized', 'failed'])) {
         await job.remove();
         removed++;
@@ -291,13 +293,18 @@ export class BullmqQueue implements JobQueue {
 
   async wakeMailbox(mailboxId: number): Promise<number> {
     let woken = 0;
-    for (const q of this.queues.values()) {
+    for (const q of this.knownQueues()) {
       for (const job of await this.jobsOf(q, mailboxId, ['delayed'])) {
         await job.promote();
         woken++;
       }
     }
     return woken;
+  }
+
+  /** Every queue this process added to or serves. */
+  private knownQueues(): Queue[] {
+    return [...new Set([...this.queues.keys(), ...this.served])].map((name) => this.queue(name));
   }
 
   /** A scan, fine for the rare disconnect and reconnect: no per-message index costs Redis memory. */

@@ -1,10 +1,12 @@
 // Chaos, per queue driver: a 2,000-message backfill from the fake Google while the daemon
 // process is killed with SIGKILL at 20 seeded random points and restarted each time (for
 // bullmq, Redis is also killed and restarted without persistence at 3 points) → exactly
-// 2,000 ticket messages, none doubled, and one outbox event per message. And the same with
+// 2,000 ticket messages, none doubled, one outbox event per message, and every event at the
+// test's webhook receiver (correctly signed; a redelivery after a kill carries the same id). And the same with
 // the ingest done by an `intake worker --remote` in its own directory: the worker is killed at
 // the 20 points, the store host at 3 of them and Redis at 3 others.
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import { waitFor } from '../helpers/test-daemon.js';
 import { simpleMail } from '../helpers/simple-mail.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 import { connectMailbox, daemonEnv, tally } from '../helpers/process-env.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const MAILBOX = 'chaos@example.org';
 const TOTAL = 2000;
@@ -33,16 +36,53 @@ function seeded(seed: number): () => number {
   };
 }
 
+/** The ids of every event committed to the outbox. */
+function committedEventIds(file: string): Set<string> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return new Set((db.prepare('SELECT event_id FROM outbox').all() as { event_id: string }[]).map((r) => r.event_id));
+  } finally {
+    db.close();
+  }
+}
+
+/** A webhook endpoint on the test's receiver, added through the API: events cross every kill too. */
+async function subscribe(base: string, apiToken: string, receiver: WebhookReceiver): Promise<void> {
+  await receiver.start();
+  const added = await fetch(`${base}/api/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: receiver.url }),
+  });
+  expect(added.status).toBe(201);
+  receiver.secret = ((await added.json()) as { secret: string }).secret;
+}
+
+/** Every committed event reached the receiver, correctly signed (a redelivery after a kill carries the same id). */
+async function expectEveryEventDelivered(dbFile: string, receiver: WebhookReceiver): Promise<void> {
+  const committed = committedEventIds(dbFile);
+  expect(committed.size).toBe(TOTAL);
+  await waitFor(
+    () => receiver.unique.size,
+    (n) => n >= committed.size,
+    180_000,
+  );
+  expect(new Set(receiver.unique.keys())).toEqual(committed);
+  expect(receiver.badSignatures).toBe(0);
+}
+
 describe.each(['embedded', 'bullmq'] as const)('chaos: %s driver', (driver) => {
   let fake: FakeGoogle | undefined;
   let proc: DaemonProcess | undefined;
   let redis: TestRedis | undefined;
+  const receiver = new WebhookReceiver();
 
   afterEach(async () => {
     if (proc && proc.child.exitCode === null) {
       proc.child.kill('SIGKILL');
       await proc.exited;
     }
+    await receiver.close();
     await fake?.close();
     await redis?.close();
   });
@@ -50,7 +90,7 @@ describe.each(['embedded', 'bullmq'] as const)('chaos: %s driver', (driver) => {
   it(`backfill of ${TOTAL} with ${KILLS} SIGKILLs${driver === 'bullmq' ? ' and 3 Redis restarts' : ''}: exactly ${TOTAL} ticket messages and one event each`, async () => {
     fake = await startTestFake();
     for (let i = 0; i < TOTAL; i++) fake.deliver(MAILBOX, simpleMail(i, MAILBOX));
-    const extra: NodeJS.ProcessEnv = {};
+    const extra: NodeJS.ProcessEnv = { INTAKE_WEBHOOKS_ALLOW_INSECURE_LOOPBACK: 'true' };
     if (driver === 'bullmq') {
       redis = await startTestRedis({ appendOnly: false });
       Object.assign(extra, {
@@ -70,6 +110,7 @@ describe.each(['embedded', 'bullmq'] as const)('chaos: %s driver', (driver) => {
       await waitForHttp(`${base}/healthz`);
     };
     await start();
+    await subscribe(base, apiToken, receiver);
     await connectMailbox(base, apiToken, fake, MAILBOX);
 
     const random = seeded(driver === 'embedded' ? 17 : 29);
@@ -98,6 +139,7 @@ describe.each(['embedded', 'bullmq'] as const)('chaos: %s driver', (driver) => {
       180_000,
     );
     expect(final).toEqual({ messages: TOTAL, distinct: TOTAL, outbox: TOTAL, outboxDistinct: TOTAL });
+    await expectEveryEventDelivered(dbFile, receiver);
     proc?.child.kill('SIGTERM');
     expect(await proc?.exited).toBe(0);
   }, 600_000);
@@ -107,6 +149,7 @@ describe('chaos: bullmq with a remote worker', () => {
   let fake: FakeGoogle | undefined;
   let redis: TestRedis | undefined;
   const procs: DaemonProcess[] = [];
+  const receiver = new WebhookReceiver();
 
   afterEach(async () => {
     for (const p of procs.splice(0)) {
@@ -115,6 +158,7 @@ describe('chaos: bullmq with a remote worker', () => {
         await p.exited;
       }
     }
+    await receiver.close();
     await fake?.close();
     await redis?.close();
   });
@@ -136,7 +180,7 @@ describe('chaos: bullmq with a remote worker', () => {
     const port = await freePort();
     const workerPort = await freePort();
     const apiToken = randomBytes(18).toString('base64url');
-    const storeEnv = daemonEnv(fake, port, dataDir, apiToken, shared);
+    const storeEnv = daemonEnv(fake, port, dataDir, apiToken, { ...shared, INTAKE_WEBHOOKS_ALLOW_INSECURE_LOOPBACK: 'true' });
     const workerEnv = {
       ...shared,
       INTAKE_DATA_DIR: workerDir,
@@ -164,6 +208,7 @@ describe('chaos: bullmq with a remote worker', () => {
     };
     await startStore();
     await startWorker();
+    await subscribe(base, apiToken, receiver);
     await connectMailbox(base, apiToken, fake, MAILBOX);
 
     const random = seeded(41);
@@ -196,6 +241,7 @@ describe('chaos: bullmq with a remote worker', () => {
       180_000,
     );
     expect(final).toEqual({ messages: TOTAL, distinct: TOTAL, outbox: TOTAL, outboxDistinct: TOTAL });
+    await expectEveryEventDelivered(dbFile, receiver);
     worker?.child.kill('SIGTERM');
     store?.child.kill('SIGTERM');
     expect([await worker?.exited, await store?.exited]).toEqual([0, 0]);

@@ -13,6 +13,7 @@ import { startTestRedis, type TestRedis } from '../../helpers/redis-server.js';
 import { freePort } from '../../helpers/free-port.js';
 import { simpleMail } from '../../helpers/simple-mail.js';
 import { testLogger } from '../../helpers/test-log.js';
+import { WebhookReceiver } from '../../helpers/webhook-receiver.js';
 
 const MAILBOX = 'desk@example.com';
 let redis: TestRedis;
@@ -129,6 +130,46 @@ describe('daemon on the bullmq driver (real Redis)', () => {
     },
     120_000,
   );
+
+  it('Redis restarted without persistence while webhook deliveries wait for a receiver that is down: every event is delivered once it is back', async () => {
+    const own = await startTestRedis({ appendOnly: false });
+    const receiver = new WebhookReceiver();
+    try {
+      fake = await startTestFake();
+      for (let i = 0; i < 30; i++) fake.deliver(MAILBOX, simpleMail(i, MAILBOX));
+      t = await startTestDaemon(fake, {
+        queue: { driver: 'bullmq', redisUrl: own.url, redisPrefix: 'hooks', redisCommandTimeoutMs: 1_000, leaseSeconds: 2 },
+        webhooks: { allowInsecureLoopback: true },
+      });
+      await receiver.start();
+      const added = await t.api<{ secret: string }>('/api/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url }) });
+      expect(added.status).toBe(201);
+      receiver.secret = added.body.secret;
+      await receiver.down();
+      expect(await t.connect(MAILBOX)).toBe(200);
+      const db = t.daemon.db;
+      const enqueuedPending = () =>
+        (db.prepare("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE state = 'pending' AND enqueued = 1").get() as { n: number }).n;
+      await waitFor(enqueuedPending, (n) => n >= 30, 60_000);
+      // Their deliver jobs were only in Redis: gone with it.
+      await own.kill();
+      await own.start();
+      await receiver.up();
+      const committed = (db.prepare('SELECT event_id FROM outbox').all() as { event_id: string }[]).map((r) => r.event_id);
+      expect(committed).toHaveLength(30);
+      await waitFor(
+        () => receiver.unique.size,
+        (n) => n >= 30,
+        60_000,
+      );
+      expect(new Set(receiver.unique.keys())).toEqual(new Set(committed));
+    } finally {
+      await receiver.close();
+      await t?.close();
+      t = undefined;
+      await own.close();
+    }
+  }, 120_000);
 
   it('scheduler lock: a second scheduler waits, and takes over within the lease when the first dies', async () => {
     const key = `lock${prefixN++}`;
