@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.js';
 import { exportModelSnapshot, storedGeneration } from '../spam/model-snapshot.js';
 import type { RemoteKeys } from './remote-keys.js';
+import { Periodic } from './periodic.js';
 
 export interface ModelPublisherDeps {
   db: Database.Database;
@@ -17,34 +18,19 @@ export interface ModelPublisherDeps {
 
 export class ModelPublisher {
   readonly #deps: ModelPublisherDeps;
-  #timer: NodeJS.Timeout | undefined;
-  #busy: Promise<void> | null = null;
+  readonly #periodic: Periodic;
 
   constructor(deps: ModelPublisherDeps) {
     this.#deps = deps;
+    this.#periodic = new Periodic(() => this.publishIfChanged(), deps.intervalMs, deps.log, 'could not publish the spam model');
   }
 
   start(): void {
-    if (this.#timer) return;
-    this.#tick();
-    this.#timer = setInterval(() => this.#tick(), this.#deps.intervalMs);
-    this.#timer.unref();
+    this.#periodic.start(true);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#busy;
-  }
-
-  #tick(): void {
-    if (this.#busy) return;
-    this.#busy = this.publishIfChanged()
-      .then(() => undefined)
-      .catch((err: unknown) =>
-        this.#deps.log.warn({ code: 'INTAKE_ERR_QUEUE', reason: (err as Error).message }, 'could not publish the spam model'),
-      )
-      .finally(() => (this.#busy = null));
+  stop(): Promise<void> {
+    return this.#periodic.stop();
   }
 
   /** Publishes when Redis holds another generation than the store; returns whether it did. */

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.js';
 import { importModelSnapshot, storedGeneration } from '../spam/model-snapshot.js';
 import type { RemoteKeys } from './remote-keys.js';
+import { Periodic } from './periodic.js';
 
 export interface ModelReplicaDeps {
   db: Database.Database;
@@ -17,12 +18,12 @@ export interface ModelReplicaDeps {
 
 export class ModelReplica {
   readonly #deps: ModelReplicaDeps;
-  #timer: NodeJS.Timeout | undefined;
-  #busy: Promise<void> | null = null;
+  readonly #periodic: Periodic;
   #loaded = false;
 
   constructor(deps: ModelReplicaDeps) {
     this.#deps = deps;
+    this.#periodic = new Periodic(() => this.refresh(), deps.intervalMs, deps.log, 'could not refresh the spam model');
   }
 
   /** True once a snapshot has been imported (or the replica already held the published one). */
@@ -35,25 +36,11 @@ export class ModelReplica {
   }
 
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => this.#tick(), this.#deps.intervalMs);
-    this.#timer.unref();
+    this.#periodic.start(false);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#busy;
-  }
-
-  #tick(): void {
-    if (this.#busy) return;
-    this.#busy = this.refresh()
-      .then(() => undefined)
-      .catch((err: unknown) =>
-        this.#deps.log.warn({ code: 'INTAKE_ERR_QUEUE', reason: (err as Error).message }, 'could not refresh the spam model'),
-      )
-      .finally(() => (this.#busy = null));
+  stop(): Promise<void> {
+    return this.#periodic.stop();
   }
 
   /** Imports the published snapshot when its generation differs; false when none is published yet. */
