@@ -12,10 +12,8 @@ import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
 import { PendingBackfills } from '../mailboxes/pending-backfills.js';
 import { syncMailbox } from '../sync/sync-mailbox.js';
-import type { IngestJobData } from '../ingest/ingest-job.js';
 import { htmlPresenter } from '../ingest/body/present-html.js';
 import { mailHttpDeps } from './mail-wiring.js';
-import type { IngestResult } from '../ingest/ingest-message.js';
 import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
 import { buildServer } from '../http/build-server.js';
 import { buildAdminDeps, buildTokenVerifier, formActionOrigins, startRedirectListener, tokenActor } from './admin-wiring.js';
@@ -35,11 +33,9 @@ import type { Mailbox } from '../store/mailbox-repo.js';
 import { buildImapWatchers, imapConnector } from './imap-wiring.js';
 import { buildGmailPush, type GmailPush } from './push-wiring.js';
 import { startRemoteSupport } from './remote-wiring.js';
-import { buildIngestPipeline, startIngestWorkers } from './ingest-wiring.js';
+import { buildIngestPipeline, startIngestWorkers, type IngestHooks } from './ingest-wiring.js';
 
-export interface DaemonHooks {
-  /** Called after each ingested message (the demo prints new tickets from it). */
-  onIngested?: (result: IngestResult, job: IngestJobData) => void;
+export interface DaemonHooks extends IngestHooks {
   /**
    * Awaited once HTTP listens and before the spam model is prepared, while /readyz says
    * "starting": lets an embedding (a test) observe that state without racing the start-up.

@@ -78,11 +78,12 @@ export async function ingestMessage(deps: IngestDeps, job: IngestJobData, shippe
     parsed: analysis.message,
     ...(analysis.body ? { body: analysis.body } : {}),
   });
-  const analysed =
-    shipped?.analysis && shipped.fetched === fetched ? reuseAnalysis(deps.analyse, fetched.raw, shipped.analysis) : deps.analyse;
-  const result = await landMessage({ ...deps, analyse: analysed }, mailbox.id, job, fetched, (analysis) =>
-    decide(deps, context(analysis), analysis.judgement),
-  );
+  // A remote worker's analysis stands in for this message's own; nothing is copied otherwise.
+  const landDeps =
+    shipped?.analysis && shipped.fetched === fetched
+      ? { ...deps, analyse: reuseAnalysis(deps.analyse, fetched.raw, shipped.analysis) }
+      : deps;
+  const result = await landMessage(landDeps, mailbox.id, job, fetched, (analysis) => decide(deps, context(analysis), analysis.judgement));
   releaseLargeMessage(fetched.raw.length);
   if (kept && result.outcome !== 'poisoned') deps.poison.remove(mailbox.id, job.providerMessageId);
   if (result.outcome === 'ticket_created' && fetched.threadId) {

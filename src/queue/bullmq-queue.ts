@@ -206,7 +206,7 @@ export class BullmqQueue implements JobQueue {
   }
 
   private async retryIn(id: string): Promise<boolean> {
-    for (const name of new Set(['ingest', ...this.queues.keys()])) {
+    for (const name of new Set(['ingest', ...this.queues.keys(), ...this.served])) {
       const job = (await this.queue(name).getJob(bullJobId(id))) as BullJob<Envelope> | undefined;
       if (job && (await job.isFailed())) {
         await job.retry('failed');
