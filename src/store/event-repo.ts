@@ -92,7 +92,12 @@ export class EventRepo {
     this.ticketRow = db.prepare<[number], Record<string, unknown>>(
       'SELECT t.*, c.email AS requester FROM tickets t LEFT JOIN contacts c ON c.id = t.requester_contact_id WHERE t.id = ?',
     );
-    this.messageRow = db.prepare<[number], Record<string, unknown>>('SELECT * FROM messages WHERE id = ?');
+    // The columns an event carries, not SELECT *: the HTML body and the spam evidence can be large.
+    this.messageRow = db.prepare<[number], Record<string, unknown>>(
+      `SELECT id, trace_id, provider_message_id, from_address, from_name, to_json, cc_json, subject, sent_at, received_at,
+              direction, text_body, quoted_text, spam_verdict, spam_score
+       FROM messages WHERE id = ?`,
+    );
     this.attachmentRows = db.prepare<[number], Record<string, unknown>>(
       'SELECT id, filename, content_type, size_bytes, sha256, in_blob AS stored FROM attachments WHERE message_id = ? ORDER BY id',
     );

@@ -1,6 +1,7 @@
 // Machine mail the guard kept out of the ticket path (auto-replies, bounces without a ticket,
 // list mail, loops past the breaker): stored with its raw bytes and the reason, listed for
 // review like the spam quarantine, never silently dropped, releasable into a ticket.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 
 export interface NewSuppressed {
@@ -39,16 +40,16 @@ export interface SuppressedEntry extends SuppressedSummary {
 
 export class SuppressedRepo {
   private readonly db: Db;
+  // Asked for every message ingested: prepared once.
+  private readonly byProviderId: Statement<[number, string], { id: number }>;
 
   constructor(db: Db) {
     this.db = db;
+    this.byProviderId = db.prepare('SELECT id FROM suppressed WHERE mailbox_id = ? AND provider_message_id = ?');
   }
 
   has(mailboxId: number, providerMessageId: string): boolean {
-    return (
-      this.db.prepare('SELECT 1 FROM suppressed WHERE mailbox_id = ? AND provider_message_id = ?').get(mailboxId, providerMessageId) !==
-      undefined
-    );
+    return this.byProviderId.get(mailboxId, providerMessageId) !== undefined;
   }
 
   /** Idempotent on (mailbox, provider message id). */
@@ -74,9 +75,7 @@ export class SuppressedRepo {
         Date.now(),
       );
     if (info.changes > 0) return { id: Number(info.lastInsertRowid), duplicate: false };
-    const row = this.db
-      .prepare<[number, string], { id: number }>('SELECT id FROM suppressed WHERE mailbox_id = ? AND provider_message_id = ?')
-      .get(s.mailboxId, s.providerMessageId);
+    const row = this.byProviderId.get(s.mailboxId, s.providerMessageId);
     return { id: row?.id ?? 0, duplicate: true };
   }
 

@@ -1,7 +1,7 @@
 // A worker thread of the analyse pool: parses and classifies messages the ingest thread hands
 // it. The spam model is read from the SQLite file opened read-only; SpamFilter reloads its
 // in-memory copy when the stored generation moves (learning happens on the main thread).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SpamFilter } from '../../spam/spam-filter.js';
 import { FilterSpamCheck } from '../filter-spam-check.js';
@@ -10,8 +10,8 @@ import type { SpamCheck } from '../spam-check.js';
 import type { AnalyseRequest, AnalyseResponse, WorkerSetup } from './worker-protocol.js';
 
 const setup = workerData as WorkerSetup;
-const port = parentPort;
-if (!port) throw new Error('analyse-worker.ts runs only as a worker thread');
+if (!parentPort) throw new Error('analyse-worker.ts runs only as a worker thread');
+const port: MessagePort = parentPort;
 
 function openSpamCheck(): SpamCheck | null {
   if (!setup.spam) return null;
@@ -23,14 +23,30 @@ function openSpamCheck(): SpamCheck | null {
 const spam = openSpamCheck();
 port.postMessage({ id: 0, ready: true } satisfies AnalyseResponse);
 
+// The pool sends the next message before this one is done; they are parsed one at a time, in
+// order, so the pool knows which message a crash or a timeout belongs to, and two large
+// messages never share this worker's heap.
+const queue: AnalyseRequest[] = [];
+let busy = false;
+
 port.on('message', (request: AnalyseRequest) => {
-  const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
-  analyseMessage(raw, request.labelIds, setup.limits, spam, setup.html).then(
-    (analysis) => port.postMessage({ id: request.id, ok: true, analysis } satisfies AnalyseResponse),
-    (err: unknown) => {
-      // Only the error's name and message cross: mailparser's messages carry no mail content.
-      const e = err instanceof Error ? err : new Error(String(err));
-      port.postMessage({ id: request.id, ok: false, name: e.name, message: e.message } satisfies AnalyseResponse);
-    },
-  );
+  queue.push(request);
+  if (!busy) void drain();
 });
+
+async function drain(): Promise<void> {
+  busy = true;
+  for (let request = queue.shift(); request; request = queue.shift()) port.postMessage(await analyse(request));
+  busy = false;
+}
+
+async function analyse(request: AnalyseRequest): Promise<AnalyseResponse> {
+  const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
+  try {
+    return { id: request.id, ok: true, analysis: await analyseMessage(raw, request.labelIds, setup.limits, spam, setup.html) };
+  } catch (err) {
+    // Only the error's name and message cross: mailparser's messages carry no mail content.
+    const e = err instanceof Error ? err : new Error(String(err));
+    return { id: request.id, ok: false, name: e.name, message: e.message };
+  }
+}

@@ -76,6 +76,26 @@ describe('AnalysePool', () => {
     expect(after.message.sizeBytes).toBeGreaterThan(0);
   }, 120_000);
 
+  it('analyse(): the messages in flight beside one that runs its worker out of heap are all analysed, exactly as inline', async () => {
+    const inline = open({ maxHeapMb: 16 });
+    await pool!.ready();
+    const hostile = HOSTILE_CLASSES.find((c) => c.name === '5 MB of HTML entities')!.build()[0]!;
+    const [a, b, c] = listCorpusFiles()
+      .slice(0, 3)
+      .map((file) => readCorpusMail(file));
+    // Two workers, each holding up to two small messages: the ones that waited for or sat beside `hostile` are handed on.
+    const results = await Promise.allSettled([
+      pool!.analyse(hostile, []),
+      pool!.analyse(a!, []),
+      pool!.analyse(b!, []),
+      pool!.analyse(c!, []),
+    ]);
+    const [failed, ...rest] = results;
+    expect(failed?.status === 'rejected' && (failed.reason as IntakeError).code).toBe('INTAKE_ERR_PARSE_FAILED');
+    const analysed = rest.map((r): unknown => (r.status === 'fulfilled' ? r.value : r.reason));
+    expect(analysed).toEqual([await inline(a!, []), await inline(b!, []), await inline(c!, [])]);
+  }, 120_000);
+
   it('analyse(): when parsing overruns parseTimeoutMs, rejects that message with INTAKE_ERR_PARSE_FAILED', async () => {
     open({ timeoutMs: 20 });
     await pool!.ready();
