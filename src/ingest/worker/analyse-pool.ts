@@ -1,10 +1,12 @@
 // A pool of up to `threads` worker threads that parse and classify messages, so the CPU a
 // message costs never blocks the event loop that serves HTTP and writes tickets. A worker parses
-// one message at a time and holds the next in its queue, so it never idles while this thread is
-// busy writing a ticket. A worker that crashes, runs out of heap or overruns the time limit is
-// replaced; only the message it was parsing gets a parse failure (which ingest still turns into a
-// ticket) and the one it held goes back to the front of the queue. Workers start when mail
-// arrives and stop after `idleMs` without any: each holds its own V8 heap and copy of the spam model (~30 MB and up), which an idle daemon need not pay for.
+// one message at a time and may hold the next small one, so it need not idle while this thread
+// writes a ticket. A worker that crashes, runs out of heap or overruns the time limit is
+// replaced: the message it was parsing gets a parse failure (which ingest still turns into a
+// ticket; after a crash, only once it has killed a second worker) and the messages it held go
+// back to the front of the queue. Workers start when mail arrives and stop after `idleMs`
+// without any: each holds its own V8 heap and copy of the spam model (~30 MB and up), which an
+// idle daemon need not pay for.
 import { Worker } from 'node:worker_threads';
 import { IntakeError } from '../../errors/intake-error.js';
 import type { Logger } from '../../log/logger.js';
@@ -16,8 +18,8 @@ const YOUNG_GENERATION_MB = 12;
 /** After a message this large the worker is replaced, handing its grown heap back to the system. */
 const RECYCLE_AFTER_BYTES = 8 * 1024 * 1024;
 /**
- * Messages a worker holds: the one it parses and the next. Without the second, a worker waited
- * 0.4 ms per message for this thread to answer (bench:ingest), a fifth of a message's parse.
+ * Messages a worker holds: the one it parses and the next. With one, a profile of bench:ingest
+ * showed each worker waiting 0.4 ms per message for this thread to send the next.
  */
 const DEPTH = 2;
 /**
@@ -212,6 +214,7 @@ export class AnalysePool {
     if (response.ok) task.resolve(reviveAnalysis(response.analysis));
     else task.reject(new IntakeError('INTAKE_ERR_PARSE_FAILED', `parser failed: ${response.name}: ${response.message}`));
     if (task.raw.length > RECYCLE_AFTER_BYTES) {
+      // Nothing is held beside a message this large (PREFETCH_MAX_BYTES); handing back keeps that so if the limits move.
       this.#handBack(slot);
       void this.#replace(slot);
     } else {
