@@ -85,10 +85,29 @@ function labelsOf(flags: Set<string> | undefined, folder: string): string[] {
   return labels;
 }
 
+/** A fetchRaw call waiting for its FETCH. */
+interface WantedMessage {
+  uidValidity: string;
+  uid: number;
+  resolve: (m: FetchedMessage) => void;
+  reject: (err: Error) => void;
+}
+
+function goneReason(want: WantedMessage, uidValidity: string): string {
+  return want.uidValidity === uidValidity
+    ? 'the message was expunged before it could be fetched'
+    : 'the folder was renumbered (UIDVALIDITY changed)';
+}
+
+/** Messages one FETCH asks for at most; the queue's concurrency keeps batches smaller than this. */
+const MAX_FETCH_BATCH = 32;
+
 export class ImapSource implements MailSource {
   readonly #options: ImapSourceOptions;
   #client: ImapFlow | null = null;
   #connecting: Promise<ImapFlow> | null = null;
+  readonly #wanted: WantedMessage[] = [];
+  #fetching: Promise<void> | null = null;
 
   constructor(options: ImapSourceOptions) {
     this.#options = options;
@@ -120,27 +139,57 @@ export class ImapSource implements MailSource {
     return this.#withFolder(async (client) => ({ messages: client.mailbox ? client.mailbox.exists : 0 }));
   }
 
-  async fetchRaw(id: string): Promise<FetchedMessage> {
+  /**
+   * One message's bytes. Calls that arrive while a FETCH is on the wire wait for the next one,
+   * which fetches all of them in one command: the queue runs several ingest jobs of a mailbox
+   * at once, and one round trip (and folder lock) per message was most of an IMAP import's time.
+   */
+  fetchRaw(id: string): Promise<FetchedMessage> {
     const [uidValidity, uidText] = id.split(':');
     const uid = Number(uidText);
-    if (!uidValidity || !Number.isSafeInteger(uid) || uid < 1) throw new IntakeError('INTAKE_ERR_MESSAGE_GONE', 'not an IMAP message id');
+    if (!uidValidity || !Number.isSafeInteger(uid) || uid < 1)
+      return Promise.reject(new IntakeError('INTAKE_ERR_MESSAGE_GONE', 'not an IMAP message id'));
+    return new Promise((resolve, reject) => {
+      this.#wanted.push({ uidValidity, uid, resolve, reject });
+      if (!this.#fetching) this.#fetching = this.#fetchWanted().finally(() => (this.#fetching = null));
+    });
+  }
+
+  /** Serves the waiting fetchRaw calls, a batch per command, until none is left. */
+  async #fetchWanted(): Promise<void> {
+    while (this.#wanted.length > 0) {
+      const batch = this.#wanted.splice(0, MAX_FETCH_BATCH);
+      try {
+        const { found, uidValidity } = await this.#fetchBatch(batch);
+        for (const want of batch) {
+          const message = want.uidValidity === uidValidity ? found.get(want.uid) : undefined;
+          if (message) want.resolve(message);
+          else want.reject(new IntakeError('INTAKE_ERR_MESSAGE_GONE', goneReason(want, uidValidity)));
+        }
+      } catch (err) {
+        for (const want of batch) want.reject(err as Error);
+      }
+    }
+  }
+
+  async #fetchBatch(batch: readonly WantedMessage[]): Promise<{ found: Map<number, FetchedMessage>; uidValidity: string }> {
     return this.#withFolder(async (client, current) => {
+      const found = new Map<number, FetchedMessage>();
       // Another UIDVALIDITY: the UID now names another message, or none.
-      if (current !== uidValidity) throw new IntakeError('INTAKE_ERR_MESSAGE_GONE', 'the folder was renumbered (UIDVALIDITY changed)');
-      const message = await client.fetchOne(
-        String(uid),
-        { uid: true, source: true, flags: true, internalDate: true, threadId: true },
-        { uid: true },
-      );
-      if (!message || !message.source)
-        throw new IntakeError('INTAKE_ERR_MESSAGE_GONE', 'the message was expunged before it could be fetched');
-      const date = message.internalDate ? new Date(message.internalDate).getTime() : null;
-      return {
-        raw: message.source,
-        threadId: message.threadId ?? null,
-        labelIds: labelsOf(message.flags, this.#options.folder),
-        internalDate: Number.isFinite(date) ? date : null,
-      };
+      const uids = batch.filter((w) => w.uidValidity === current).map((w) => w.uid);
+      if (uids.length === 0) return { found, uidValidity: current };
+      const query = { uid: true, source: true, flags: true, internalDate: true, threadId: true } as const;
+      for await (const message of client.fetch([...new Set(uids)].join(','), query, { uid: true })) {
+        if (!message.source) continue;
+        const date = message.internalDate ? new Date(message.internalDate).getTime() : null;
+        found.set(message.uid, {
+          raw: message.source,
+          threadId: message.threadId ?? null,
+          labelIds: labelsOf(message.flags, this.#options.folder),
+          internalDate: Number.isFinite(date) ? date : null,
+        });
+      }
+      return { found, uidValidity: current };
     });
   }
 

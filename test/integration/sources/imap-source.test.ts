@@ -15,6 +15,7 @@ import { IntakeError } from '../../../src/errors/intake-error.js';
 
 const USER = 'agent@example.com';
 const CHOICE_USER = 'choices@example.com';
+const BATCH_USER = 'batch@example.com';
 const OAUTH_USER = 'oauth@example.com';
 const PASSWORD = 'correct horse battery staple';
 const GOOD_TOKEN = 'ya29.test-access-token-for-imap';
@@ -45,7 +46,7 @@ async function drain(s: ImapSource, cursor: SyncCursor, plan?: SyncPlan): Promis
 
 beforeAll(async () => {
   dovecot = await startTestDovecot({
-    passwords: { [USER]: PASSWORD, [CHOICE_USER]: PASSWORD },
+    passwords: { [USER]: PASSWORD, [CHOICE_USER]: PASSWORD, [BATCH_USER]: PASSWORD },
     validToken: (token) => Promise.resolve(token === GOOD_TOKEN ? OAUTH_USER : null),
   });
 });
@@ -128,6 +129,37 @@ describe('ImapSource on Dovecot', () => {
       expect((gone as IntakeError).code).toBe('INTAKE_ERR_MESSAGE_GONE');
     } finally {
       await login.close();
+    }
+  });
+
+  it('fetches asked for together share FETCH commands: each caller gets its own message; a missing or renumbered one alone is gone', async () => {
+    for (let n = 1; n <= 20; n++) await dovecot.deliver(BATCH_USER, Buffer.from(simpleMail(n, BATCH_USER)));
+    const s = source({ user: BATCH_USER, pass: PASSWORD }, 50);
+    try {
+      const { ids } = await drain(s, EMPTY_CURSOR);
+      expect(ids).toHaveLength(20);
+      const uidValidity = ids[0]!.split(':')[0]!;
+      // Out of order, with a UID that does not exist and one from another numbering among them.
+      const asked = [...ids].reverse();
+      asked.splice(7, 0, `${uidValidity}:9999`);
+      asked.splice(3, 0, `${Number(uidValidity) + 1}:1`);
+      const results = await Promise.all(
+        asked.map((id) =>
+          s.fetchRaw(id).then(
+            (m) => /Subject: (.*)\r\n/.exec(m.raw.toString())?.[1],
+            (e: unknown) => (e as IntakeError).code,
+          ),
+        ),
+      );
+      const expected = asked.map((id) => {
+        const at = ids.indexOf(id);
+        return at === -1 ? 'INTAKE_ERR_MESSAGE_GONE' : `Question ${at + 1}`;
+      });
+      expect(results).toEqual(expected);
+      // Calls made after a batch has been served start the next one.
+      expect((await s.fetchRaw(ids[4]!)).raw.toString()).toContain('Subject: Question 5');
+    } finally {
+      await s.close();
     }
   });
 
