@@ -40,12 +40,18 @@ export interface SuppressedEntry extends SuppressedSummary {
 
 export class SuppressedRepo {
   private readonly db: Db;
-  // Asked for every message ingested: prepared once.
+  // Run for every message ingested (the lookup) or suppressed (the insert): prepared once.
   private readonly byProviderId: Statement<[number, string], { id: number }>;
+  private readonly insert: Statement;
 
   constructor(db: Db) {
     this.db = db;
     this.byProviderId = db.prepare('SELECT id FROM suppressed WHERE mailbox_id = ? AND provider_message_id = ?');
+    this.insert = db.prepare(
+      `INSERT INTO suppressed (mailbox_id, provider_message_id, provider_thread_id, message_id_header, from_address, subject,
+          guard_class, reason, labels, internal_date, raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (mailbox_id, provider_message_id) DO NOTHING`,
+    );
   }
 
   has(mailboxId: number, providerMessageId: string): boolean {
@@ -54,26 +60,20 @@ export class SuppressedRepo {
 
   /** Idempotent on (mailbox, provider message id). */
   add(s: NewSuppressed): { id: number; duplicate: boolean } {
-    const info = this.db
-      .prepare(
-        `INSERT INTO suppressed (mailbox_id, provider_message_id, provider_thread_id, message_id_header, from_address, subject,
-          guard_class, reason, labels, internal_date, raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (mailbox_id, provider_message_id) DO NOTHING`,
-      )
-      .run(
-        s.mailboxId,
-        s.providerMessageId,
-        s.providerThreadId,
-        s.messageIdHeader,
-        s.fromAddress,
-        s.subject,
-        s.guardClass,
-        s.reason,
-        JSON.stringify(s.labelIds),
-        s.internalDate,
-        s.raw,
-        Date.now(),
-      );
+    const info = this.insert.run(
+      s.mailboxId,
+      s.providerMessageId,
+      s.providerThreadId,
+      s.messageIdHeader,
+      s.fromAddress,
+      s.subject,
+      s.guardClass,
+      s.reason,
+      JSON.stringify(s.labelIds),
+      s.internalDate,
+      s.raw,
+      Date.now(),
+    );
     if (info.changes > 0) return { id: Number(info.lastInsertRowid), duplicate: false };
     const row = this.byProviderId.get(s.mailboxId, s.providerMessageId);
     return { id: row?.id ?? 0, duplicate: true };
