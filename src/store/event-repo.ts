@@ -49,6 +49,46 @@ export interface EventRow {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+/** A message as an event describes it: from the write that just stored it, or from its row. */
+export interface MessageFacts {
+  id: number;
+  traceId: string | null;
+  providerMessageId: string;
+  fromAddress: string;
+  fromName: string;
+  to: unknown;
+  cc: unknown;
+  subject: string;
+  sentAt: number | null;
+  receivedAt: number;
+  direction: string;
+  text: string;
+  quotedText: string;
+  spamVerdict: string | null;
+  spamScore: number | null;
+  attachments: { id: number; filename: string; contentType: string; size: number; sha256: string; stored: boolean }[];
+}
+
+function messagePayload(f: MessageFacts): Record<string, unknown> {
+  return {
+    id: f.id,
+    traceId: f.traceId,
+    providerMessageId: f.providerMessageId,
+    from: { address: f.fromAddress, name: f.fromName },
+    to: f.to,
+    cc: f.cc,
+    subject: f.subject,
+    sentAt: iso(f.sentAt),
+    receivedAt: iso(f.receivedAt),
+    // 'outbound': the team's own reply, sent from Gmail; a receiver must not answer it as a customer's.
+    direction: f.direction,
+    text: f.text,
+    quotedText: f.quotedText,
+    attachments: f.attachments,
+    spam: f.spamVerdict ? { verdict: f.spamVerdict, score: f.spamScore } : null,
+  };
+}
+
 export function toEvent(r: EventRow): IntakeEvent {
   return {
     id: r.event_id,
@@ -104,13 +144,16 @@ export class EventRepo {
     this.page = db.prepare<[number, number], EventRow>('SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?');
   }
 
-  /** Call inside the change's transaction: the event commits with it or not at all. */
-  record(type: EventType, refs: EventRefs, extra: Record<string, unknown> = {}): IntakeEvent {
+  /**
+   * Call inside the change's transaction: the event commits with it or not at all. `written`
+   * is the message `refs.messageId` names as the caller just stored it, so it is not read back.
+   */
+  record(type: EventType, refs: EventRefs, extra: Record<string, unknown> = {}, written?: MessageFacts): IntakeEvent {
     const ticketId = refs.ticketId ?? null;
     const messageId = refs.messageId ?? null;
     const data: Record<string, unknown> = {};
     if (ticketId !== null) data.ticket = this.ticket(ticketId);
-    if (messageId !== null) data.message = this.message(messageId);
+    if (messageId !== null) data.message = written?.id === messageId ? messagePayload(written) : this.message(messageId);
     Object.assign(data, extra);
     const seq = ticketId === null ? null : (this.nextSeq.get(ticketId) as { seq: number }).seq;
     const traceId = refs.traceId ?? ((data.message as { traceId?: string | null } | undefined)?.traceId || null);
@@ -162,29 +205,30 @@ export class EventRepo {
   private message(id: number): Record<string, unknown> | null {
     const m = this.messageRow.get(id);
     if (!m) return null;
-    return {
-      id: m.id,
-      traceId: m.trace_id ?? null,
-      providerMessageId: m.provider_message_id,
-      from: { address: m.from_address, name: m.from_name },
+    return messagePayload({
+      id: m.id as number,
+      traceId: (m.trace_id as string | null) ?? null,
+      providerMessageId: m.provider_message_id as string,
+      fromAddress: m.from_address as string,
+      fromName: m.from_name as string,
       to: JSON.parse(m.to_json as string) as unknown,
       cc: JSON.parse(m.cc_json as string) as unknown,
-      subject: m.subject,
-      sentAt: iso(m.sent_at as number | null),
-      receivedAt: iso(m.received_at as number),
-      // 'outbound': the team's own reply, sent from Gmail; a receiver must not answer it as a customer's.
-      direction: m.direction,
-      text: m.text_body,
-      quotedText: m.quoted_text,
+      subject: m.subject as string,
+      sentAt: m.sent_at as number | null,
+      receivedAt: m.received_at as number,
+      direction: m.direction as string,
+      text: m.text_body as string,
+      quotedText: m.quoted_text as string,
+      spamVerdict: (m.spam_verdict as string | null) ?? null,
+      spamScore: (m.spam_score as number | null) ?? null,
       attachments: this.attachmentRows.all(id).map((a) => ({
-        id: a.id,
-        filename: a.filename,
-        contentType: a.content_type,
-        size: a.size_bytes,
-        sha256: a.sha256,
+        id: a.id as number,
+        filename: a.filename as string,
+        contentType: a.content_type as string,
+        size: a.size_bytes as number,
+        sha256: a.sha256 as string,
         stored: a.stored === 1,
       })),
-      spam: m.spam_verdict ? { verdict: m.spam_verdict, score: m.spam_score ?? null } : null,
-    };
+    });
   }
 }

@@ -1,7 +1,7 @@
 // Tickets and what hangs off them (messages, attachments, contacts, outbox events).
 // One message is written in ONE transaction, so a crash leaves all of it or none of it.
 import type { Db } from './database.js';
-import { eventsOf } from './event-repo.js';
+import { eventsOf, type MessageFacts } from './event-repo.js';
 
 export interface NewAttachment {
   filename: string;
@@ -214,12 +214,12 @@ export class TicketRepo {
           ticketId = Number(info.lastInsertRowid);
         }
         const messageId = this.insertMessageRow(m, ticketId, fromContact, now, choice);
-        for (const a of m.attachments) this.addAttachment(messageId, a);
+        const attachmentIds = m.attachments.map((a) => this.addAttachment(messageId, a));
         this.touchTicket.run(m.needsReview ? 1 : 0, now, ticketId);
         // A reply the team sent never becomes the ticket's opening message.
         if (!createdTicket && m.direction !== 'outbound')
           this.adoptOpening.run({ subject: m.subject, contact: fromContact, ticket: ticketId, received: m.receivedAt, message: messageId });
-        this.recordEvents(ticketId, messageId, createdTicket, m.direction !== 'outbound', now);
+        this.recordEvents(ticketId, writtenFacts(m, messageId, attachmentIds), createdTicket, m.direction !== 'outbound', now);
         return { duplicate: false, ticketId, messageId, createdTicket };
       })
       .immediate();
@@ -229,14 +229,16 @@ export class TicketRepo {
    * The message's event, then (when a customer's reply reopened a pending or closed ticket) the
    * status change. Only inbound mail reopens: the team's own reply leaves the status as it is.
    */
-  private recordEvents(ticketId: number, messageId: number, createdTicket: boolean, inbound: boolean, now: number): void {
+  private recordEvents(ticketId: number, message: MessageFacts, createdTicket: boolean, inbound: boolean, now: number): void {
     const events = eventsOf(this.db);
+    const messageId = message.id;
     const mayReopen = !createdTicket && inbound;
     const before = mayReopen ? this.statusOf.get(ticketId)?.status : undefined;
     const reopened = mayReopen && this.reopen.get(now, ticketId) !== undefined;
-    events.record(createdTicket ? 'ticket.created' : 'ticket.message_added', { ticketId, messageId });
+    events.record(createdTicket ? 'ticket.created' : 'ticket.message_added', { ticketId, messageId }, {}, message);
     if (reopened) {
-      events.record('ticket.status_changed', { ticketId, messageId }, { change: { from: before, to: 'open', actor: 'customer_reply' } });
+      const change = { change: { from: before, to: 'open', actor: 'customer_reply' } };
+      events.record('ticket.status_changed', { ticketId, messageId }, change, message);
     }
   }
 
@@ -260,10 +262,10 @@ export class TicketRepo {
     return undefined;
   }
 
-  private addAttachment(messageId: number, a: NewAttachment): void {
+  private addAttachment(messageId: number, a: NewAttachment): number {
     const inBlob = a.content !== null;
     if (a.content !== null && this.refBlob.run(a.sha256).changes === 0) this.insertBlob.run(a.sha256, a.content, a.content.length);
-    this.insertAttachment.run(
+    const info = this.insertAttachment.run(
       messageId,
       a.filename,
       a.contentType,
@@ -274,6 +276,7 @@ export class TicketRepo {
       a.inline ? 1 : 0,
       inBlob ? 1 : 0,
     );
+    return Number(info.lastInsertRowid);
   }
 
   private insertMessageRow(m: NewTicketMessage, ticketId: number, fromContact: number | null, now: number, choice: ThreadChoice): number {
@@ -316,4 +319,34 @@ export class TicketRepo {
     this.upsertContact.run(email, name, now);
     return (this.contactId.get(email) as { id: number }).id;
   }
+}
+
+/** The message as the write stored it, for its event (event-repo.ts reads the same fields from a row). */
+function writtenFacts(m: NewTicketMessage, id: number, attachmentIds: number[]): MessageFacts {
+  return {
+    id,
+    traceId: m.traceId ?? null,
+    providerMessageId: m.providerMessageId,
+    fromAddress: m.from?.address ?? '',
+    fromName: m.from?.name ?? '',
+    to: m.to,
+    cc: m.cc,
+    subject: m.subject,
+    // As SQLite stores it: a NaN is bound as NULL.
+    sentAt: m.sentAt !== null && Number.isFinite(m.sentAt) ? m.sentAt : null,
+    receivedAt: m.receivedAt,
+    direction: m.direction ?? 'inbound',
+    text: m.text,
+    quotedText: m.quotedText ?? '',
+    spamVerdict: m.spam?.verdict ?? null,
+    spamScore: m.spam?.verdict ? (m.spam.score ?? null) : null,
+    attachments: m.attachments.map((a, i) => ({
+      id: attachmentIds[i]!,
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+      sha256: a.sha256,
+      stored: a.content !== null,
+    })),
+  };
 }

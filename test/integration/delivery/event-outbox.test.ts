@@ -67,6 +67,66 @@ describe('events written with the change they report', () => {
     expect(messages.at(-1)).toMatchObject({ direction: 'outbound', text: 'Unplug it.', quotedText: '' });
   });
 
+  it('TicketRepo.write(): the message an event carries, built from the write, is the message as stored (read back from its row)', () => {
+    const db = freshDb();
+    const id = mailbox(db);
+    const tickets = new TicketRepo(db);
+    const pdf = Buffer.from('%PDF-1.4 invoice');
+    const written = [
+      tickets.write(
+        ticketMessage(id, {
+          providerMessageId: 'rich',
+          from: { address: 'zoë@example.com', name: 'Zoë “Z” Ünal' },
+          to: [{ address: 'desk@example.com', name: 'Desk' }],
+          cc: [{ address: 'boss@example.com', name: '' }],
+          subject: 'Rechnung – 请 ✓',
+          sentAt: 1_700_000_000_123,
+          receivedAt: 1_700_000_000_456,
+          text: 'Line one\r\nLine two \u0000 with a NUL and emoji 🎉',
+          quotedText: '> On Monday you wrote',
+          spam: { verdict: 'unsure', score: 0.61, evidence: [] },
+          needsReview: true,
+          attachments: [
+            {
+              filename: 'invoice.pdf',
+              contentType: 'application/pdf',
+              size: pdf.length,
+              sha256: 'a'.repeat(64),
+              content: pdf,
+              omittedReason: null,
+            },
+            {
+              filename: 'huge.iso',
+              contentType: 'application/octet-stream',
+              size: 9e9,
+              sha256: 'b'.repeat(64),
+              content: null,
+              omittedReason: 'too large',
+            },
+          ],
+        }),
+      ),
+      // A reply on the same thread, with no date, no sender name, no spam verdict and nothing attached.
+      tickets.write(ticketMessage(id, { providerMessageId: 'plain', from: null, sentAt: Number.NaN, receivedAt: 1_700_000_001_000 })),
+    ];
+    const events = eventsOf(db).after(0, 100);
+    expect(events.map((e) => e.type)).toEqual(['ticket.created', 'ticket.message_added']);
+    for (const [i, w] of written.entries()) {
+      let fromRow: unknown;
+      // The same event recorded without the written message reads it back from its row; rolled back.
+      try {
+        db.transaction(() => {
+          fromRow = eventsOf(db).record('ticket.message_added', { ticketId: w.ticketId, messageId: w.messageId }).data.message;
+          throw new Error('roll back');
+        })();
+      } catch {
+        // the rollback
+      }
+      expect(events[i]!.data.message).toEqual(fromRow);
+    }
+    expect((events[0]!.data.message as { attachments: { stored: boolean }[] }).attachments.map((a) => a.stored)).toEqual([true, false]);
+  });
+
   it('QuarantineRepo: when a message is held and later released into a ticket, records message.quarantined once and message.released with the ticket', () => {
     const db = freshDb();
     const id = mailbox(db);
