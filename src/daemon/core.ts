@@ -67,6 +67,8 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
     db.close();
   });
   const mailboxes = new MailboxRepo(db);
+  // Before the database closes, after the queue has stopped running jobs (steps run last-added first).
+  steps.add('backfill progress', () => mailboxes.flushImported());
   const revocations = new RevocationRepo(db);
   const oauth = new GoogleOAuth({
     clientId: config.google.clientId,
