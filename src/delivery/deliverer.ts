@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Db } from '../store/database.js';
 import { IntakeError } from '../errors/intake-error.js';
-import { DeliveryRepo, type DeliveryRow, type UnqueuedDelivery } from './delivery-repo.js';
+import { DeliveryRepo, type DeliveredMark, type DeliveryRow, type UnqueuedDelivery } from './delivery-repo.js';
 import { WebhookRepo, type SecretSealer } from './webhook-repo.js';
 import { WebhookSender } from './http-sender.js';
 import { decideAttempt, describeAttempt } from './retry-rules.js';
@@ -174,29 +174,48 @@ export class Deliverer {
    * Sends every undelivered event of the stream (endpoint + ticket), oldest first, and again
    * until none is left: events fanned out while it sends were given no job of their own
    * (streamHeads). A failure stops the stream; its job is retried and carries on from there.
+   * What was delivered is recorded in one transaction before the stream is read again, before a
+   * failure is recorded and when the drain ends: a commit per event was the deliverer's largest
+   * cost on a backlog. A crash before that write sends those events again (at least once;
+   * receivers dedupe on the event id).
    */
   private async drain(target: DeliveryRow): Promise<void> {
-    const pending = () =>
-      target.order_key === null
+    const delivered: DeliveredMark[] = [];
+    const pending = () => {
+      this.recordDelivered(delivered);
+      return target.order_key === null
         ? [this.deliveries.get(target.id)].filter((d): d is DeliveryRow => d?.state === 'pending')
         : this.deliveries.pendingChain(target.endpoint_id, target.order_key, Number.MAX_SAFE_INTEGER);
-    for (let chain = pending(); chain.length > 0; chain = pending()) {
-      let progressed = false;
-      for (const [i, d] of chain.entries()) {
-        // The head was read just now; a later one is read again after the sends before it.
-        const outcome = await this.attempt(i === 0 ? d : this.deliveries.get(d.id));
-        if (outcome === 'retry') {
-          throw new IntakeError('INTAKE_ERR_WEBHOOK_DELIVERY', `delivery ${d.id} to endpoint ${d.endpoint_id} will be retried`, true);
+    };
+    try {
+      for (let chain = pending(); chain.length > 0; chain = pending()) {
+        let progressed = false;
+        for (const [i, d] of chain.entries()) {
+          // The head was read just now; a later one is read again after the sends before it.
+          const outcome = await this.attempt(i === 0 ? d : this.deliveries.get(d.id), delivered);
+          if (outcome === 'retry') {
+            throw new IntakeError('INTAKE_ERR_WEBHOOK_DELIVERY', `delivery ${d.id} to endpoint ${d.endpoint_id} will be retried`, true);
+          }
+          if (outcome === 'endpoint_gone') throw new PermanentJobError(`endpoint ${d.endpoint_id} answered 410 Gone and was disabled`);
+          if (outcome !== 'skipped') progressed = true;
         }
-        if (outcome === 'endpoint_gone') throw new PermanentJobError(`endpoint ${d.endpoint_id} answered 410 Gone and was disabled`);
-        if (outcome !== 'skipped') progressed = true;
+        if (!progressed || target.order_key === null) return;
       }
-      if (!progressed || target.order_key === null) return;
+    } finally {
+      this.recordDelivered(delivered);
     }
   }
 
+  private recordDelivered(delivered: DeliveredMark[]): void {
+    if (delivered.length === 0) return;
+    this.deliveries.markAllDelivered(delivered.splice(0));
+  }
+
   /** One POST of the delivery `d` (as stored now: read after any await), and its outcome recorded. */
-  private async attempt(d: DeliveryRow | undefined): Promise<'delivered' | 'retry' | 'dead' | 'endpoint_gone' | 'skipped'> {
+  private async attempt(
+    d: DeliveryRow | undefined,
+    delivered: DeliveredMark[],
+  ): Promise<'delivered' | 'retry' | 'dead' | 'endpoint_gone' | 'skipped'> {
     if (!d || d.state !== 'pending') return 'skipped';
     const target = this.endpoints.forDelivery(d.endpoint_id);
     const event = this.deliveries.eventRow(d.outbox_id);
@@ -228,11 +247,13 @@ export class Deliverer {
     this.metrics?.webhookDeliveries.inc({ endpoint: String(endpoint.id), outcome: decision });
     switch (decision) {
       case 'delivered': {
-        this.deliveries.markDelivered(d.id, d.outbox_id, now, (result as { status: number }).status);
+        delivered.push({ id: d.id, outboxId: d.outbox_id, at: now, status: (result as { status: number }).status });
         this.metrics?.webhookLatency.observe((now - event.created_at) / 1000);
         return 'delivered';
       }
       case 'endpoint_gone': {
+        // The stream's earlier events were delivered: recorded so, before its pending ones fail.
+        this.recordDelivered(delivered);
         this.deliveries.recordFailure(d.id, now, 410, 'receiver answered 410 Gone');
         this.endpoints.disable(endpoint.id, 'receiver answered 410 Gone');
         const failed = this.deliveries.failPendingOf(endpoint.id, 'endpoint disabled: receiver answered 410 Gone');

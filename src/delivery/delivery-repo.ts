@@ -53,6 +53,14 @@ export interface Route {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+/** A delivery the receiver answered with a 2xx, waiting to be recorded (Deliverer.drain). */
+export interface DeliveredMark {
+  id: number;
+  outboxId: number;
+  at: number;
+  status: number;
+}
+
 export class DeliveryRepo {
   private readonly insert;
   private readonly byId;
@@ -164,17 +172,22 @@ export class DeliveryRepo {
     ).run({ id, now, status, error });
   }
 
-  markDelivered(id: number, outboxId: number, now: number, status: number): void {
+  /** Deliveries that got a 2xx, in one transaction. */
+  markAllDelivered(marks: readonly DeliveredMark[]): void {
+    const delivery = this.stmt(
+      `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
+         last_attempt_at = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?`,
+    );
+    // The outbox row is delivered once no endpoint still waits for it.
+    const event = this.stmt(
+      `UPDATE outbox SET delivered_at = ? WHERE id = ?
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE outbox_id = outbox.id AND state = 'pending')`,
+    );
     this.db.transaction(() => {
-      this.stmt(
-        `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
-           last_attempt_at = ?, last_status = ?, last_error = NULL, delivered_at = ? WHERE id = ?`,
-      ).run(now, now, status, now, id);
-      // The outbox row is delivered once no endpoint still waits for it.
-      this.stmt(
-        `UPDATE outbox SET delivered_at = ? WHERE id = ?
-           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE outbox_id = outbox.id AND state = 'pending')`,
-      ).run(now, outboxId);
+      for (const m of marks) {
+        delivery.run(m.at, m.at, m.status, m.at, m.id);
+        event.run(m.at, m.outboxId);
+      }
     })();
   }
 
