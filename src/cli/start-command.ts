@@ -63,6 +63,8 @@ export async function runStart(ctx: CliContext, args: string[] = []): Promise<nu
   }
   return new Promise<number>((resolve) => {
     const stop = (code: number) => {
+      // The moment the stop began: jobs claimed before it finish, none is claimed after.
+      if (code === EXIT_OK) log.info('stop requested; finishing the jobs in hand');
       const deadline = setTimeout(() => resolve(EXIT_FAILURE), config.shutdown.deadlineMs);
       deadline.unref();
       void running.close().then(() => {
