@@ -90,7 +90,7 @@ export class MailboxRepo {
   private readonly all;
   private readonly syncById;
   private readonly imapById;
-  #countImported: Statement<[number, number]> | undefined;
+  readonly #countImported: Statement<[number, number]>;
   /** Backfill messages through ingest not yet added to sync_state (see countImported). */
   readonly #importedPending = new Map<number, number>();
   #importedFlush: NodeJS.Timeout | undefined;
@@ -100,6 +100,7 @@ export class MailboxRepo {
     this.byId = db.prepare<[number], MailboxRow>('SELECT * FROM mailboxes WHERE id = ?');
     this.byEmail = db.prepare<[string], MailboxRow>('SELECT * FROM mailboxes WHERE email = ?');
     this.all = db.prepare<[], MailboxRow>('SELECT * FROM mailboxes ORDER BY id');
+    this.#countImported = db.prepare('UPDATE sync_state SET backfill_imported = backfill_imported + ? WHERE mailbox_id = ?');
     this.syncById = db.prepare<[number], Record<string, unknown>>('SELECT * FROM sync_state WHERE mailbox_id = ?');
     this.imapById = db.prepare<[number], ImapAccount>(
       'SELECT host, port, security, username, folder FROM imap_accounts WHERE mailbox_id = ?',
@@ -315,7 +316,6 @@ export class MailboxRepo {
     clearTimeout(this.#importedFlush);
     this.#importedFlush = undefined;
     if (this.#importedPending.size === 0 || !this.db.open) return;
-    this.#countImported ??= this.db.prepare('UPDATE sync_state SET backfill_imported = backfill_imported + ? WHERE mailbox_id = ?');
     const update = this.#countImported;
     this.db.transaction(() => {
       for (const [id, n] of this.#importedPending) update.run(n, id);
