@@ -10,6 +10,7 @@ import { IntakeError, isIntakeError } from '../errors/intake-error.js';
 import { decideRetry, type RetryOptions } from './retry-policy.js';
 import type { FailedJob, Job, JobHandler, JobQueue, JobSpec, JobWorker, MailboxGate, QueueCounts } from './job-queue.js';
 import { redisClientOptions, type RedisSettings } from './redis-options.js';
+import { FairTags } from './fair-tags.js';
 
 export interface BullmqQueueOptions extends RetryOptions {
   redis: RedisSettings;
@@ -22,6 +23,8 @@ export interface BullmqQueueOptions extends RetryOptions {
   keepCompletedSeconds: number;
   gate?: MailboxGate;
   role?: string;
+  /** Where the round-robin numbering starts over and its cap (tests make these small). */
+  fairness?: { restartAt?: number; limit?: number };
 }
 
 /** What a job carries in Redis: Intake's own id (BullMQ ids may not hold ':'), its mailbox, its data. */
@@ -45,6 +48,8 @@ class RetryLater extends Error {
 }
 
 const UNBOUNDED_ATTEMPTS = 1_000_000;
+/** How many of the next waiting jobs oldestWaitingMs looks at. */
+const OLDEST_SAMPLE = 50;
 
 /** Redis commands wait in ioredis' offline queue while Redis is down: bound every call a caller waits on. */
 async function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -72,6 +77,7 @@ export class BullmqQueue implements JobQueue {
   /** The Redis dataset's identity: a random value kept in Redis; when it changes, Redis lost its data. */
   private epoch: string | undefined;
   private readonly lossHandlers: (() => void)[] = [];
+  private readonly fair: FairTags;
 
   private readonly log: Logger;
   private readonly options: BullmqQueueOptions;
@@ -81,6 +87,7 @@ export class BullmqQueue implements JobQueue {
     this.options = options;
     this.connection = redisClientOptions(options.redis, options.role ?? 'queue');
     this.client = new Redis(this.connection.url, { ...this.connection, lazyConnect: false });
+    this.fair = new FairTags(this.client, { prefix: options.prefix, ...options.fairness });
     this.client.on('error', (err: Error) => this.log.warn({ code: 'INTAKE_ERR_QUEUE', reason: err.message }, 'redis connection error'));
     this.client.on('ready', () => {
       this.checkEpoch().catch((err: unknown) => this.log.warn({ reason: (err as Error).message }, 'could not check the Redis epoch'));
@@ -130,9 +137,10 @@ export class BullmqQueue implements JobQueue {
     return q;
   }
 
-  private jobOptions(id: string, forgetWhenDone = false): JobsOptions {
+  private jobOptions(id: string, priority: number, forgetWhenDone = false): JobsOptions {
     return {
       jobId: bullJobId(id),
+      priority,
       attempts: UNBOUNDED_ATTEMPTS,
       backoff: { type: 'intake' },
       removeOnComplete: forgetWhenDone ? true : { count: this.options.keepCompleted, age: this.options.keepCompletedSeconds },
@@ -155,11 +163,16 @@ export class BullmqQueue implements JobQueue {
     const ids = jobs.map((j) => bullJobId(j.id));
     const finished = await this.finishedIds(queue, ids);
     for (const id of finished) await q.remove(id);
+    // Numbered per mailbox, so BullMQ serves mailboxes in turn (fair-tags.ts).
+    const priorities = await this.fair.reserve(
+      queue,
+      jobs.map((j) => j.mailboxId ?? null),
+    );
     await q.addBulk(
-      jobs.map((j) => ({
+      jobs.map((j, i) => ({
         name: j.name,
         data: { id: j.id, mailboxId: j.mailboxId ?? null, data: j.data } satisfies Envelope,
-        opts: this.jobOptions(j.id, j.forgetWhenDone),
+        opts: this.jobOptions(j.id, priorities[i]!, j.forgetWhenDone),
       })),
     );
   }
@@ -260,6 +273,11 @@ export class BullmqQueue implements JobQueue {
       }
     }
     const attempt = job.attemptsMade + 1;
+    // Not awaited: the round only orders jobs added from now on, and a lost update (Redis
+    // down) costs a little fairness, never a job.
+    this.fair.started(job.queueName, job.priority).catch((err: unknown) => {
+      this.log.warn({ queue: job.queueName, reason: (err as Error).message }, 'could not record the round-robin round');
+    });
     if (mailboxId !== null) this.active.set(mailboxId, (this.active.get(mailboxId) ?? 0) + 1);
     try {
       const intakeJob: Job = { id, name: job.name, data, attempt };
@@ -329,13 +347,19 @@ export class BullmqQueue implements JobQueue {
     };
   }
 
+  /**
+   * Jobs wait in BullMQ's prioritized set, ordered by round, not by age: the next few of each
+   * mailbox are near its head, so the oldest of its first page (and of the plain wait list,
+   * jobs added before round-robin) stands for the queue's oldest.
+   */
   async oldestWaitingMs(queue: string): Promise<number> {
-    const [oldest] = (await bounded(
-      this.queue(queue).getJobs(['waiting'], 0, 0, true),
+    const jobs = (await bounded(
+      this.queue(queue).getJobs(['prioritized', 'waiting'], 0, OLDEST_SAMPLE - 1, true),
       this.options.redis.commandTimeoutMs,
       'oldest job',
     )) as (BullJob | undefined)[];
-    return oldest ? Math.max(0, Date.now() - oldest.timestamp) : 0;
+    const oldest = Math.min(...jobs.map((j) => j?.timestamp ?? Infinity));
+    return Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0;
   }
 
   /** Fails at once while the connection is down (for /readyz), else within the command timeout. */

@@ -298,6 +298,78 @@ describe.each<DriverName>(['embedded', 'bullmq'])('JobQueue contract: %s driver'
     expect(done.filter((d) => d === 1)).toHaveLength(10);
   });
 
+  it('process(): when one mailbox has 300 jobs waiting and another gets 5, serves the newcomer within its first turns, alternating', async () => {
+    const queue = fresh();
+    await queue.addBulk(
+      Q,
+      Array.from({ length: 300 }, (_, i) => ({ id: `big${i}`, name: 'n', data: 1, mailboxId: 1 })),
+    );
+    let newcomerAdded: () => void = () => undefined;
+    const added = new Promise<void>((r) => (newcomerAdded = r));
+    const order: number[] = [];
+    const worker = queue.process<number>(
+      Q,
+      async (job) => {
+        // The first job holds the only slot until the newcomer's jobs are stored.
+        if (order.length === 0) await added;
+        order.push(job.data);
+      },
+      { concurrency: 1 },
+    );
+    await waitFor(
+      () => queue.counts(Q),
+      (c) => c.active === 1,
+      15_000,
+    );
+    await queue.addBulk(
+      Q,
+      Array.from({ length: 5 }, (_, i) => ({ id: `new${i}`, name: 'n', data: 2, mailboxId: 2 })),
+    );
+    newcomerAdded();
+    await waitFor(
+      () => order.length,
+      (n) => n >= 12,
+      15_000,
+    );
+    await worker.close();
+    const window = order.slice(1, 12);
+    // All five of the newcomer's jobs ran within the next eleven, and the backlog kept moving.
+    expect(window.filter((m) => m === 2)).toHaveLength(5);
+    expect(window.slice(0, 10).filter((m) => m === 1).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('process(): when ten mailboxes are backfilling at once, serves every one of them in each round', async () => {
+    const queue = fresh();
+    for (let m = 1; m <= 10; m++) {
+      await queue.addBulk(
+        Q,
+        Array.from({ length: 20 }, (_, i) => ({ id: `m${m}-${i}`, name: 'n', data: m, mailboxId: m })),
+      );
+    }
+    const order: number[] = [];
+    const worker = queue.process<number>(
+      Q,
+      (job) => {
+        order.push(job.data);
+        return Promise.resolve();
+      },
+      { concurrency: 1 },
+    );
+    await waitFor(
+      () => order.length,
+      (n) => n === 200,
+      20_000,
+    );
+    await worker.close();
+    // In every run of ten jobs, all ten mailboxes (the order within a round may differ by driver).
+    for (let round = 0; round < 20; round++) {
+      expect(
+        new Set(order.slice(round * 10, round * 10 + 10)).size,
+        `round ${round}: ${order.slice(round * 10, round * 10 + 10).join(',')}`,
+      ).toBe(10);
+    }
+  });
+
   it('removePendingForMailbox() and wakeMailbox(): remove only that mailbox’s waiting jobs', async () => {
     const queue = fresh();
     await queue.addBulk(Q, [
