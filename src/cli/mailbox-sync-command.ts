@@ -4,6 +4,7 @@
 import type { Core } from '../daemon/core.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { syncMailbox } from '../sync/sync-mailbox.js';
+import { syncDepsOf } from '../daemon/sync-deps.js';
 import { backfillProgress, progressLine, type BackfillProgress } from '../sync/backfill-progress.js';
 import { formatBackfillChoice, isChoiceError, parseBackfillChoice } from '../sync/backfill-choice.js';
 import { buildSyncHttpDeps } from '../daemon/sync-wiring.js';
@@ -27,18 +28,7 @@ export async function runMailboxSync(core: Core, args: string[], ctx: CliContext
   const mailbox = mailboxOf(core, args[0], ctx);
   if (!mailbox) return EXIT_FAILURE;
   const log = core.log.child({ module: 'sync' });
-  const result = await syncMailbox(
-    {
-      mailboxes: core.mailboxes,
-      queue: core.queue,
-      sourceFor: (m) => core.sources.sourceFor(m),
-      log,
-      metrics: createMetrics(),
-      enqueueTimeoutMs: core.config.sync.enqueueTimeoutMs,
-      maxPagesPerPass: 20,
-    },
-    mailbox,
-  );
+  const result = await syncMailbox(syncDepsOf(core, createMetrics(), log), mailbox);
   if (result === 'awaiting_confirm') {
     ctx.err.write(
       `mailbox ${mailbox.id} waits for its import to be confirmed: \`intake mailbox backfill ${mailbox.id} all|none|days:N\`\n`,

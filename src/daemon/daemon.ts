@@ -12,6 +12,7 @@ import { OAuthStateStore } from '../mailboxes/oauth-state.js';
 import { MailboxConnector } from '../mailboxes/mailbox-connector.js';
 import { PendingBackfills } from '../mailboxes/pending-backfills.js';
 import { syncMailbox } from '../sync/sync-mailbox.js';
+import { syncDepsOf } from './sync-deps.js';
 import { htmlPresenter } from '../ingest/body/present-html.js';
 import { mailHttpDeps } from './mail-wiring.js';
 import { disconnectMailbox, retryRevocations } from '../privacy/disconnect-mailbox.js';
@@ -138,15 +139,7 @@ async function prepareSpamModel(core: Core, signal?: AbortSignal): Promise<void>
 
 function buildScheduler(core: Core, metrics: Metrics): ElectedScheduler {
   const log = core.log.child({ module: 'sync' });
-  const deps = {
-    mailboxes: core.mailboxes,
-    queue: core.queue,
-    sourceFor: (m: Parameters<Core['sources']['sourceFor']>[0]) => core.sources.sourceFor(m),
-    log,
-    metrics,
-    enqueueTimeoutMs: core.config.sync.enqueueTimeoutMs,
-    maxPagesPerPass: 20,
-  };
+  const deps = syncDepsOf(core, metrics, log);
   const scheduler: { current?: ElectedScheduler } = {};
   const watchers = buildImapWatchers(core, (id) => scheduler.current?.syncNow(id), metrics);
   // After each pass an IMAP mailbox has an IDLE watcher (started once, stopped when it pauses).

@@ -20,6 +20,7 @@ import type { MailHandling, MessageContext, Plan } from './mail-handling.js';
 import { adoptPendingOutbound, suppressedResult } from './placed-write.js';
 import { fetchThroughGate } from './mailbox-gate.js';
 import { releaseLargeMessage } from './release-large.js';
+import { landedAs } from './landed.js';
 import type { Shipped } from './shipped.js';
 
 export type { IngestOutcome, IngestResult } from './ingest-result.js';
@@ -47,19 +48,15 @@ export interface IngestDeps {
 export async function ingestMessage(deps: IngestDeps, job: IngestJobData, shipped?: Shipped): Promise<IngestResult> {
   const mailbox = deps.mailboxes.get(job.mailboxId);
   if (!mailbox) return { outcome: 'mailbox_gone' };
-  // Cheap check first: a re-enqueued message costs no Gmail quota.
-  if (deps.tickets.hasMessage(mailbox.id, job.providerMessageId) || deps.quarantine.has(mailbox.id, job.providerMessageId)) {
+  // Cheap checks first: a re-enqueued message costs no Gmail quota.
+  const landed = landedAs(deps, mailbox.id, job.providerMessageId);
+  if (landed !== null && landed !== 'poison') {
     if (job.replay) deps.poison.remove(mailbox.id, job.providerMessageId);
-    return { outcome: 'duplicate' };
-  }
-  const held = deps.mail.alreadyHandled(mailbox.id, job.providerMessageId);
-  if (held) {
-    if (job.replay) deps.poison.remove(mailbox.id, job.providerMessageId);
-    return { outcome: held === 'tombstoned' ? 'tombstoned' : 'duplicate' };
+    return { outcome: landed === 'tombstoned' ? 'tombstoned' : 'duplicate' };
   }
   // A poison entry has landed too; only a replay runs it again, from the bytes it keeps.
-  const kept = deps.poison.findByMessage(mailbox.id, job.providerMessageId);
-  if (kept && !job.replay) return { outcome: 'duplicate' };
+  if (landed === 'poison' && !job.replay) return { outcome: 'duplicate' };
+  const kept = landed === 'poison' ? deps.poison.findByMessage(mailbox.id, job.providerMessageId) : undefined;
   const fetched = kept
     ? { raw: kept.raw, threadId: kept.providerThreadId, labelIds: kept.labelIds, internalDate: kept.internalDate }
     : shipped

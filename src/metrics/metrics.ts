@@ -29,6 +29,11 @@ export function createMetrics() {
       registers,
     }),
     syncEnqueued: new Counter({ name: 'intake_sync_enqueued_total', help: 'Ingest jobs enqueued by sync', registers }),
+    syncAlreadyLanded: new Counter({
+      name: 'intake_sync_already_landed_total',
+      help: 'Messages a sync listed that had already landed (ticket, quarantine, tombstone, suppressed, poison) and were not queued again',
+      registers,
+    }),
     fullResyncs: new Counter({
       name: 'intake_full_syncs_total',
       help: 'Full mailbox syncs started, by reason (first_sync, history_expired)',

@@ -265,17 +265,30 @@ export class MailboxRepo {
     };
   }
 
+  /**
+   * `backfillAdded`: backfill messages listed by this page; `backfillLanded`: those of them
+   * that had already landed and were not queued (they count as imported at once).
+   */
   saveCursor(
     id: number,
     cursor: Pick<SyncState, 'historyId' | 'backfillPageToken' | 'backfillHistoryId'> & { backfillQuery?: string | null },
     backfillAdded = 0,
+    backfillLanded = 0,
   ): void {
     this.db
       .prepare(
         `UPDATE sync_state SET history_id = ?, backfill_page_token = ?, backfill_history_id = ?, backfill_query = ?,
-         backfill_done = backfill_done + ? WHERE mailbox_id = ?`,
+         backfill_done = backfill_done + ?, backfill_imported = backfill_imported + ? WHERE mailbox_id = ?`,
       )
-      .run(cursor.historyId, cursor.backfillPageToken, cursor.backfillHistoryId, cursor.backfillQuery ?? null, backfillAdded, id);
+      .run(
+        cursor.historyId,
+        cursor.backfillPageToken,
+        cursor.backfillHistoryId,
+        cursor.backfillQuery ?? null,
+        backfillAdded,
+        backfillLanded,
+        id,
+      );
   }
 
   startBackfill(id: number, historyId: string, total: number, resync = false): void {

@@ -9,6 +9,7 @@ import { IntakeError, isIntakeError } from '../errors/intake-error.js';
 import { reconsentReason } from '../google/classify-google-error.js';
 import { INGEST_QUEUE, ingestJobId, type IngestJobData } from '../ingest/ingest-job.js';
 import { syncPlanFor } from './sync-plan.js';
+import { landedAs, type LandedLookups } from '../ingest/landed.js';
 
 export interface SyncDeps {
   mailboxes: MailboxRepo;
@@ -18,6 +19,8 @@ export interface SyncDeps {
   metrics: Metrics;
   enqueueTimeoutMs: number;
   maxPagesPerPass: number;
+  /** What already landed is not queued again (a relist after history expiry or a Redis loss). */
+  landed: LandedLookups;
 }
 
 /** 'changed': the pass enqueued messages (the scheduler polls a busy mailbox sooner). */
@@ -53,18 +56,22 @@ async function runPass(deps: SyncDeps, mailbox: Mailbox, log: Logger): Promise<n
     const batch = await source.listChanges(cursor, plan);
     if (batch.startedBackfill) startedBackfill(deps, mailbox, batch, plan.resyncAfterMs, log);
     const backfill = batch.phase === 'backfill' ? { backfill: true as const } : {};
-    const jobs = batch.refs.map((ref) => ({
+    const fresh = batch.refs.filter((ref) => landedAs(deps.landed, mailbox.id, ref.id) === null);
+    const jobs = fresh.map((ref) => ({
       id: ingestJobId(mailbox.id, ref.id),
       name: 'ingest',
       mailboxId: mailbox.id,
       data: { mailboxId: mailbox.id, providerMessageId: ref.id, threadId: ref.threadId, ...backfill } satisfies IngestJobData,
-      // A finished job's id must not block a resync: ingest itself skips what is already stored.
+      // A finished job's id must not block a resync (ingest checks again what landed meanwhile).
       replaceFinished: true,
     }));
     await withTimeout(deps.queue.addBulk(INGEST_QUEUE, jobs), deps.enqueueTimeoutMs);
     // The cursor moves only now that the jobs are durable: a crash before this line re-lists.
-    deps.mailboxes.saveCursor(mailbox.id, batch.cursor, batch.phase === 'backfill' ? jobs.length : 0);
+    const inBackfill = batch.phase === 'backfill';
+    const skipped = batch.refs.length - jobs.length;
+    deps.mailboxes.saveCursor(mailbox.id, batch.cursor, inBackfill ? batch.refs.length : 0, inBackfill ? skipped : 0);
     deps.metrics.syncEnqueued.inc(jobs.length);
+    if (skipped > 0) deps.metrics.syncAlreadyLanded.inc(skipped);
     enqueued += jobs.length;
     cursor = batch.cursor;
     if (!batch.more) {

@@ -91,6 +91,13 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
     await fake.close();
   });
 
+  /** intake_sync_already_landed_total: listed messages a sync did not queue again. */
+  const alreadyLanded = async () => {
+    const text = await (await fetch(`${t.daemon.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('intake_sync_already_landed_total '));
+    return line === undefined ? 0 : Number(line.split(' ')[1]);
+  };
+
   const messageRow = (mb: number, mid: string) =>
     t.daemon.db.prepare('SELECT id, ticket_id FROM messages WHERE mailbox_id = ? AND message_id_header = ?').get(mb, mid) as
       { id: number; ticket_id: number } | undefined;
@@ -164,17 +171,17 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
     expect((await t.api(`/api/tickets/${first?.ticket_id}`)).status).toBe(404);
     // Finished jobs are pruned in time; without them nothing but the tombstone stops the re-import.
     t.daemon.db.prepare("DELETE FROM jobs WHERE mailbox_id = ? AND state = 'completed'").run(mb);
+    const landedBefore = await alreadyLanded();
     fake.expireHistory(box);
     fake.deliver(box, rawMail({ from: 'fay@customer.test', to: box, subject: 'Marker after the resync', messageId: 'd2@customer.test' }));
     // A stored cursor older than Gmail's history makes the next pass a full resync (404 from history.list);
-    // set again while no resync has listed d1 yet, in case a pass in flight saved a newer one.
-    const d1Job = `ingest:${mb}:${gmail.id}`;
-    const jobState = () => {
-      const row = t.daemon.db.prepare('SELECT state FROM jobs WHERE id = ?').get(d1Job) as { state: string } | undefined;
-      if (!row) t.daemon.db.prepare("UPDATE sync_state SET history_id = '1' WHERE mailbox_id = ?").run(mb);
-      return row?.state;
+    // set again until a resync has started, in case a pass in flight saved a newer one.
+    const resyncs = () => {
+      const row = t.daemon.db.prepare('SELECT resyncs FROM sync_state WHERE mailbox_id = ?').get(mb) as { resyncs: number };
+      if (row.resyncs === 0) t.daemon.db.prepare("UPDATE sync_state SET history_id = '1' WHERE mailbox_id = ?").run(mb);
+      return row.resyncs;
     };
-    expect(await waitFor(jobState, (s) => s === 'completed')).toBe('completed');
+    expect(await waitFor(resyncs, (n) => n >= 1)).toBeGreaterThanOrEqual(1);
     await waitFor(
       () => messageRow(mb, 'd2@customer.test'),
       (r) => r !== undefined,
@@ -183,6 +190,9 @@ describe('attachments, and tombstones that keep deleted mail deleted', () => {
     expect(
       count(t.daemon.db, 'SELECT COUNT(*) AS n FROM tombstones WHERE mailbox_id = ? AND message_id_header = ?', mb, 'd1@customer.test'),
     ).toBe(1);
+    // The resync did list d1 again: its tombstone kept it from being queued at all.
+    expect(await alreadyLanded()).toBeGreaterThan(landedBefore);
+    expect(t.daemon.db.prepare('SELECT 1 FROM jobs WHERE id = ?').get(`ingest:${mb}:${gmail.id}`)).toBeUndefined();
   });
 
   it('tombstones: a deleted message is not imported again after a reconnect, even under a new provider id', async () => {

@@ -6,6 +6,8 @@ import { corpusFiles, readMail } from '../../helpers/corpus.js';
 import { untilSettled } from '../../helpers/settle.js';
 
 const MAILBOX = 'helpdesk@example.com';
+/** Gmail's messages.get, one message's bytes. */
+const MESSAGES_GET = /\/messages\/[^/]+$/;
 
 interface Row {
   provider_message_id: string;
@@ -39,6 +41,12 @@ function expectGroupedAsGmailThreads(rows: Row[], delivered: Map<string, string>
     expect(row.ticket_id).toBe(seenTicket);
     ticketOfThread.set(row.provider_thread_id, row.ticket_id);
   }
+}
+
+function metricValue(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  if (line === undefined) throw new Error(`metric ${name} not in /metrics`);
+  return Number(line.slice(name.length + 1));
 }
 
 function deliverAll(fake: FakeGoogle, files: string[], delivered: Map<string, string>): void {
@@ -104,6 +112,8 @@ describe('Gmail mailbox to tickets, end to end', () => {
       (rows) => rows.length >= 40,
     );
     const fullListsBefore = fake.requestCount(/\/messages$/);
+    const getsBefore = fake.requestCount(MESSAGES_GET);
+    const enqueuedBefore = metricValue(await (await fetch(`${t.daemon.url}/metrics`)).text(), 'intake_sync_enqueued_total');
 
     deliverAll(fake, ham.slice(340, 360), delivered);
     fake.expireHistory(MAILBOX);
@@ -119,5 +129,9 @@ describe('Gmail mailbox to tickets, end to end', () => {
     expectGroupedAsGmailThreads(messageRows(t), delivered);
     const metrics = await (await fetch(`${t.daemon.url}/metrics`)).text();
     expect(metrics).toMatch(/intake_full_syncs_total\{reason="history_expired"\} 1/);
+    // The relist named all 60; the 40 already stored were not queued, so only the 20 new were fetched.
+    expect(fake.requestCount(MESSAGES_GET) - getsBefore).toBe(20);
+    expect(metrics).toMatch(/intake_sync_already_landed_total 40\b/);
+    expect(metricValue(metrics, 'intake_sync_enqueued_total') - enqueuedBefore).toBe(20);
   });
 });
