@@ -19,7 +19,7 @@ export const PRIVACY_USAGE = `  privacy erase --email ADDR [--scope tickets|mess
   audit list [--limit N]         the newest audit entries
 `;
 
-type Run = (privacy: PrivacyService, args: string[], ctx: CliContext) => number;
+type Run = (privacy: PrivacyService, args: string[], ctx: CliContext) => number | Promise<number>;
 
 async function withPrivacy(ctx: CliContext, args: string[], run: Run): Promise<number> {
   const config = loadOrExplain(ctx);
@@ -29,7 +29,7 @@ async function withPrivacy(ctx: CliContext, args: string[], run: Run): Promise<n
     createLogger({ level: 'warn', destination: process.stderr, addresses: config.privacy.logAddresses }),
   );
   try {
-    return run(buildPrivacyService(core), args, ctx);
+    return await run(buildPrivacyService(core), args, ctx);
   } catch (err) {
     if (!isIntakeError(err)) throw err;
     ctx.err.write(`intake: ${err.message}\n`);
@@ -39,18 +39,22 @@ async function withPrivacy(ctx: CliContext, args: string[], run: Run): Promise<n
   }
 }
 
-const erase: Run = (privacy, args, ctx) => {
+const erase: Run = async (privacy, args, ctx) => {
   const email = flagValue(args, '--email');
   const scope = flagValue(args, '--scope') ?? 'tickets';
   if (!email || (scope !== 'tickets' && scope !== 'messages')) {
     ctx.err.write('usage: intake privacy erase --email ADDR [--scope tickets|messages] [--dry-run]\n');
     return EXIT_USAGE;
   }
-  const receipt = privacy.erase({ email, scope, dryRun: hasFlag(args, '--dry-run'), actor: 'cli' });
+  const receipt = await privacy.erase({ email, scope, dryRun: hasFlag(args, '--dry-run'), actor: 'cli' });
   ctx.out.write(`${receipt.dryRun ? 'would erase' : 'erased'} (subject ${receipt.subjectRef}, scope ${receipt.scope}):\n`);
   for (const [name, n] of Object.entries(receipt.counts)) ctx.out.write(`  ${name.padEnd(18)} ${String(n).padStart(7)}\n`);
   if (!receipt.dryRun)
     ctx.out.write(`receipt: audit entry ${receipt.auditId}${receipt.walTruncated ? '' : '; WAL busy, checkpoint pending'}\n`);
+  const running = receipt.counts.queueJobsRunning ?? 0;
+  if (running > 0) {
+    ctx.out.write(`${running} queued job(s) of this address were running and were left alone; run the erase again once they finish\n`);
+  }
   return EXIT_OK;
 };
 

@@ -15,6 +15,8 @@ export function buildPrivacyService(core: Core): PrivacyService {
     policy: core.config.retention,
     unlearn: (key) => forgetLearned(core.spam, key),
     forgetMailboxLearning: (id) => forgetMailboxLearning(core.db, core.spam, id),
+    // The core's queue in every process, the CLI's too: with the bullmq driver it reaches Redis through queue.redisUrl.
+    queue: core.queue,
   });
 }
 

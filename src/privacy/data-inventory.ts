@@ -78,12 +78,15 @@ export const DATA_INVENTORY: readonly TableInventory[] = [
     table: 'jobs',
     why: 'the embedded job queue (ingest one message, and so on)',
     howLong: 'until done; completed jobs are pruned after queue.keepCompletedSeconds (a resync finds stored messages by their ticket rows)',
-    howDeleted: 'with the mailbox; pending jobs of an erased person by erase',
+    howDeleted:
+      "with the mailbox; by erase: jobs of the person's erased messages (a completed one holding ids only is kept) and any job whose data, shipped mail or error names them, unless a worker is running it (counted as queueJobsRunning)",
     columns: {
       id: no('job id, e.g. ingest:<mailbox>:<gmail id>'),
       queue: no('queue name'),
       name: no('job name'),
-      payload: no('job data: mailbox id and Gmail message id'),
+      payload: yes(
+        "job data: mailbox id and Gmail message id; a commit job's also the mail a remote worker fetched (raw bytes and parse, base64)",
+      ),
       mailbox_id: no('mailbox'),
       state: no('waiting, active, completed, failed'),
       attempts: no('attempts so far'),
@@ -553,10 +556,37 @@ export const DATA_INVENTORY: readonly TableInventory[] = [
   },
 ];
 
+/**
+ * What the bullmq driver keeps in Redis under `queue.redisPrefix` (BullMQ's job hashes; the
+ * "columns" are the hash fields Intake fills). Not tables, so the migration test leaves them out.
+ */
+export const REDIS_INVENTORY: readonly TableInventory[] = [
+  {
+    table: 'redis <prefix>:ingest:<job id>',
+    why: "the bullmq driver's ingest jobs (fetch one message)",
+    howLong: 'until done; completed ones are kept queue.keepCompletedCount / queue.keepCompletedSeconds, failed ones until replayed',
+    howDeleted: `with the mailbox (pending and failed); ${ERASE}: waiting, delayed and failed jobs of the person's erased messages, unless a worker is running them`,
+    columns: {
+      data: no('Intake job id, mailbox id, Gmail message id and thread id'),
+      failedReason: no('error code of the last failure'),
+    },
+  },
+  {
+    table: 'redis <prefix>:commit:<job id>',
+    why: 'what a remote worker fetched, on its way to the store host (docs/scaling.md)',
+    howLong: 'removed the moment it is written; one that failed for good stays until replayed',
+    howDeleted: `with the mailbox (pending and failed); ${ERASE}: jobs of the person's erased messages and any whose shipped mail names them, unless a worker is running them`,
+    columns: {
+      data: yes("the ingest job and the shipped message: raw bytes and its parse, v8-serialised, base64, MAC'd with the worker key"),
+      failedReason: no('error code of the last failure'),
+    },
+  },
+];
+
 /** The inventory as the Markdown table docs/privacy.md carries (a test checks they agree). */
 export function inventoryMarkdown(): string {
   const lines = ['| table | why | how long | how deleted | columns (personal data in **bold**) |', '| --- | --- | --- | --- | --- |'];
-  for (const t of DATA_INVENTORY) {
+  for (const t of [...DATA_INVENTORY, ...REDIS_INVENTORY]) {
     const cols = Object.entries(t.columns)
       .map(([c, v]) => (v.personal === 'yes' ? `**${c}**` : v.personal === 'pseudonymous' ? `${c}*` : c))
       .join(', ');

@@ -4,6 +4,7 @@ import type { Db } from '../store/database.js';
 import type { AuditRepo } from '../store/audit-repo.js';
 import type { SubjectRefFn } from '../crypto/subject-ref.js';
 import type { Logger } from '../log/logger.js';
+import type { JobSweeper } from './erase/subject-jobs-sweep.js';
 import { describeProblem } from '../store/audit-chain.js';
 import { eraseSubject, type EraseReceipt, type EraseRequest } from './erase-subject.js';
 import { exportSubject, type SubjectExport } from './export/export-subject.js';
@@ -19,6 +20,8 @@ export interface PrivacyDeps {
   /** Unlearns one trained message; true when it had been learned. */
   unlearn: (docKey: string) => boolean;
   forgetMailboxLearning: (mailboxId: number) => number;
+  /** The job queue (either driver): an erasure removes the person's queued jobs from it. */
+  queue: JobSweeper;
 }
 
 export interface AuditVerdict {
@@ -34,7 +37,8 @@ export class PrivacyService {
     this.deps = deps;
   }
 
-  erase(req: EraseRequest): EraseReceipt {
+  /** Async: the queue may be Redis. Rejects with INTAKE_ERR_QUEUE when it could not be searched (the message says what was done). */
+  erase(req: EraseRequest): Promise<EraseReceipt> {
     return eraseSubject(this.deps, req);
   }
 

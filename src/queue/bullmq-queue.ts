@@ -8,9 +8,21 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import { IntakeError, isIntakeError } from '../errors/intake-error.js';
 import { decideRetry, type RetryOptions } from './retry-policy.js';
-import type { FailedJob, Job, JobHandler, JobQueue, JobSpec, JobWorker, MailboxGate, QueueCounts } from './job-queue.js';
+import type {
+  FailedJob,
+  Job,
+  JobHandler,
+  JobQueue,
+  JobSpec,
+  JobSweep,
+  JobWorker,
+  MailboxGate,
+  QueueCounts,
+  SweepResult,
+} from './job-queue.js';
 import { redisClientOptions, type RedisSettings } from './redis-options.js';
 import { FairTags } from './fair-tags.js';
+import { matchingJobs } from './bullmq-sweep.js';
 
 export interface BullmqQueueOptions extends RetryOptions {
   redis: RedisSettings;
@@ -318,6 +330,53 @@ export class BullmqQueue implements JobQueue {
       }
     }
     return woken;
+  }
+
+  /**
+   * Rejects (nothing searched, nothing removed) when Redis is not connected within the
+   * command timeout, so a caller never mistakes an unreachable Redis for one that held no
+   * match; every later call is bounded too, so Redis going away midway rejects instead of
+   * hanging. Searches every queue this process knows and those the sweep names.
+   */
+  async sweepJobs(sweep: JobSweep): Promise<SweepResult> {
+    const timeoutMs = this.options.redis.commandTimeoutMs;
+    const bound = <T>(call: Promise<T>, what: string) => bounded(call, timeoutMs, what);
+    await this.connected(timeoutMs);
+    const result: SweepResult = { removed: 0, running: 0 };
+    for (const name of new Set([...this.queues.keys(), ...this.served, ...sweep.queues])) {
+      const q = this.queue(name);
+      const { idle, running } = await matchingJobs(q, sweep, bound);
+      result.running += running;
+      if (sweep.dryRun) {
+        result.removed += idle.length;
+        continue;
+      }
+      for (const id of idle) {
+        // 0: a worker took the job since it was read; it runs now and is left alone.
+        if ((await bound(q.remove(id), 'removing a queued job')) === 1) result.removed++;
+        else result.running++;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Waits for the connection instead of sending a command: a command sent while Redis is down
+   * stays in ioredis' offline queue after the caller gave up, and close()'s QUIT would wait behind it.
+   */
+  private connected(timeoutMs: number): Promise<void> {
+    if (this.client.status === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const ready = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.client.off('ready', ready);
+        reject(new IntakeError('INTAKE_ERR_QUEUE', `Redis was not reachable within ${timeoutMs} ms (${this.client.status})`, true));
+      }, timeoutMs);
+      this.client.once('ready', ready);
+    });
   }
 
   /** Every queue this process added to or serves. */

@@ -6,15 +6,18 @@ import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
 import { decideRetry } from './retry-policy.js';
 import { jobErrorFields, listFailedJobs, retryFailedJob } from './failed-jobs.js';
+import { sweepEmbeddedJobs } from './embedded-sweep.js';
 import {
   type FailedJob,
   type Job,
   type JobHandler,
   type JobQueue,
   type JobSpec,
+  type JobSweep,
   type JobWorker,
   type MailboxGate,
   type QueueCounts,
+  type SweepResult,
 } from './job-queue.js';
 import { MailboxRotation, type LaneKey } from './mailbox-rotation.js';
 
@@ -291,6 +294,10 @@ export class EmbeddedQueue implements JobQueue {
     const info = this.db.prepare("DELETE FROM jobs WHERE mailbox_id = ? AND state IN ('waiting', 'active', 'failed')").run(mailboxId);
     this.db.prepare('UPDATE jobs SET mailbox_id = NULL WHERE mailbox_id = ?').run(mailboxId);
     return Promise.resolve(info.changes);
+  }
+
+  sweepJobs(sweep: JobSweep): Promise<SweepResult> {
+    return Promise.resolve(sweepEmbeddedJobs(this.db, sweep));
   }
 
   counts(queue: string): Promise<QueueCounts> {

@@ -55,6 +55,36 @@ export interface QueueCounts {
   failed: number;
 }
 
+/** Where a job is, as a sweep sees it; 'active' jobs are only counted, never removed. */
+export type QueuedJobState = 'waiting' | 'failed' | 'completed' | 'active';
+
+/** One job as a sweep's predicate reads it: the id and data as they were added. */
+export interface QueuedJob {
+  id: string;
+  queue: string;
+  name: string;
+  data: unknown;
+  state: QueuedJobState;
+  /** The last error's message as the driver keeps it (the embedded driver's message, BullMQ's code); null when none. */
+  errorMessage: string | null;
+}
+
+export interface JobSweep {
+  /** Queues to search besides those this process added to or serves (a CLI process knows none). */
+  queues: readonly string[];
+  /** True for a job to remove. Must not throw; it may be asked about the same job twice. */
+  matches(job: QueuedJob): boolean;
+  /** Count what would be removed, remove nothing. */
+  dryRun: boolean;
+}
+
+export interface SweepResult {
+  /** Jobs removed (with dryRun: that would be removed). */
+  removed: number;
+  /** Matching jobs left alone because a worker is running them. */
+  running: number;
+}
+
 export interface JobWorker {
   /** Stops taking jobs and waits for the ones in hand. */
   close(): Promise<void>;
@@ -67,6 +97,12 @@ export interface JobQueue {
   removePendingForMailbox(mailboxId: number): Promise<number>;
   /** Runs the mailbox's waiting jobs now (after a reconnect ends what they waited for). */
   wakeMailbox(mailboxId: number): Promise<number>;
+  /**
+   * Removes every job the sweep matches that no worker is running (waiting, delayed, failed,
+   * completed), in every queue the driver holds or the sweep names. For an erasure: rare,
+   * so a scan. Rejects with INTAKE_ERR_QUEUE when the jobs could not all be searched.
+   */
+  sweepJobs(sweep: JobSweep): Promise<SweepResult>;
   counts(queue: string): Promise<QueueCounts>;
   /** Dead letters of `queue` in id order, `limit` at most, after the id `after`. */
   listFailed(queue: string, options: { limit: number; after?: string }): Promise<FailedJob[]>;

@@ -14,13 +14,20 @@ const PAGE = 50;
 const scopeOf = (request: FastifyRequest): 'tickets' | 'messages' => (formField(request, 'scope') === 'messages' ? 'messages' : 'tickets');
 const csrf = (request: FastifyRequest): string => currentSession(request).csrfToken;
 
-/** A bad address is a page with the error, not an error page. */
-function orBadInput(request: FastifyRequest, reply: FastifyReply, work: () => FastifyReply): FastifyReply {
+/**
+ * A bad address is a page with the error, not an error page; so is a queue that could not be
+ * searched (its message says what was erased and to retry).
+ */
+async function orBadInput(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: () => FastifyReply | Promise<FastifyReply>,
+): Promise<FastifyReply> {
   try {
-    return work();
+    return await work();
   } catch (err) {
-    if (!isIntakeError(err) || err.code !== 'INTAKE_ERR_BAD_REQUEST') throw err;
-    return sendPage(reply, privacyPage(csrf(request), err.message), 400);
+    if (!isIntakeError(err) || (err.code !== 'INTAKE_ERR_BAD_REQUEST' && err.code !== 'INTAKE_ERR_QUEUE')) throw err;
+    return sendPage(reply, privacyPage(csrf(request), err.message), err.code === 'INTAKE_ERR_QUEUE' ? 503 : 400);
   }
 }
 
@@ -30,20 +37,20 @@ export function registerPrivacyPageRoutes(app: FastifyInstance, privacy: Privacy
   app.get('/admin/privacy', guard, async (request, reply) => sendPage(reply, privacyPage(csrf(request))));
 
   app.post('/admin/privacy/erase/preview', guard, async (request, reply) =>
-    orBadInput(request, reply, () => {
+    orBadInput(request, reply, async () => {
       const email = formField(request, 'email').trim();
-      const preview = privacy.erase({ email, scope: scopeOf(request), dryRun: true, actor: adminActor(request) });
+      const preview = await privacy.erase({ email, scope: scopeOf(request), dryRun: true, actor: adminActor(request) });
       return sendPage(reply, erasePreviewPage(csrf(request), email, preview));
     }),
   );
 
   app.post('/admin/privacy/erase', guard, async (request, reply) =>
-    orBadInput(request, reply, () => {
+    orBadInput(request, reply, async () => {
       const email = formField(request, 'email').trim();
       if (email.toLowerCase() !== formField(request, 'confirm').trim().toLowerCase()) {
         return sendPage(reply, privacyPage(csrf(request), 'The confirmation did not match the address; nothing was erased.'), 400);
       }
-      const receipt = privacy.erase({ email, scope: scopeOf(request), dryRun: false, actor: adminActor(request) });
+      const receipt = await privacy.erase({ email, scope: scopeOf(request), dryRun: false, actor: adminActor(request) });
       return sendPage(reply, eraseDonePage(csrf(request), receipt));
     }),
   );

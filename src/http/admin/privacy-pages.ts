@@ -5,7 +5,7 @@ import type { EraseReceipt } from '../../privacy/erase-subject.js';
 import type { RetentionReport } from '../../privacy/retention/run-retention.js';
 import type { AuditView } from '../../store/audit-repo.js';
 import type { AuditVerdict } from '../../privacy/privacy-service.js';
-import { DATA_INVENTORY } from '../../privacy/data-inventory.js';
+import { DATA_INVENTORY, REDIS_INVENTORY } from '../../privacy/data-inventory.js';
 import { escapeHtml } from '../html.js';
 import { adminPage, csrfField } from './layout.js';
 import { timeTag } from './page-parts.js';
@@ -100,15 +100,18 @@ export function auditPage(csrf: string, entries: AuditView[], verdict: AuditVerd
 }
 
 export function inventoryPage(csrf: string): string {
-  const cards = DATA_INVENTORY.map((t) => {
-    const cols = Object.entries(t.columns)
-      .map(
-        ([c, v]) => `<dt>${v.personal === 'yes' ? `<strong>${escapeHtml(c)}</strong>` : escapeHtml(c)}</dt><dd>${escapeHtml(v.what)}</dd>`,
-      )
-      .join('');
-    return `<details class="card" id="inventory-${escapeHtml(t.table)}"><summary><strong>${escapeHtml(t.table)}</strong>: ${escapeHtml(t.why)}</summary>
+  const cards = [...DATA_INVENTORY, ...REDIS_INVENTORY]
+    .map((t) => {
+      const cols = Object.entries(t.columns)
+        .map(
+          ([c, v]) =>
+            `<dt>${v.personal === 'yes' ? `<strong>${escapeHtml(c)}</strong>` : escapeHtml(c)}</dt><dd>${escapeHtml(v.what)}</dd>`,
+        )
+        .join('');
+      return `<details class="card" id="inventory-${escapeHtml(t.table)}"><summary><strong>${escapeHtml(t.table)}</strong>: ${escapeHtml(t.why)}</summary>
 <dl><dt>How long</dt><dd>${escapeHtml(t.howLong)}</dd><dt>How deleted</dt><dd>${escapeHtml(t.howDeleted)}</dd></dl><dl>${cols}</dl></details>`;
-  }).join('');
+    })
+    .join('');
   return frame(
     'Data inventory',
     '/admin/inventory',

@@ -1,8 +1,9 @@
 // The ordered list of erase steps, one module per table family. A part that adds a table
 // holding personal data adds its step here (before `contacts`, after what it references).
+// Queued jobs are not a step: the queue may be Redis, so erase-subject.ts sweeps it around
+// the transaction (erase/subject-jobs-sweep.ts).
 import type { EraseStep } from './erase-step.js';
 import { spamLearningStep } from './steps/spam-learning-step.js';
-import { queueJobsStep } from './steps/queue-jobs-step.js';
 import { outboxStep } from './steps/outbox-step.js';
 import { attachmentsStep } from './steps/attachments-step.js';
 import { messagesStep } from './steps/messages-step.js';
@@ -16,7 +17,6 @@ import { poisonStep } from './steps/poison-step.js';
 export const ERASE_STEPS: readonly EraseStep[] = [
   // Reads rows the later steps delete: first.
   spamLearningStep,
-  queueJobsStep,
   outboxStep,
   attachmentsStep,
   messagesStep,

@@ -1,9 +1,12 @@
 // Chooses what an erasure removes, once, into temporary tables: the tickets the person
 // requested (scope "tickets") or only those their messages leave empty (scope "messages"),
 // every message they sent or that sits in an erased ticket, and quarantined mail from or
-// naming them. Temporary tables live outside the database file.
+// naming them, and the queue job ids those leave behind. Temporary tables live outside the
+// database file.
 import type { Db } from '../../store/database.js';
 import type { EraseScope } from './erase-step.js';
+import { ingestJobId } from '../../ingest/ingest-job.js';
+import { commitJobId } from '../../remote/commit-job.js';
 
 export function selectTargets(db: Db, email: string, scope: EraseScope): void {
   db.exec(`DROP TABLE IF EXISTS temp.erase_ticket; DROP TABLE IF EXISTS temp.erase_message; DROP TABLE IF EXISTS temp.erase_quarantine;
@@ -37,4 +40,27 @@ export function erasedTicketIds(db: Db): number[] {
     .prepare<[], { id: number }>('SELECT id FROM temp.erase_ticket ORDER BY id')
     .all()
     .map((r) => r.id);
+}
+
+/** The queue job ids of the targets (ingest jobs and the commit jobs that follow them); read while the temp tables exist. */
+export function targetJobIds(db: Db): Set<string> {
+  const rows = db
+    .prepare<[], { mailboxId: number; providerMessageId: string }>(
+      `SELECT mailbox_id AS mailboxId, provider_message_id AS providerMessageId FROM messages WHERE id IN (SELECT id FROM temp.erase_message)
+       UNION SELECT mailbox_id, provider_message_id FROM quarantine WHERE id IN (SELECT id FROM temp.erase_quarantine)`,
+    )
+    .all();
+  return new Set(rows.flatMap((r) => [ingestJobId(r.mailboxId, r.providerMessageId), commitJobId(r)]));
+}
+
+/** The targets' job ids read ahead of the erasure's transaction (for the queue sweep before it). */
+export function jobIdsOfTargets(db: Db, email: string, scope: EraseScope): Set<string> {
+  return db.transaction(() => {
+    selectTargets(db, email, scope);
+    try {
+      return targetJobIds(db);
+    } finally {
+      dropTargets(db);
+    }
+  })();
 }

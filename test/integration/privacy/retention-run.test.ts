@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EmbeddedQueue } from '../../../src/queue/embedded-queue.js';
 import { openDatabase, type Db } from '../../../src/store/database.js';
 import { AuditRepo } from '../../../src/store/audit-repo.js';
 import { TicketRepo } from '../../../src/store/ticket-repo.js';
@@ -88,6 +89,7 @@ describe('retention with a fake clock', () => {
       policy,
       unlearn: (k) => forgetLearned(spam, k),
       forgetMailboxLearning: (id) => forgetMailboxLearning(db, spam, id),
+      queue: new EmbeddedQueue(db, testLogger('queue'), { maxAttempts: 3, backoffMs: 20, maxBackoffMs: 200, leaseSeconds: 30, pollMs: 10 }),
     });
     const tickets = new TicketRepo(db);
 
