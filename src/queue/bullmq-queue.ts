@@ -76,12 +76,31 @@ async function bounded<T>(promise: Promise<T>, ms: number, what: string): Promis
   }
 }
 
+/**
+ * Waits for a graceful close at most `ms`; past that, or when it fails, `force` drops the
+ * connection, and is waited for no longer either (BullMQ's disconnect waits for an 'end' that
+ * ioredis never emits while it is reconnecting; its reconnect timer is cleared all the same).
+ */
+async function politely(closing: Promise<unknown>, ms: number, force: () => unknown): Promise<void> {
+  try {
+    await bounded(closing, ms, 'closing');
+  } catch {
+    await bounded(Promise.resolve(force()), ms, 'dropping the connection').catch(() => undefined);
+  }
+}
+
+/** A BullMQ worker and the jobs its handler is running now. */
+interface RunningWorker {
+  worker: Worker<Envelope>;
+  inHand: Set<Promise<void>>;
+}
+
 /** BullMQ job ids may not contain ':' (it separates Redis key parts). */
 export const bullJobId = (id: string): string => id.replaceAll(':', '.');
 
 export class BullmqQueue implements JobQueue {
   private readonly queues = new Map<string, Queue>();
-  private readonly workers = new Set<Worker>();
+  private readonly workers = new Set<RunningWorker>();
   private readonly served = new Set<string>();
   private readonly active = new Map<number, number>();
   private readonly client: Redis;
@@ -249,7 +268,14 @@ export class BullmqQueue implements JobQueue {
     // every queue this process serves, not only those it added to. (Not opened now: a Queue
     // made while Redis is down would hold up close.)
     this.served.add(queue);
-    const worker = new Worker<Envelope>(queue, (job, token) => this.run(job, token, handler as JobHandler), {
+    const inHand = new Set<Promise<void>>();
+    const processor = (job: BullJob<Envelope>, token?: string) => {
+      const running = this.run(job, token, handler as JobHandler);
+      inHand.add(running);
+      void running.catch(() => undefined).finally(() => inHand.delete(running));
+      return running;
+    };
+    const worker = new Worker<Envelope>(queue, processor, {
       connection: { ...this.connection },
       prefix: this.options.prefix,
       concurrency: options.concurrency,
@@ -265,13 +291,26 @@ export class BullmqQueue implements JobQueue {
         this.log.warn({ jobId: job.data.id, code: err.message, attempt: job.attemptsMade }, 'job failed for good');
       }
     });
-    this.workers.add(worker);
+    const stop = { worker, inHand };
+    this.workers.add(stop);
     return {
       close: async () => {
-        await worker.close();
-        this.workers.delete(worker);
+        await this.stopWorker(stop);
+        this.workers.delete(stop);
       },
     };
+  }
+
+  /**
+   * The jobs in hand finish whatever Redis does; then BullMQ records them and closes, for at
+   * most a command's time. With Redis away its close would wait for Redis forever (a stopping
+   * daemon hung); dropped instead, a finished job whose completion never reached Redis is
+   * taken back after the lease and finds its message stored.
+   */
+  private async stopWorker({ worker, inHand }: RunningWorker): Promise<void> {
+    const closing = worker.close();
+    while (inHand.size > 0) await Promise.allSettled([...inHand]);
+    await politely(closing, this.options.redis.commandTimeoutMs, () => worker.disconnect());
   }
 
   private async run(job: BullJob<Envelope>, token: string | undefined, handler: JobHandler): Promise<void> {
@@ -427,11 +466,17 @@ export class BullmqQueue implements JobQueue {
     await bounded(this.client.ping(), this.options.redis.commandTimeoutMs, 'PING');
   }
 
+  /**
+   * Workers finish the jobs in hand first. Then each connection says goodbye, but only for as
+   * long as a command may take: with Redis away, a command a caller gave up on still waits in
+   * ioredis' offline queue, QUIT would queue behind it, and a stopping daemon would hang.
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.workers].map((w) => w.close()));
+    await Promise.all([...this.workers].map((w) => this.stopWorker(w)));
     this.workers.clear();
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    const ms = this.options.redis.commandTimeoutMs;
+    await Promise.all([...this.queues.values()].map((q) => politely(q.close(), ms, () => q.disconnect())));
     this.queues.clear();
-    await this.client.quit().catch(() => this.client.disconnect());
+    await politely(this.client.quit(), ms, () => this.client.disconnect());
   }
 }
