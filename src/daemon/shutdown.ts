@@ -26,6 +26,8 @@ export class ShutdownSteps {
 
   private async runAll(): Promise<void> {
     for (const step of [...this.steps].reverse()) {
+      // Which step a slow or stuck stop is in, at debug level.
+      this.log.debug({ step: step.name }, 'shutdown step');
       try {
         await step.run();
       } catch (err) {

@@ -83,9 +83,11 @@ async function bounded<T>(promise: Promise<T>, ms: number, what: string): Promis
  */
 async function politely(closing: Promise<unknown>, ms: number, force: () => unknown): Promise<void> {
   try {
+    if (ms <= 0) throw new Error('no wait');
     await bounded(closing, ms, 'closing');
   } catch {
-    await bounded(Promise.resolve(force()), ms, 'dropping the connection').catch(() => undefined);
+    closing.catch(() => undefined);
+    await bounded(Promise.resolve(force()), Math.max(ms, 100), 'dropping the connection').catch(() => undefined);
   }
 }
 
@@ -310,7 +312,7 @@ export class BullmqQueue implements JobQueue {
   private async stopWorker({ worker, inHand }: RunningWorker): Promise<void> {
     const closing = worker.close();
     while (inHand.size > 0) await Promise.allSettled([...inHand]);
-    await politely(closing, this.options.redis.commandTimeoutMs, () => worker.disconnect());
+    await politely(closing, this.closeWaitMs(), () => worker.disconnect());
   }
 
   private async run(job: BullJob<Envelope>, token: string | undefined, handler: JobHandler): Promise<void> {
@@ -474,9 +476,13 @@ export class BullmqQueue implements JobQueue {
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((w) => this.stopWorker(w)));
     this.workers.clear();
-    const ms = this.options.redis.commandTimeoutMs;
-    await Promise.all([...this.queues.values()].map((q) => politely(q.close(), ms, () => q.disconnect())));
+    await Promise.all([...this.queues.values()].map((q) => politely(q.close(), this.closeWaitMs(), () => q.disconnect())));
     this.queues.clear();
-    await politely(this.client.quit(), ms, () => this.client.disconnect());
+    await politely(this.client.quit(), this.closeWaitMs(), () => this.client.disconnect());
+  }
+
+  /** A graceful close waits a command's time while Redis answers; with Redis away, none (nothing graceful can happen). */
+  private closeWaitMs(): number {
+    return this.client.status === 'ready' ? this.options.redis.commandTimeoutMs : 0;
   }
 }

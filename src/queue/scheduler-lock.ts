@@ -9,6 +9,9 @@ import type { Logger } from '../log/logger.js';
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/** How long a stopping holder waits for Redis to confirm the release. */
+const RELEASE_WAIT_MS = 2_000;
+
 export interface LeaderHooks {
   elected(): void;
   /** Called when the lease could not be renewed: stop scheduling at once. */
@@ -80,12 +83,24 @@ export class SchedulerLock {
     this.hooks.lost();
   }
 
+  /**
+   * Releases the lock so a standby takes over at once, waiting at most RELEASE_WAIT_MS: with
+   * Redis away the command would wait in ioredis' offline queue forever and hold up a stopping
+   * daemon, and the lease ends by itself anyway.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     if (this.leading) {
       this.leading = false;
-      await Promise.resolve(this.redis.eval(RELEASE, 1, this.key, this.token)).catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(RELEASE_WAIT_MS, this.leaseMs))));
+      const released = Promise.resolve(this.redis.eval(RELEASE, 1, this.key, this.token)).then(
+        () => undefined,
+        () => undefined,
+      );
+      await Promise.race([released, gaveUp]);
+      clearTimeout(timer);
     }
   }
 }

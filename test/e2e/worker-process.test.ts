@@ -8,7 +8,8 @@
 //   over in the same way when the other one is killed.
 // - SIGTERM: a worker finishes the jobs in hand (logged after the signal, never run again by
 //   the other worker), takes no new ones, exits 0; the backfill ends at exactly N.
-// - a worker's /readyz is 503 while Redis is down and 200 again once it is back.
+// - a worker's /readyz is 503 while Redis is down and 200 again once it is back; SIGTERM while
+//   Redis is down stops a worker and a scheduler with exit 0.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { mkdtempSync } from 'node:fs';
@@ -224,5 +225,27 @@ describe('intake worker processes (bullmq driver)', () => {
       ),
     ).toMatchObject({ body: { status: 'ready' } });
     expect(w.proc.child.exitCode).toBeNull();
+  }, 120_000);
+
+  it('SIGTERM while Redis is down: a worker and a scheduler both stop cleanly with exit 0', async () => {
+    const s = await stack(0);
+    await s.startScheduler();
+    const scheduler = procs[procs.length - 1] as DaemonProcess;
+    const w = await startWorker(s.env);
+    await waitFor(
+      () => readyz(w),
+      (r) => r.status === 200,
+      30_000,
+    );
+    await redis?.kill();
+    await waitFor(
+      () => readyz(w),
+      (r) => r.status === 503,
+      30_000,
+    );
+    // Before the fix, a command left in ioredis' offline queue held QUIT and the Worker's close forever.
+    w.proc.child.kill('SIGTERM');
+    scheduler.child.kill('SIGTERM');
+    expect(await Promise.all([w.proc.exited, scheduler.exited])).toEqual([0, 0]);
   }, 120_000);
 });
