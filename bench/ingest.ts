@@ -21,7 +21,7 @@ import { createLogger } from '../src/log/logger.js';
 import { formatTable } from './lib/table.js';
 import { largeMessage } from './ingest/large-message.js';
 import { measureHistoryCost, HISTORY_ROWS } from './lib/history-cost.js';
-import { openPipeline, type Pipeline } from './ingest/pipeline.js';
+import { openPipeline, THREADS, type Pipeline } from './ingest/pipeline.js';
 
 const LARGE_MB = 25;
 const READERS = 50;
@@ -221,7 +221,7 @@ try {
       cpus: cpus().length,
       input: input.label,
       runs: repeat,
-      worker_threads: 2,
+      worker_threads: THREADS,
       msgs_per_s: r2(intake),
       bare_parse_msgs_per_s: r2(bare),
       ratio_vs_bare_parse: r2(ratio),

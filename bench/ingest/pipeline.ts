@@ -1,6 +1,7 @@
 // The real ingest pipeline for the benchmark: ingestMessage with the worker-thread pool over a
 // SQLite file (the store of a running daemon, or a fresh one), messages served from memory.
 import { MailHandling } from '../../src/ingest/mail-handling.js';
+import { analyseThreads } from '../../src/config/worker-threads.js';
 import { defaultMailHandling } from '../../src/ingest/mail-options.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,8 @@ import { createLogger } from '../../src/log/logger.js';
 import { MemorySource } from './memory-source.js';
 
 export const LIMITS = { maxMessageBytes: 36_700_160, maxAttachmentBytes: 10_485_760 };
-/** As the daemon's defaults: ingest.workerThreads, workerMaxHeapMb, queue.concurrency. */
-export const THREADS = 2;
+/** As the daemon's defaults: ingest.workerThreads ("auto" on this machine's cores), workerMaxHeapMb, queue.concurrency. */
+export const THREADS = analyseThreads('auto');
 export const CONCURRENCY = 4;
 
 export interface Pipeline {

@@ -105,8 +105,9 @@ export const configSchema = z.strictObject({
   ingest: z.strictObject({
     maxMessageBytes: positiveInt,
     maxAttachmentBytes: positiveInt,
-    // i13-ingest: parse + classify off the event loop (0: on the main thread)
-    workerThreads: z.number().int().min(0).max(64),
+    // Parse + classify off the event loop: "auto" (config/worker-threads.ts), a count, or 0 (on the main thread).
+    // A count given in the environment arrives as a string, hence the coercion.
+    workerThreads: z.union([z.literal('auto'), z.coerce.number().int().min(0).max(64)]),
     workerMaxHeapMb: positiveInt,
     parseTimeoutMs: positiveInt,
     workerIdleSeconds: positiveInt,

@@ -3,6 +3,7 @@
 // spam model from the snapshot the store host publishes (ModelReplica, a SQLite file in this
 // worker's own data directory), and each result goes back on the commit queue, which the
 // store host writes (docs/scaling.md). /healthz, /readyz and /metrics on queue.workerPort.
+import { analyseThreads } from '../config/worker-threads.js';
 import { join } from 'node:path';
 import { Counter, Gauge } from 'prom-client';
 import type { Config } from '../config/config-schema.js';
@@ -100,7 +101,7 @@ export async function startRemoteWorkerProcess(config: Config, log: Logger, sign
         html: { ...html },
       },
       {
-        threads: Math.max(1, ingest.workerThreads),
+        threads: Math.max(1, analyseThreads(ingest.workerThreads)),
         maxHeapMb: ingest.workerMaxHeapMb,
         timeoutMs: ingest.parseTimeoutMs,
         idleMs: ingest.workerIdleSeconds * 1000,

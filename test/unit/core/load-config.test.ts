@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config/load-config.js';
 import { envNameFor, parseEnvValue } from '../../../src/config/env-paths.js';
+import { analyseThreads } from '../../../src/config/worker-threads.js';
 import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,21 @@ describe('loadConfig()', () => {
     expect(config.http.port).toBe(9999);
     expect(config.sync.pollIntervalSeconds).toBe(2.5);
     expect(config.http.allowlist).toEqual(['10.0.0.0/8', '::1']);
+  });
+
+  it('loadConfig(): ingest.workerThreads is "auto" by default and takes a count, from a file or the environment', () => {
+    expect(loadConfig({ env: {} }).ingest.workerThreads).toBe('auto');
+    expect(loadConfig({ env: { INTAKE_INGEST_WORKER_THREADS: '3' } }).ingest.workerThreads).toBe(3);
+    expect(loadConfig({ env: { INTAKE_INGEST_WORKER_THREADS: '0' } }).ingest.workerThreads).toBe(0);
+    expect(loadConfig({ env: {}, overrides: { ingest: { workerThreads: 1 } } }).ingest.workerThreads).toBe(1);
+    expect(problemsOf({ INTAKE_INGEST_WORKER_THREADS: 'many' }).find((p) => p.startsWith('ingest.workerThreads'))).toBeDefined();
+    expect(problemsOf({ INTAKE_INGEST_WORKER_THREADS: '-1' }).find((p) => p.startsWith('ingest.workerThreads'))).toBeDefined();
+  });
+
+  it('analyseThreads(): "auto" leaves a core to the main thread and holds at most two workers; a count is kept', () => {
+    expect([1, 2, 3, 4, 16].map((cores) => analyseThreads('auto', cores))).toEqual([1, 1, 2, 2, 2]);
+    expect(analyseThreads(0, 8)).toBe(0);
+    expect(analyseThreads(5, 2)).toBe(5);
   });
 
   it('loadConfig(): when several values are wrong, lists every problem by key', () => {
