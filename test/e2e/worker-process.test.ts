@@ -64,6 +64,14 @@ async function readyz(w: Worker): Promise<{ status: number; body: { status: stri
   return { status: res.status, body: (await res.json()) as { status: string } };
 }
 
+/** The worker's /readyz once it answers `status` (200 ready, 503 not ready). */
+const readyzOnce = (w: Worker, status: number) =>
+  waitFor(
+    () => readyz(w),
+    (r) => r.status === status,
+    30_000,
+  );
+
 describe('intake worker processes (bullmq driver)', () => {
   let procs: DaemonProcess[] = [];
   let fake: FakeGoogle | undefined;
@@ -202,28 +210,12 @@ describe('intake worker processes (bullmq driver)', () => {
   it('/readyz of a worker: 503 while Redis is down, 200 again once it is back', async () => {
     const s = await stack(0);
     const w = await startWorker(s.env);
-    await waitFor(
-      () => readyz(w),
-      (r) => r.status === 200,
-      30_000,
-    );
+    await readyzOnce(w, 200);
     await redis?.kill();
-    expect(
-      await waitFor(
-        () => readyz(w),
-        (r) => r.status === 503,
-        30_000,
-      ),
-    ).toMatchObject({ body: { status: 'not_ready' } });
+    expect(await readyzOnce(w, 503)).toMatchObject({ body: { status: 'not_ready' } });
     expect((await fetch(`${w.url}/healthz`)).status).toBe(200);
     await redis?.start();
-    expect(
-      await waitFor(
-        () => readyz(w),
-        (r) => r.status === 200,
-        30_000,
-      ),
-    ).toMatchObject({ body: { status: 'ready' } });
+    expect(await readyzOnce(w, 200)).toMatchObject({ body: { status: 'ready' } });
     expect(w.proc.child.exitCode).toBeNull();
   }, 120_000);
 
@@ -232,17 +224,9 @@ describe('intake worker processes (bullmq driver)', () => {
     await s.startScheduler();
     const scheduler = procs[procs.length - 1] as DaemonProcess;
     const w = await startWorker(s.env);
-    await waitFor(
-      () => readyz(w),
-      (r) => r.status === 200,
-      30_000,
-    );
+    await readyzOnce(w, 200);
     await redis?.kill();
-    await waitFor(
-      () => readyz(w),
-      (r) => r.status === 503,
-      30_000,
-    );
+    await readyzOnce(w, 503);
     // Before the fix, a command left in ioredis' offline queue held QUIT and the Worker's close forever.
     w.proc.child.kill('SIGTERM');
     scheduler.child.kill('SIGTERM');
