@@ -82,13 +82,15 @@ async function bounded<T>(promise: Promise<T>, ms: number, what: string): Promis
  * ioredis never emits while it is reconnecting; its reconnect timer is cleared all the same).
  */
 async function politely(closing: Promise<unknown>, ms: number, force: () => unknown): Promise<void> {
-  try {
-    if (ms <= 0) throw new Error('no wait');
-    await bounded(closing, ms, 'closing');
-  } catch {
-    closing.catch(() => undefined);
-    await bounded(Promise.resolve(force()), Math.max(ms, 100), 'dropping the connection').catch(() => undefined);
-  }
+  const closed =
+    ms > 0 &&
+    (await bounded(closing, ms, 'closing').then(
+      () => true,
+      () => false,
+    ));
+  if (closed) return;
+  closing.catch(() => undefined); // given up on: its late rejection is not an unhandled one
+  await bounded(Promise.resolve(force()), Math.max(ms, 100), 'dropping the connection').catch(() => undefined);
 }
 
 /** A BullMQ worker and the jobs its handler is running now. */
