@@ -39,8 +39,14 @@ export async function spamInputFromRaw(raw: Buffer, extras: RawExtras = {}): Pro
   return spamInputFromMail(await simpleParser(raw, { ...SPAM_PARSE_OPTIONS }), extras);
 }
 
+/** What the view reads of simpleParser's result (ingest's own reading gives the same fields). */
+export type SpamMailFields = Pick<
+  ParsedMail,
+  'headerLines' | 'attachments' | 'subject' | 'from' | 'replyTo' | 'text' | 'html' | 'textConversionError'
+>;
+
 /** The same view from a message already parsed with those options (ingest parses once for all). */
-export function spamInputFromMail(parsed: ParsedMail, extras: RawExtras = {}): SpamInput {
+export function spamInputFromMail(parsed: SpamMailFields, extras: RawExtras = {}): SpamInput {
   const html = typeof parsed.html === 'string' ? parsed.html : '';
   // mailparser leaves `text` undefined for multipart mail whose only body is HTML, and empty
   // where it would not convert the HTML (over maxHtmlLengthToParse).

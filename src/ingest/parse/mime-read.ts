@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { MailParser } from 'mailparser';
 import type { Attachment, MailParserOptions, ParsedMail } from 'mailparser';
-import { SPAM_PARSE_OPTIONS } from '../../spam/spam-input.js';
+import { SPAM_PARSE_OPTIONS, type SpamMailFields } from '../../spam/spam-input.js';
 
 /** An attachment over the cap keeps only these: its bytes are hashed as they stream by, never held. */
 export interface OmittedContent {
@@ -12,10 +12,13 @@ export interface OmittedContent {
   sha256: string;
 }
 
+/** The fields of simpleParser's result that the ticket and the spam filter read. */
+export type ReadMail = SpamMailFields;
+
 /** What one pass yields: the message as simpleParser would give it, and the ticket's text. */
 export interface MimeRead {
   /** As `simpleParser(raw, { skipImageLinks, skipTextToHtml, skipTextLinks })` resolves it. */
-  mail: ParsedMail;
+  mail: ReadMail;
   /** `text` as it reads with `skipHtmlToText` (HTML parts contribute nothing). */
   ticketText: string | undefined;
   /** Attachments whose content was over `maxAttachmentBytes`: `content` is empty, size and hash are here. */

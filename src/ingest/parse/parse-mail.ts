@@ -2,7 +2,6 @@
 // pass) and never throws: whatever mailparser cannot read is recorded in `problems` and the rest
 // is kept, because one bad message must not stop a mailbox.
 
-import type { ParsedMail } from 'mailparser';
 import { toParsedAttachment } from './attachments.js';
 import { findCharsetProblems } from './charset-problems.js';
 import { splitHeaderLines } from './header-block.js';
@@ -11,8 +10,9 @@ import type { HeaderFields } from './header-fields.js';
 import { htmlToText } from '../../text/html-to-text.js';
 import type { ParsedMessage } from './parsed-message.js';
 import { stripNul } from './text-clean.js';
-import { INLINE_PART_MAX_BYTES, readMime, type MimeRead } from './mime-read.js';
+import { INLINE_PART_MAX_BYTES, readMime, type MimeRead, type ReadMail } from './mime-read.js';
 import { findShapeProblems } from './shape-problems.js';
+import { readSimpleMime } from './simple-mime.js';
 import { spamInputFromMail, type SpamInput } from '../../spam/spam-input.js';
 
 export interface ParseLimits {
@@ -38,7 +38,7 @@ export async function parseMessage(raw: Buffer, limits: ParseLimits, labelIds: r
     if (raw.length > limits.maxMessageBytes) return { message: headersOnly(raw, MESSAGE_OVER_CAP), spamInput: null };
     let read;
     try {
-      read = await readMime(raw, limits.maxAttachmentBytes);
+      read = readSimpleMime(raw) ?? (await readMime(raw, limits.maxAttachmentBytes));
     } catch {
       return { message: headersOnly(raw, MIME_UNREADABLE), spamInput: null };
     }
@@ -79,7 +79,7 @@ export function partsCut(count: number): string {
   return `${count} text or HTML part(s) over ${INLINE_PART_MAX_BYTES / 1024 / 1024} MiB; only their first ${INLINE_PART_MAX_BYTES / 1024 / 1024} MiB were read`;
 }
 
-function attachmentProblems(mail: ParsedMail, omitted: MimeRead['omitted'], limits: ParseLimits): string[] {
+function attachmentProblems(mail: ReadMail, omitted: MimeRead['omitted'], limits: ParseLimits): string[] {
   const over = mail.attachments.filter((a) => omitted.has(a) || a.content.length > limits.maxAttachmentBytes).length;
   return over === 0 ? [] : [`${over} attachment(s) exceed ingest.maxAttachmentBytes; content not kept`];
 }
