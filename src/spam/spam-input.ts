@@ -3,6 +3,7 @@
 import { simpleParser } from 'mailparser';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { htmlToText } from '../text/html-to-text.js';
+import { readPlainTextMail } from './plain-text-mail.js';
 
 export interface SpamInput {
   subject: string;
@@ -36,7 +37,7 @@ export const SPAM_PARSE_OPTIONS = {
 } as const;
 
 export async function spamInputFromRaw(raw: Buffer, extras: RawExtras = {}): Promise<SpamInput> {
-  return spamInputFromMail(await simpleParser(raw, { ...SPAM_PARSE_OPTIONS }), extras);
+  return spamInputFromMail(readPlainTextMail(raw) ?? (await simpleParser(raw, { ...SPAM_PARSE_OPTIONS })), extras);
 }
 
 /** What the view reads of simpleParser's result (ingest's own reading gives the same fields). */

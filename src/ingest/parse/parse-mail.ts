@@ -12,8 +12,8 @@ import type { ParsedMessage } from './parsed-message.js';
 import { stripNul } from './text-clean.js';
 import { INLINE_PART_MAX_BYTES, readMime, type MimeRead, type ReadMail } from './mime-read.js';
 import { findShapeProblems } from './shape-problems.js';
-import { readSimpleMime } from './simple-mime.js';
 import { spamInputFromMail, type SpamInput } from '../../spam/spam-input.js';
+import { readPlainTextMail } from '../../spam/plain-text-mail.js';
 
 export interface ParseLimits {
   maxAttachmentBytes: number;
@@ -38,7 +38,7 @@ export async function parseMessage(raw: Buffer, limits: ParseLimits, labelIds: r
     if (raw.length > limits.maxMessageBytes) return { message: headersOnly(raw, MESSAGE_OVER_CAP), spamInput: null };
     let read;
     try {
-      read = readSimpleMime(raw) ?? (await readMime(raw, limits.maxAttachmentBytes));
+      read = readPlainText(raw) ?? (await readMime(raw, limits.maxAttachmentBytes));
     } catch {
       return { message: headersOnly(raw, MIME_UNREADABLE), spamInput: null };
     }
@@ -73,6 +73,12 @@ function fromParsedMail(raw: Buffer, { mail, ticketText, omitted, cutParts }: Mi
       ...(cutParts === 0 ? [] : [partsCut(cutParts)]),
     ],
   };
+}
+
+/** A single plain-text part, read directly (spam/plain-text-mail.ts): nothing omitted or cut. */
+function readPlainText(raw: Buffer): MimeRead | null {
+  const mail = readPlainTextMail(raw);
+  return mail === null ? null : { mail, ticketText: mail.text, omitted: new Map(), cutParts: 0 };
 }
 
 export function partsCut(count: number): string {

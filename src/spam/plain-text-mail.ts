@@ -3,19 +3,25 @@
 // address header parsed) cost most of the ingest worker's time, for a result that a few direct
 // calls give. This reads it with the very pieces mailparser is built from (mailsplit's header
 // reader, libqp, libmime's charset decoder, mailparser's address parser) and mailparser's own
-// rules, so the result equals readMime's: the simple-mime-equivalence test compares the two on
-// every corpus message and on generated variants. Anything else returns null and goes through
-// mailparser.
+// rules, so the result equals simpleParser's on every field the spam filter and the ticket read
+// (test/unit/parse/simple-mime.test.ts compares it with ingest's mailparser pass on every corpus
+// message and on generated variants). Anything else returns null and goes through mailparser.
+// Both the filter's training (spamInputFromRaw) and ingest (parse-mail.ts) read mail through it.
 import mailsplit from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { decode as decodeFromCharset } from 'libmime/lib/charset.js';
 import { decode as decodeQuotedPrintable } from 'libqp';
 import { parseAddressHeader } from 'mailparser';
-import type { HeaderLine } from './header-block.js';
-import type { MimeRead, ReadMail } from './mime-read.js';
+import type { SpamMailFields } from './spam-input.js';
+
+/** One header line as mailsplit gives it: lower-case key, the raw line with its folding. */
+interface HeaderLine {
+  key: string;
+  line: string;
+}
 
 /** Larger messages stream through mailparser, whose memory use is bounded for any input. */
-export const SIMPLE_MAX_BYTES = 1024 * 1024;
+export const PLAIN_TEXT_MAX_BYTES = 1024 * 1024;
 /** Below mailsplit's pending-line size (64 KiB), so no header line is split on its way in. */
 const MAX_HEADER_LINE_BYTES = 16 * 1024;
 const MAX_HEADER_LINES = 500;
@@ -30,16 +36,16 @@ const { Headers } = mailsplit;
 type Headers = InstanceType<typeof Headers>;
 
 /** The message read as mailparser would, or null when it is not a single plain-text part. */
-export function readSimpleMime(raw: Buffer): MimeRead | null {
+export function readPlainTextMail(raw: Buffer): SpamMailFields | null {
   try {
-    return raw.length > SIMPLE_MAX_BYTES ? null : readPlainText(raw);
+    return raw.length > PLAIN_TEXT_MAX_BYTES ? null : readPlainText(raw);
   } catch {
     // Whatever this reading did not expect, the full parser decides (and records).
     return null;
   }
 }
 
-function readPlainText(raw: Buffer): MimeRead | null {
+function readPlainText(raw: Buffer): SpamMailFields | null {
   const headEnd = headerBlockEnd(raw);
   if (headEnd < 0) return null;
   const headers = new Headers(raw.subarray(0, headEnd));
@@ -52,9 +58,9 @@ function readPlainText(raw: Buffer): MimeRead | null {
   if (part.flowed && decoded.length > 0) decoded = Buffer.from(libmime.decodeFlowed(decoded.toString('binary'), part.delSp), 'binary');
   // mailparser joins the decoded chunks and normalises line ends; an empty part gives no text.
   const text = decodeCharset(decoded, part.charset).replace(/\r?\n/g, '\n') || undefined;
-  const mail: ReadMail = { headerLines: lines, attachments: [], ...topFields(lines) };
+  const mail: SpamMailFields = { headerLines: lines, attachments: [], ...topFields(lines) };
   if (text !== undefined) mail.text = text;
-  return { mail, ticketText: text, omitted: new Map(), cutParts: 0 };
+  return mail;
 }
 
 /**
@@ -105,8 +111,8 @@ function decodeCharset(bytes: Buffer, charset: string): string {
 }
 
 /** The top-level fields mailparser copies onto its result that the ticket and the filter read. */
-function topFields(lines: readonly HeaderLine[]): Pick<ReadMail, 'subject' | 'from' | 'replyTo'> {
-  const fields: Pick<ReadMail, 'subject' | 'from' | 'replyTo'> = {};
+function topFields(lines: readonly HeaderLine[]): Pick<SpamMailFields, 'subject' | 'from' | 'replyTo'> {
+  const fields: Pick<SpamMailFields, 'subject' | 'from' | 'replyTo'> = {};
   for (const { key, line } of lines) {
     if (key === 'subject' && fields.subject === undefined) {
       // The first Subject with a value, decoded as mailparser's processHeaders does it.
