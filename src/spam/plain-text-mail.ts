@@ -12,13 +12,19 @@ import libmime from 'libmime';
 import { decode as decodeFromCharset } from 'libmime/lib/charset.js';
 import { decode as decodeQuotedPrintable } from 'libqp';
 import { parseAddressHeader } from 'mailparser';
-import type { SpamMailFields } from './spam-input.js';
+import type { ParsedMail } from 'mailparser';
 
 /** One header line as mailsplit gives it: lower-case key, the raw line with its folding. */
 interface HeaderLine {
   key: string;
   line: string;
 }
+
+/** What the spam filter's view (spam-input.ts) and the ticket read of simpleParser's result. */
+export type SpamMailFields = Pick<
+  ParsedMail,
+  'headerLines' | 'attachments' | 'subject' | 'from' | 'replyTo' | 'text' | 'html' | 'textConversionError'
+>;
 
 /** Larger messages stream through mailparser, whose memory use is bounded for any input. */
 export const PLAIN_TEXT_MAX_BYTES = 1024 * 1024;

@@ -1,9 +1,11 @@
 // The filter's view of one message, and how to build it from raw RFC 822 bytes. Kept apart
 // so the trainer, the benchmark and ingest all feed the model exactly the same fields.
 import { simpleParser } from 'mailparser';
-import type { AddressObject, ParsedMail } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import { htmlToText } from '../text/html-to-text.js';
-import { readPlainTextMail } from './plain-text-mail.js';
+import { readPlainTextMail, type SpamMailFields } from './plain-text-mail.js';
+
+export type { SpamMailFields };
 
 export interface SpamInput {
   subject: string;
@@ -39,12 +41,6 @@ export const SPAM_PARSE_OPTIONS = {
 export async function spamInputFromRaw(raw: Buffer, extras: RawExtras = {}): Promise<SpamInput> {
   return spamInputFromMail(readPlainTextMail(raw) ?? (await simpleParser(raw, { ...SPAM_PARSE_OPTIONS })), extras);
 }
-
-/** What the view reads of simpleParser's result (ingest's own reading gives the same fields). */
-export type SpamMailFields = Pick<
-  ParsedMail,
-  'headerLines' | 'attachments' | 'subject' | 'from' | 'replyTo' | 'text' | 'html' | 'textConversionError'
->;
 
 /** The same view from a message already parsed with those options (ingest parses once for all). */
 export function spamInputFromMail(parsed: SpamMailFields, extras: RawExtras = {}): SpamInput {
