@@ -12,6 +12,7 @@ import { readMime } from '../../../src/ingest/parse/mime-read.js';
 import { readPlainTextMail, PLAIN_TEXT_MAX_BYTES } from '../../../src/spam/plain-text-mail.js';
 import { SPAM_PARSE_OPTIONS, type SpamMailFields } from '../../../src/spam/spam-input.js';
 import { spamAssassinEntries } from '../../../src/spam/spamassassin-corpus.js';
+import { seededRandom } from '../../helpers/hostile-mail.js';
 import { EXPECTED_CORPUS_MESSAGES, listCorpusFiles, readCorpusMail } from '../parse/support/mail-corpus.js';
 
 /** Everything of a reading that the ticket and the spam filter use. */
@@ -160,20 +161,9 @@ function* matrix(): Generator<[string, Buffer]> {
   yield ['no blank line', Buffer.from('Subject: headers only\r\nFrom: a@example.com\r\n')];
 }
 
-/** A seeded generator (mulberry32), so a failing mixture can be run again by its number. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function* mixtures(count: number): Generator<[string, Buffer]> {
-  const next = random(20261203);
+  // Seeded (mulberry32), so a failing mixture can be run again by its number.
+  const next = seededRandom(20261203);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const bodies = Object.values(BODIES);
   const headerLines = Object.values(HEADER_SETS).flat();
