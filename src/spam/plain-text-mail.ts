@@ -4,8 +4,8 @@
 // calls give. This reads it with the very pieces mailparser is built from (mailsplit's header
 // reader, libqp, libmime's charset decoder, mailparser's address parser) and mailparser's own
 // rules, so the result equals simpleParser's on every field the spam filter and the ticket read
-// (test/unit/parse/simple-mime.test.ts compares it with ingest's mailparser pass on every corpus
-// message and on generated variants). Anything else returns null and goes through mailparser.
+// (test/unit/spam/plain-text-mail.test.ts compares it with simpleParser and with ingest's
+// mailparser pass on every corpus message and on generated variants). Anything else returns null and goes through mailparser.
 // Both the filter's training (spamInputFromRaw) and ingest (parse-mail.ts) read mail through it.
 import mailsplit from '@zone-eu/mailsplit';
 import libmime from 'libmime';

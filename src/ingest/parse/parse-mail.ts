@@ -30,8 +30,10 @@ export interface ParseResult {
 }
 
 /**
- * One mailparser pass (mime-read.ts) feeds both: text for the ticket comes from our own linear
- * htmlToText, the spam filter's from the pass as it was trained; attachments hashed by us.
+ * One reading of the MIME tree feeds both: a single plain-text part read directly
+ * (spam/plain-text-mail.ts), anything else one mailparser pass (mime-read.ts). Text for the
+ * ticket comes from our own linear htmlToText, the spam filter's from the reading as it was
+ * trained; attachments hashed by us.
  */
 export async function parseMessage(raw: Buffer, limits: ParseLimits, labelIds: readonly string[] = []): Promise<ParseResult> {
   try {
