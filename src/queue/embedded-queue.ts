@@ -66,7 +66,8 @@ export class EmbeddedQueue implements JobQueue {
     this.log = log;
     this.options = options;
     // Every statement of the job path is prepared once (statements live as long as the queue).
-    const claimSet = "UPDATE jobs SET state = 'active', attempts = attempts + 1, lease_until = @leaseUntil WHERE id = ";
+    // By rowid: the lane's index entry carries it, so the row is reached without a second index.
+    const claimSet = "UPDATE jobs SET state = 'active', attempts = attempts + 1, lease_until = @leaseUntil WHERE rowid = ";
     const returning = ' RETURNING id, name, payload, attempts, max_attempts';
     type ClaimArgs = [{ leaseUntil: number; queue: string; now: number; mailbox?: number }];
     this.stmt = {
@@ -81,11 +82,11 @@ export class EmbeddedQueue implements JobQueue {
          WHERE jobs.state IN ('completed', 'failed')`,
       ),
       claimLane: db.prepare<ClaimArgs, JobRow>(
-        `${claimSet}(SELECT id FROM jobs WHERE queue = @queue AND state = 'waiting' AND mailbox_id = @mailbox
+        `${claimSet}(SELECT rowid FROM jobs WHERE queue = @queue AND state = 'waiting' AND mailbox_id = @mailbox
            AND run_at <= @now ORDER BY run_at LIMIT 1)${returning}`,
       ),
       claimNoLane: db.prepare<ClaimArgs, JobRow>(
-        `${claimSet}(SELECT id FROM jobs WHERE queue = @queue AND state = 'waiting' AND mailbox_id IS NULL
+        `${claimSet}(SELECT rowid FROM jobs WHERE queue = @queue AND state = 'waiting' AND mailbox_id IS NULL
            AND run_at <= @now ORDER BY run_at LIMIT 1)${returning}`,
       ),
       nextLane: db.prepare<[string, number], { run_at: number }>(
@@ -300,13 +301,11 @@ export class EmbeddedQueue implements JobQueue {
     return Promise.resolve(sweepEmbeddedJobs(this.db, sweep));
   }
 
+  /** One count per state, each over that state's partial index (migration 015), never the whole table. */
   counts(queue: string): Promise<QueueCounts> {
-    const counts: QueueCounts = { waiting: 0, active: 0, completed: 0, failed: 0 };
-    const rows = this.db
-      .prepare<[string], { state: keyof QueueCounts; n: number }>('SELECT state, COUNT(*) AS n FROM jobs WHERE queue = ? GROUP BY state')
-      .all(queue);
-    for (const r of rows) counts[r.state] = r.n;
-    return Promise.resolve(counts);
+    const count = (state: keyof QueueCounts) =>
+      this.db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state = '${state}'`).get(queue)?.n ?? 0;
+    return Promise.resolve({ waiting: count('waiting'), active: count('active'), completed: count('completed'), failed: count('failed') });
   }
 
   oldestWaitingMs(queue: string): Promise<number> {

@@ -171,8 +171,8 @@ describe('embedded queue: fair, flat-cost claiming on a real SQLite file', () =>
     const plans = Object.fromEntries(Object.entries(hot).map(([name, stmt]) => [name, plan(db, stmt)]));
     const full = Object.fromEntries(Object.entries(plans).map(([name, details]) => [name, scans(details)]));
     expect(Object.values(full).flat()).toEqual([]);
-    expect(plans.claimLane?.join('\n')).toMatch(/jobs_claim \(queue=\? AND state=\? AND mailbox_id=\? AND run_at<\?\)/);
-    expect(plans.prune?.join('\n')).toMatch(/jobs_finished \(state=\? AND finished_at<\?\)/);
+    expect(plans.claimLane?.join('\n')).toMatch(/jobs_waiting \(queue=\? AND mailbox_id=\? AND run_at<\?\)/);
+    expect(plans.prune?.join('\n')).toMatch(/jobs_completed \(finished_at<\?\)/);
     expect(plans.ticketByThread?.join('\n')).toMatch(/messages_thread \(mailbox_id=\? AND provider_thread_id=\?\)/);
   });
 });
