@@ -6,12 +6,16 @@ import type { ParsedMessage } from './parse/parsed-message.js';
 import { UNREAD_JUDGEMENT, type SpamCheck, type SpamJudgement } from './spam-check.js';
 import { agentBody, capBodies, type AgentBody } from './body/agent-body.js';
 import type { HtmlOptions } from './mail-options.js';
+import { forIngestThread } from './for-ingest-thread.js';
 
 export interface Analysis {
   message: ParsedMessage;
   /** null when no filter is configured. */
   judgement: SpamJudgement | null;
-  /** What agents get (quote split, sanitised HTML); absent when the analyser had no HTML options. */
+  /**
+   * What agents get (quote split, sanitised HTML); absent when the analyser had no HTML options.
+   * With it, `message` keeps no text or HTML of its own and only the guard's headers (for-ingest-thread.ts).
+   */
   body?: AgentBody;
 }
 
@@ -29,7 +33,7 @@ export async function analyseMessage(
   // The filter reads the whole message; the ticket (and what crosses to the ingest thread) is capped.
   const judgement = !spam ? null : parsed.spamInput ? spam.judge(parsed.spamInput) : { ...UNREAD_JUDGEMENT, evidence: [] };
   const message = capBodies(parsed.message);
-  return html ? { message, judgement, body: agentBody(message, html) } : { message, judgement };
+  return html ? forIngestThread({ message, judgement, body: agentBody(message, html) }) : { message, judgement };
 }
 
 export function inlineAnalyse(limits: ParseLimits, spam: SpamCheck | null, html: HtmlOptions | null = null): Analyse {

@@ -29,7 +29,25 @@ export interface GuardFinding {
 type GuardInput = Pick<ParsedMessage, 'headers' | 'from' | 'subject' | 'attachments' | 'inReplyTo' | 'references'>;
 type Check = (m: GuardInput, mailboxAddress: string) => GuardFinding | null;
 
-const first = (m: GuardInput, name: string): string | undefined => m.headers.get(name)?.[0]?.trim();
+/**
+ * Every header the guard reads, and the only ones an analyse worker sends back to the ingest
+ * thread (worker/for-ingest-thread.ts): the accessors below take no other name.
+ */
+export const GUARD_HEADERS = [
+  'content-type',
+  'auto-submitted',
+  'precedence',
+  'x-auto-response-suppress',
+  'x-autoreply',
+  'x-autorespond',
+  'x-autoresponder',
+  'list-id',
+  'list-unsubscribe',
+] as const;
+type GuardHeader = (typeof GUARD_HEADERS)[number];
+
+const first = (m: GuardInput, name: GuardHeader): string | undefined => m.headers.get(name)?.[0]?.trim();
+const has = (m: GuardInput, name: GuardHeader): boolean => m.headers.has(name);
 const OPTION_OF: Record<Exclude<GuardClass, 'rate_limit' | 'bounce'>, keyof GuardOptions> = {
   complaint: 'complaint',
   system_sender: 'systemSender',
@@ -74,7 +92,7 @@ const autoSubmitted: Check = (m) => {
 };
 
 const autoReplyHeader: Check = (m) => {
-  const name = ['x-autoreply', 'x-autorespond', 'x-autoresponder'].find((h) => m.headers.has(h));
+  const name = (['x-autoreply', 'x-autorespond', 'x-autoresponder'] as const).find((h) => has(m, h));
   return name ? { class: 'auto_reply_header', reason: `${name} header present` } : null;
 };
 
@@ -121,10 +139,12 @@ const OOO_SUBJECT = new RegExp(
 const outOfOffice: Check = (m) =>
   OOO_SUBJECT.test(stripReplyPrefixes(m.subject.trim())) ? { class: 'out_of_office', reason: 'out-of-office subject' } : null;
 
-const LIST_HEADERS: Record<string, string> = { 'list-id': 'List-Id', 'list-unsubscribe': 'List-Unsubscribe' };
+const LIST_HEADERS = { 'list-id': 'List-Id', 'list-unsubscribe': 'List-Unsubscribe' } as const satisfies Partial<
+  Record<GuardHeader, string>
+>;
 
 const mailingList: Check = (m) => {
-  const name = Object.keys(LIST_HEADERS).find((h) => m.headers.has(h));
+  const name = (Object.keys(LIST_HEADERS) as (keyof typeof LIST_HEADERS)[]).find((h) => has(m, h));
   if (name) return { class: 'mailing_list', reason: `${LIST_HEADERS[name]} header present` };
   const v = (first(m, 'precedence') ?? '').toLowerCase();
   return /^(bulk|list)$/.test(v) ? { class: 'mailing_list', reason: `Precedence: ${v}` } : null;

@@ -5,6 +5,7 @@ import { analyseMessage } from '../../../src/ingest/analyse.js';
 import { BODY_CAPS, capBodies, agentBody } from '../../../src/ingest/body/agent-body.js';
 import { defaultMailHandling } from '../../../src/ingest/mail-options.js';
 import { parseMail } from '../../../src/ingest/parse/index.js';
+import { GUARD_HEADERS } from '../../../src/ingest/guard/machine-mail.js';
 
 const LIMITS = { maxMessageBytes: 36_700_160, maxAttachmentBytes: 1024 * 1024 };
 const HTML = defaultMailHandling().html;
@@ -15,8 +16,32 @@ describe('agent body', () => {
   it('analyseMessage(): with HTML options, gives the quote-split text and sanitised HTML', async () => {
     const raw = mail('text/html', '<p onclick="x()">New words</p><script>alert(1)</script>');
     const analysis = await analyseMessage(raw, [], LIMITS, null, HTML);
-    expect(analysis.body).toEqual(agentBody(analysis.message, HTML));
+    expect(analysis.body).toEqual(agentBody(capBodies(await parseMail(raw, LIMITS)), HTML));
     expect(analysis.body?.html).toBe('<p>New words</p>');
+  });
+
+  it('analyseMessage(): with HTML options, the message keeps no text or HTML of its own and only the headers the guard reads', async () => {
+    const raw = Buffer.from(
+      [
+        'From: a@example.com',
+        'Subject: s',
+        'Auto-Submitted: auto-replied',
+        'List-Id: <list.example.com>',
+        'Received: from mx.example.com',
+        'X-Mailer: Example 1.0',
+        'Content-Type: text/plain',
+        '',
+        'New words',
+      ].join('\r\n'),
+      'utf8',
+    );
+    const full = capBodies(await parseMail(raw, LIMITS));
+    const { message, body } = await analyseMessage(raw, [], LIMITS, null, HTML);
+    expect(body?.text).toBe('New words');
+    expect({ text: message.text, html: message.html }).toEqual({ text: '', html: null });
+    expect([...message.headers.keys()].sort()).toEqual(['auto-submitted', 'content-type', 'list-id']);
+    expect(GUARD_HEADERS.filter((h) => full.headers.has(h)).sort()).toEqual(['auto-submitted', 'content-type', 'list-id']);
+    expect({ ...message, headers: null }).toEqual({ ...full, text: '', html: null, headers: null });
   });
 
   it('analyseMessage(): without HTML options, leaves the body to the ingest thread', async () => {
