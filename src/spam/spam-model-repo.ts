@@ -42,7 +42,6 @@ export class SpamModelRepo {
   readonly #totals: Database.Statement<[], TokenRow & { generation: number }>;
   readonly #allTokens: Database.Statement<[], TokenRow>;
   readonly #generation: Database.Statement<[], number>;
-  readonly #dataVersion: Database.Statement<[], number>;
   readonly #counts: Database.Statement<[], { features: number; docs: number }>;
 
   constructor(db: Database.Database) {
@@ -60,7 +59,6 @@ export class SpamModelRepo {
     this.#totals = db.prepare('SELECT spam, ham, starter_spam, starter_ham, generation FROM spam_totals WHERE id = 1');
     this.#allTokens = db.prepare('SELECT hash, spam, ham, starter_spam, starter_ham FROM spam_tokens');
     this.#generation = db.prepare<[], number>('SELECT generation FROM spam_totals WHERE id = 1').pluck();
-    this.#dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.#counts = db.prepare('SELECT (SELECT COUNT(*) FROM spam_tokens) AS features, (SELECT COUNT(*) FROM spam_docs) AS docs');
   }
 
@@ -111,11 +109,6 @@ export class SpamModelRepo {
 
   generation(): number {
     return this.#generation.get() ?? 0;
-  }
-
-  /** Changes when another connection commits: a cheap "has anything changed?" probe. */
-  dataVersion(): number {
-    return this.#dataVersion.get() ?? 0;
   }
 
   counts(): { features: number; docs: number } {
