@@ -31,7 +31,7 @@ type Check = (m: GuardInput, mailboxAddress: string) => GuardFinding | null;
 
 /**
  * Every header the guard reads, and the only ones an analyse worker sends back to the ingest
- * thread (worker/for-ingest-thread.ts): the accessors below take no other name.
+ * thread (ingest/for-ingest-thread.ts): the accessors below take no other name.
  */
 export const GUARD_HEADERS = [
   'content-type',
