@@ -2,6 +2,7 @@
 // process needs no other server. A job whose lease ran out (a killed worker) runs again.
 // Jobs are claimed round-robin across mailboxes (src/queue/mailbox-rotation.ts), every claim
 // is an index lookup, and completed jobs are pruned, so the cost of a job stays flat.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database.js';
 import type { Logger } from '../log/logger.js';
 import { decideRetry } from './retry-policy.js';
@@ -60,6 +61,8 @@ export class EmbeddedQueue implements JobQueue {
   private readonly running = new Map<string, { queue: string; key: LaneKey }>();
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly stmt;
+  /** Prepared once, like the job path's statements; the state is a literal so SQLite can use its partial index. */
+  private readonly countStmts: Record<keyof QueueCounts, Statement<[string], { n: number }>>;
 
   constructor(db: Db, log: Logger, options: EmbeddedQueueOptions) {
     this.db = db;
@@ -117,6 +120,14 @@ export class EmbeddedQueue implements JobQueue {
       prune: db.prepare<[number, number]>(
         "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'completed' AND finished_at < ? LIMIT ?)",
       ),
+    };
+    const countOf = (state: keyof QueueCounts) =>
+      db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state = '${state}'`);
+    this.countStmts = {
+      waiting: countOf('waiting'),
+      active: countOf('active'),
+      completed: countOf('completed'),
+      failed: countOf('failed'),
     };
   }
 
@@ -303,8 +314,7 @@ export class EmbeddedQueue implements JobQueue {
 
   /** One count per state, each over that state's partial index (migration 015), never the whole table. */
   counts(queue: string): Promise<QueueCounts> {
-    const count = (state: keyof QueueCounts) =>
-      this.db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state = '${state}'`).get(queue)?.n ?? 0;
+    const count = (state: keyof QueueCounts) => this.countStmts[state].get(queue)?.n ?? 0;
     return Promise.resolve({ waiting: count('waiting'), active: count('active'), completed: count('completed'), failed: count('failed') });
   }
 
