@@ -7,10 +7,13 @@ import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 const MAX_TEXT_CHARS = 200_000;
 const MAX_WORD = 20;
 const MAX_BIGRAMS_PER_RUN = 64;
-/** Slots of the stem memo (a power of two); it is emptied once half are used, so probes stay short. */
-const STEM_SLOTS = 1 << 17;
-const STEM_MASK = STEM_SLOTS - 1;
-const STEM_LIMIT = STEM_SLOTS >>> 1;
+/**
+ * Slots of the stem memo, a power of two: it starts small and doubles whenever half its slots
+ * are used (so probes stay short), up to the most, then it is emptied. An analyse worker's heap
+ * is small (ingest.workerMaxHeapMb), so the memo takes memory only as the vocabulary grows.
+ */
+const STEM_SLOTS_FIRST = 1 << 12;
+const STEM_SLOTS_MOST = 1 << 17;
 
 const UNSPACED_SCRIPT =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
@@ -28,10 +31,22 @@ for (let c = 0; c < 128; c++) charClass[c] = WORD_CHAR.test(String.fromCharCode(
 // word's characters, read in place: a Map needs the word as a new string first, and slicing and
 // hashing it cost a third of the tokenizer (bench:spam profile). Emptied wholesale when full:
 // simple, and bounded.
-const stemHashes = new Int32Array(STEM_SLOTS);
-const stemWords: (string | undefined)[] = new Array<string | undefined>(STEM_SLOTS);
-const stemmed: (string | undefined)[] = new Array<string | undefined>(STEM_SLOTS);
-let stemsUsed = 0;
+interface StemMemo {
+  /** `hash | 1` of the word in each slot; 0 marks an empty slot. */
+  keys: Int32Array;
+  words: (string | undefined)[];
+  stems: (string | undefined)[];
+  used: number;
+}
+
+let memo = emptyMemo(STEM_SLOTS_FIRST);
+
+function emptyMemo(slots: number): StemMemo {
+  // Filled one by one so the arrays stay packed (a large `new Array(n)` is a slow dictionary).
+  const words: (string | undefined)[] = [];
+  for (let i = 0; i < slots; i++) words.push(undefined);
+  return { keys: new Int32Array(slots), words, stems: words.slice(), used: 0 };
+}
 
 export function tokenizeText(text: string): string[] {
   if (!text) return [];
@@ -123,25 +138,36 @@ function pushBigrams(word: string, out: string[]): void {
 function stemAt(s: string, start: number, end: number, hash: number): string {
   // 0 marks an empty slot, so no word's key is 0.
   const key = hash | 1;
-  let slot = key & STEM_MASK;
-  for (let seen = stemHashes[slot]; seen !== 0; seen = stemHashes[slot]) {
-    if (seen === key && sameWord(stemWords[slot]!, s, start, end)) return stemmed[slot]!;
-    slot = (slot + 1) & STEM_MASK;
+  const { keys, words, stems } = memo;
+  const mask = keys.length - 1;
+  let slot = key & mask;
+  for (let seen = keys[slot]; seen !== 0; seen = keys[slot]) {
+    if (seen === key && sameWord(words[slot]!, s, start, end)) return stems[slot]!;
+    slot = (slot + 1) & mask;
   }
   const word = s.slice(start, end);
-  const result = porterStemmer.stem(word);
-  if (stemsUsed >= STEM_LIMIT) {
-    stemHashes.fill(0);
-    stemWords.fill(undefined);
-    stemmed.fill(undefined);
-    stemsUsed = 0;
-    slot = key & STEM_MASK;
+  const stem = porterStemmer.stem(word);
+  if (memo.used >= keys.length >>> 1) memo = keys.length < STEM_SLOTS_MOST ? grown(memo) : emptyMemo(keys.length);
+  remember(memo, key, word, stem);
+  return stem;
+}
+
+function remember(m: StemMemo, key: number, word: string, stem: string): void {
+  const mask = m.keys.length - 1;
+  let slot = key & mask;
+  while (m.keys[slot] !== 0) slot = (slot + 1) & mask;
+  m.keys[slot] = key;
+  m.words[slot] = word;
+  m.stems[slot] = stem;
+  m.used++;
+}
+
+function grown(m: StemMemo): StemMemo {
+  const next = emptyMemo(m.keys.length * 2);
+  for (let slot = 0; slot < m.keys.length; slot++) {
+    if (m.keys[slot] !== 0) remember(next, m.keys[slot]!, m.words[slot]!, m.stems[slot]!);
   }
-  stemHashes[slot] = key;
-  stemWords[slot] = word;
-  stemmed[slot] = result;
-  stemsUsed++;
-  return result;
+  return next;
 }
 
 function sameWord(word: string, s: string, start: number, end: number): boolean {
