@@ -21,10 +21,7 @@ interface HeaderLine {
 }
 
 /** What the spam filter's view (spam-input.ts) and the ticket read of simpleParser's result. */
-export type SpamMailFields = Pick<
-  ParsedMail,
-  'headerLines' | 'attachments' | 'subject' | 'from' | 'replyTo' | 'text' | 'html' | 'textConversionError'
->;
+export type SpamMailFields = Pick<ParsedMail, 'headerLines' | 'attachments' | 'subject' | 'from' | 'replyTo' | 'text' | 'html'>;
 
 /** Larger messages stream through mailparser, whose memory use is bounded for any input. */
 export const PLAIN_TEXT_MAX_BYTES = 1024 * 1024;

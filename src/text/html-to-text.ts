@@ -57,7 +57,20 @@ export const HTML_TO_TEXT_MAX_CHARS = 2_000_000;
 /** A text run is decoded this much at a time, so a megabyte of entities is never one huge replace. */
 const TEXT_SLICE_CHARS = 64 * 1024;
 
+/**
+ * The last conversion, kept: one message's HTML is read for its ticket's text, for the spam
+ * filter's text when it has no other, and for the filter's HTML words, each from the same string.
+ */
+let last: { html: string; text: string } | undefined;
+
 export function htmlToText(whole: string): string {
+  if (last?.html === whole) return last.text;
+  const text = convert(whole);
+  last = { html: whole, text };
+  return text;
+}
+
+function convert(whole: string): string {
   const html = whole.length > HTML_TO_TEXT_MAX_CHARS ? whole.slice(0, HTML_TO_TEXT_MAX_CHARS) : whole;
   const scan: Scan = { html, out: new TextBuilder(), lists: [], preDepth: 0, headUnclosedFrom: Infinity };
   let i = 0;

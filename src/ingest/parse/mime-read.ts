@@ -1,6 +1,5 @@
 // The one mailparser pass over a raw message. The ticket and the spam filter read the same
-// MIME tree: the ticket's text (HTML left to our own converter) and the text the spam filter
-// has always been trained on (mailparser's HTML-to-text) both come out of this single pass.
+// MIME tree and the same text (HTML is left to our own converter, for both).
 import { createHash } from 'node:crypto';
 import { MailParser } from 'mailparser';
 import type { Attachment, MailParserOptions, ParsedMail } from 'mailparser';
@@ -15,12 +14,10 @@ export interface OmittedContent {
 /** The fields of simpleParser's result that the ticket and the spam filter read. */
 export type ReadMail = SpamMailFields;
 
-/** What one pass yields: the message as simpleParser would give it, and the ticket's text. */
+/** What one pass yields: the message as simpleParser would give it, and what was left out. */
 export interface MimeRead {
-  /** As `simpleParser(raw, { skipImageLinks, skipTextToHtml, skipTextLinks })` resolves it. */
+  /** As `simpleParser(raw, SPAM_PARSE_OPTIONS)` resolves it (HTML parts add nothing to `text`). */
   mail: ReadMail;
-  /** `text` as it reads with `skipHtmlToText` (HTML parts contribute nothing). */
-  ticketText: string | undefined;
   /** Attachments whose content was over `maxAttachmentBytes`: `content` is empty, size and hash are here. */
   omitted: Map<Attachment, OmittedContent>;
   /** Text and HTML parts cut at INLINE_PART_MAX_BYTES (their rest was not read). */
@@ -39,23 +36,11 @@ export const INLINE_PART_MAX_BYTES = 4 * 1024 * 1024;
 /** The spam filter's options (spam/spam-input.ts), without attachment checksums: we hash ourselves. */
 const OPTIONS: MailParserOptions = { ...SPAM_PARSE_OPTIONS, checksumAlgo: false };
 
-interface TextContent {
-  text?: string;
-}
-
-/** mailparser's per-instance text assembly; not in its public types, so reached through this shape. */
-interface TextAssembler {
-  options: MailParserOptions;
-  getTextContent(): TextContent;
-}
-
 /** Rejects when mailparser does (limits, broken input); the caller turns that into a recorded problem. */
 export function readMime(raw: Buffer, maxAttachmentBytes = Infinity): Promise<MimeRead> {
   return new Promise<MimeRead>((resolve, reject) => {
     const parser = new MailParser({ ...OPTIONS });
-    let ticketText: string | undefined;
     const omitted = new Map<Attachment, OmittedContent>();
-    assembleBothTexts(parser as unknown as TextAssembler, (text) => (ticketText = text));
     const cuts = capInlineParts(parser as unknown as ChunkProcessor);
     const mail = { attachments: [] as Attachment[] } as unknown as ParsedMail & Record<string, unknown>;
     let settled = false;
@@ -72,7 +57,7 @@ export function readMime(raw: Buffer, maxAttachmentBytes = Infinity): Promise<Mi
     });
     parser.on('data', (data: { type: string } & Record<string, unknown>) => {
       if (data.type === 'text') {
-        for (const key of ['text', 'html', 'textAsHtml', 'textConversionError']) if (key in data) mail[key] = data[key];
+        for (const key of ['text', 'html', 'textAsHtml']) if (key in data) mail[key] = data[key];
         return;
       }
       if (data.type === 'attachment') collectAttachment(mail, data as unknown as StreamedAttachment, { maxAttachmentBytes, omitted, fail });
@@ -81,7 +66,7 @@ export function readMime(raw: Buffer, maxAttachmentBytes = Infinity): Promise<Mi
       if (settled) return;
       settled = true;
       copyTopHeaders(mail);
-      resolve({ mail, ticketText, omitted, cutParts: cuts.count });
+      resolve({ mail, omitted, cutParts: cuts.count });
     });
     feed(parser, raw, fail);
   });
@@ -112,20 +97,6 @@ function feed(parser: MailParser, raw: Buffer, fail: (err: unknown) => void): vo
     }
   };
   pump();
-}
-
-/**
- * Runs mailparser's text assembly twice over the same tree: once as the ticket wants it
- * (`skipHtmlToText`), then as the spam filter was trained (mailparser's result, pushed on).
- */
-function assembleBothTexts(parser: TextAssembler, onTicketText: (text: string | undefined) => void): void {
-  const assemble = parser.getTextContent.bind(parser);
-  parser.getTextContent = () => {
-    parser.options.skipHtmlToText = true;
-    onTicketText(assemble().text);
-    parser.options.skipHtmlToText = false;
-    return assemble();
-  };
 }
 
 /** mailparser's per-chunk step and the node it is in; not in its public types, so reached through this shape. */

@@ -31,9 +31,9 @@ export interface ParseResult {
 
 /**
  * One reading of the MIME tree feeds both: a single plain-text part read directly
- * (spam/plain-text-mail.ts), anything else one mailparser pass (mime-read.ts). Text for the
- * ticket comes from our own linear htmlToText, the spam filter's from the reading as it was
- * trained; attachments hashed by us.
+ * (spam/plain-text-mail.ts), anything else one mailparser pass (mime-read.ts). HTML becomes
+ * text through our own linear htmlToText, for the ticket and the filter alike; attachments
+ * hashed by us.
  */
 export async function parseMessage(raw: Buffer, limits: ParseLimits, labelIds: readonly string[] = []): Promise<ParseResult> {
   try {
@@ -56,11 +56,11 @@ export async function parseMail(raw: Buffer, limits: ParseLimits): Promise<Parse
   return (await parseMessage(raw, limits)).message;
 }
 
-function fromParsedMail(raw: Buffer, { mail, ticketText, omitted, cutParts }: MimeRead, limits: ParseLimits): ParsedMessage {
+function fromParsedMail(raw: Buffer, { mail, omitted, cutParts }: MimeRead, limits: ParseLimits): ParsedMessage {
   const lines = mail.headerLines && mail.headerLines.length > 0 ? mail.headerLines : splitHeaderLines(raw);
   const fields = readHeaderFields(lines);
   const html = typeof mail.html === 'string' ? stripNul(mail.html) : null;
-  const text = ticketText !== undefined && ticketText.trim() !== '' ? ticketText : html !== null ? htmlToText(html) : '';
+  const text = mail.text !== undefined && mail.text.trim() !== '' ? mail.text : html !== null ? htmlToText(html) : '';
   return {
     ...fields,
     text: stripNul(text),
@@ -80,7 +80,7 @@ function fromParsedMail(raw: Buffer, { mail, ticketText, omitted, cutParts }: Mi
 /** A single plain-text part, read directly (spam/plain-text-mail.ts): nothing omitted or cut. */
 function readPlainText(raw: Buffer): MimeRead | null {
   const mail = readPlainTextMail(raw);
-  return mail === null ? null : { mail, ticketText: mail.text, omitted: new Map(), cutParts: 0 };
+  return mail === null ? null : { mail, omitted: new Map(), cutParts: 0 };
 }
 
 export function partsCut(count: number): string {
