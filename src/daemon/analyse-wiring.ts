@@ -22,6 +22,8 @@ export function buildAnalyse(core: Core): Analyse {
     },
     core.log.child({ module: 'analyse' }),
   );
+  // Agents' marks, erasure and `intake spam reset` change the model here; the workers must judge by it at once.
+  core.spam.onChange(() => pool.modelChanged());
   core.steps.add('analyse workers', () => pool.close());
   return pool.analyse;
 }

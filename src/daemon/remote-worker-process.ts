@@ -78,12 +78,15 @@ export async function startRemoteWorkerProcess(config: Config, log: Logger, sign
       },
     });
     paced.sources = sources;
+    // The analyse pool is made once the model is here; from then on it hears of each newer one.
+    let modelUpdated = (): void => undefined;
     const replica = new ModelReplica({
       db: replicaDb,
       redis: queue.redis,
       keys,
       intervalMs: MODEL_POLL_MS,
       log: log.child({ module: 'model' }),
+      onUpdated: () => modelUpdated(),
     });
     steps.add('model replica', () => replica.stop());
     const metrics = createMetrics();
@@ -108,6 +111,7 @@ export async function startRemoteWorkerProcess(config: Config, log: Logger, sign
       },
       log.child({ module: 'analyse' }),
     );
+    modelUpdated = () => pool.modelChanged();
     steps.add('analyse workers', () => pool.close());
     const outcomes = new Counter({
       name: 'intake_remote_ingest_total',

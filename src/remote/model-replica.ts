@@ -14,6 +14,8 @@ export interface ModelReplicaDeps {
   keys: RemoteKeys;
   intervalMs: number;
   log: Logger;
+  /** After each import: the analyse pool's workers read the new model before their next verdict. */
+  onUpdated?: () => void;
 }
 
 export class ModelReplica {
@@ -53,6 +55,7 @@ export class ModelReplica {
       if (!blob) return false;
       const generation = importModelSnapshot(db, blob);
       log.info({ generation, bytes: blob.length }, 'spam model replica updated');
+      this.#deps.onUpdated?.();
     }
     this.#loaded = true;
     return true;

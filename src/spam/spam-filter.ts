@@ -35,16 +35,32 @@ export interface SpamStats {
 /** Per feature hash: [spam messages, ham messages]. A Map, or a stream of pairs from a worker. */
 export type StarterCounts = Iterable<readonly [number, readonly [number, number]]>;
 
+/** How a reader learns that the stored model moved. */
+export interface SpamFreshness {
+  /**
+   * The stored generation is read at most this often (ms), and at the next classify after
+   * stale(); 0 reads it on every classify. A reader whose writer is in the same process (an
+   * analyse worker: learning happens on the ingest thread, which calls stale() through the
+   * pool) needs only to notice other processes (`intake spam train`) this late.
+   */
+  recheckMs: number;
+}
+
 export class SpamFilter {
   readonly #db: Database.Database;
   readonly #repo: SpamModelRepo;
   readonly #options: SpamOptions;
+  readonly #recheckMs: number;
+  readonly #listeners: (() => void)[] = [];
   #cache: ModelCache | null = null;
+  #checkedAt = 0;
+  #stale = false;
 
-  constructor(db: Database.Database, options: SpamOptions) {
+  constructor(db: Database.Database, options: SpamOptions, freshness: SpamFreshness = { recheckMs: 0 }) {
     this.#db = db;
     this.#repo = new SpamModelRepo(db);
     this.#options = Object.freeze({ ...options });
+    this.#recheckMs = freshness.recheckMs;
   }
 
   get options(): SpamOptions {
@@ -59,6 +75,21 @@ export class SpamFilter {
   /** Drops the in-memory copy after another process changed the stored model. */
   reload(): void {
     this.#cache = null;
+    this.#changed();
+  }
+
+  /** The stored model may have moved: read its generation at the next classify (see SpamFreshness). */
+  stale(): void {
+    this.#stale = true;
+  }
+
+  /** Called after every change this filter makes to the model (learn, unlearn, reset, starter counts, reload). */
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   /** With the filter disabled every message is ham: nothing is quarantined. */
@@ -109,6 +140,7 @@ export class SpamFilter {
   addStarterCounts(counts: StarterCounts, messages: { spam: number; ham: number }): void {
     writeStarterCounts(this.#repo, counts, messages);
     this.#cache = null;
+    this.#changed();
   }
 
   stats(): SpamStats {
@@ -132,6 +164,7 @@ export class SpamFilter {
   reset(scope: 'all' | 'starter' = 'all'): void {
     this.#repo.transaction(() => this.#repo.deleteAll(scope));
     this.#cache = null;
+    this.#changed();
   }
 
   /** Runs one change in one transaction, then mirrors it in memory once it has committed. */
@@ -152,26 +185,41 @@ export class SpamFilter {
     if (!result) return;
     if (staleAfter) {
       this.#cache = null;
-      return;
+    } else {
+      for (const [hash, d] of result.deltas) cache.applyDelta(hash, d);
+      cache.applyTotals(result.totals);
+      cache.generation += 1;
     }
-    for (const [hash, d] of result.deltas) cache.applyDelta(hash, d);
-    cache.applyTotals(result.totals);
-    cache.generation += 1;
+    this.#changed();
   }
 
   /**
    * The in-memory model, dropped when another connection moved the stored generation. The
-   * generation is read on every classify: a PRAGMA data_version probe before it skipped the
+   * generation is read on every classify, or when due (SpamFreshness): a PRAGMA data_version probe before it skipped the
    * read only when nothing at all was committed since, which never happens while mail is
    * ingested (every ticket is a commit), and the probe cost twice the read (bench:ingest profile).
    */
   #fresh(): ModelCache {
-    if (this.#cache && this.#repo.generation() !== this.#cache.generation) this.#cache = null;
+    if (this.#cache && this.#due()) {
+      if (this.#repo.generation() !== this.#cache.generation) this.#cache = null;
+    }
     this.#cache ??= this.#load();
     return this.#cache;
   }
 
+  /** Whether the stored generation is to be read now (SpamFreshness). */
+  #due(): boolean {
+    if (this.#recheckMs === 0) return true;
+    const now = performance.now();
+    if (!this.#stale && now - this.#checkedAt < this.#recheckMs) return false;
+    this.#stale = false;
+    this.#checkedAt = now;
+    return true;
+  }
+
   #load(): ModelCache {
+    this.#checkedAt = performance.now();
+    this.#stale = false;
     const cache = new ModelCache();
     const { generation, ...totals } = this.#repo.totals();
     for (const [hash, counts] of this.#repo.allTokens()) cache.tokens.set(hash, counts);

@@ -19,6 +19,13 @@ export interface AnalyseRequest {
   labelIds: readonly string[];
 }
 
+/** The ingest thread changed the spam model: read its generation before the next verdict. */
+export interface ModelChanged {
+  modelChanged: true;
+}
+
+export type ToWorker = AnalyseRequest | ModelChanged;
+
 export type AnalyseResponse =
   | { id: number; ok: true; analysis: Analysis }
   | { id: number; ok: false; name: string; message: string }

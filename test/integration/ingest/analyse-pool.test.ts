@@ -10,6 +10,7 @@ import { SpamFilter } from '../../../src/spam/spam-filter.js';
 import { defaultSpamOptions } from '../../../src/spam/spam-options.js';
 import { FilterSpamCheck } from '../../../src/ingest/filter-spam-check.js';
 import { inlineAnalyse } from '../../../src/ingest/analyse.js';
+import { parseMessage } from '../../../src/ingest/parse/parse-mail.js';
 import { AnalysePool } from '../../../src/ingest/worker/analyse-pool.js';
 import { IntakeError } from '../../../src/errors/intake-error.js';
 import { HOSTILE_CLASSES } from '../../helpers/hostile-mail.js';
@@ -24,12 +25,13 @@ const HTML = defaultMailHandling().html;
 describe('AnalysePool', () => {
   let db: Db;
   let pool: AnalysePool | undefined;
+  let filter: SpamFilter;
 
   const open = (options: { maxHeapMb?: number; timeoutMs?: number; idleMs?: number } = {}) => {
     const file = join(mkdtempSync(join(tmpdir(), 'intake-pool-')), 'intake.sqlite');
     db = openDatabase(file);
     // A model with something in it, learned on this thread: the workers must see it.
-    const filter = new SpamFilter(db, defaultSpamOptions());
+    filter = new SpamFilter(db, defaultSpamOptions());
     filter.learn(
       's1',
       {
@@ -65,6 +67,19 @@ describe('AnalysePool', () => {
       expect(fromPool, file).toEqual(fromInline);
     }
   }, 120_000);
+
+  it('modelChanged(): after the model changes on this thread, the next verdict of every worker is by the new model', async () => {
+    const inline = open();
+    filter.onChange(() => pool!.modelChanged());
+    await pool!.ready();
+    const raw = readCorpusMail(listCorpusFiles()[0]!);
+    const before = await pool!.analyse(raw, ['INBOX']);
+    const { spamInput } = await parseMessage(raw, LIMITS, ['INBOX']);
+    for (let i = 0; i < 5; i++) filter.learn(`marked-${i}`, spamInput!, 'spam');
+    const [after, expected] = await Promise.all([pool!.analyse(raw, ['INBOX']), inline(raw, ['INBOX'])]);
+    expect(after.judgement).toEqual(expected.judgement);
+    expect(after.judgement!.score).toBeGreaterThan(before.judgement!.score);
+  });
 
   it('analyse(): when a worker runs out of heap, rejects that message with INTAKE_ERR_PARSE_FAILED and keeps serving', async () => {
     open({ maxHeapMb: 16 });

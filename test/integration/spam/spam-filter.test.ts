@@ -92,6 +92,29 @@ describe('SpamFilter learn / unlearn arithmetic', () => {
     }
   });
 
+  it('a reader with recheckMs keeps its copy until told the stored model is stale, then reads it again', () => {
+    filter.learn('a', input('alpha beta'), 'spam');
+    filter.learn('b', input('gamma delta'), 'ham');
+    const changes: number[] = [];
+    filter.onChange(() => changes.push(filter.stats().generation));
+    const other = openDatabase(t.file);
+    try {
+      const reader = new SpamFilter(other, defaultSpamOptions(), { recheckMs: 60_000 });
+      const before = reader.classifyFeatures(['b:alpha']).score;
+      filter.learn('c', input('alpha beta'), 'spam');
+      filter.unlearn('b');
+      expect(changes).toHaveLength(2);
+      // Not due yet and not told: the copy it holds.
+      expect(reader.classifyFeatures(['b:alpha']).score).toBe(before);
+      reader.stale();
+      const fresh = new SpamFilter(t.db, defaultSpamOptions()).classifyFeatures(['b:alpha']).score;
+      expect(fresh).not.toBe(before);
+      expect(reader.classifyFeatures(['b:alpha']).score).toBe(fresh);
+    } finally {
+      other.close();
+    }
+  });
+
   it('learn() inside a caller transaction that rolls back leaves no trace, in SQLite or in memory', () => {
     filter.learn('a', input('alpha'), 'ham');
     filter.learn('b', input('beta'), 'spam');
