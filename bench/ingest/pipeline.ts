@@ -6,6 +6,7 @@ import { defaultMailHandling } from '../../src/ingest/mail-options.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startBackgroundCheckpoints } from '../../src/store/background-checkpoint.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { MailboxRepo } from '../../src/store/mailbox-repo.js';
 import { TicketRepo } from '../../src/store/ticket-repo.js';
@@ -34,6 +35,8 @@ export async function openPipeline(existing?: { db: Db; file: string }): Promise
   const dir = existing ? null : mkdtempSync(join(tmpdir(), 'intake-bench-'));
   const file = existing?.file ?? join(dir!, 'intake.sqlite');
   const db = existing?.db ?? openDatabase(file);
+  // As the daemon runs its store (daemon/core.ts): WAL checkpoints on a thread of their own.
+  const checkpoints = existing ? null : startBackgroundCheckpoints(db, 200, createLogger({ level: 'warn' }));
   const mailboxes = new MailboxRepo(db);
   const { mailbox } = mailboxes.upsertConnected({
     email: `bench-${Date.now()}@example.com`,
@@ -85,6 +88,7 @@ export async function openPipeline(existing?: { db: Db; file: string }): Promise
     },
     async close() {
       await pool.close();
+      await checkpoints?.stop();
       if (!existing) db.close();
     },
   };
