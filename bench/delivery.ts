@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { openDatabase, type Db } from '../src/store/database.js';
+import { startBackgroundCheckpoints } from '../src/store/background-checkpoint.js';
 import { SecretBox } from '../src/crypto/secret-box.js';
 import { EmbeddedQueue } from '../src/queue/embedded-queue.js';
 import { Deliverer } from '../src/delivery/deliverer.js';
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
   const receiver = await startReceiver();
   const db = openDatabase(join(dir, 'intake.sqlite'));
   const log = createLogger({ level: 'warn', destination: process.stderr });
+  // As the daemon runs its store (daemon/core.ts): WAL checkpoints on a thread of their own.
+  const checkpoints = startBackgroundCheckpoints(db, 200, log);
   const queue = new EmbeddedQueue(db, log, { maxAttempts: 8, backoffMs: 100, maxBackoffMs: 2000, leaseSeconds: 60, pollMs: 200 });
   const policy = { allowInsecureLoopback: true, allowPrivateNetworks: false, allowLinkLocal: false };
   const box = new SecretBox([randomBytes(32)]);
@@ -201,6 +204,7 @@ async function main(): Promise<void> {
   } finally {
     await deliverer.close();
     await queue.close();
+    await checkpoints.stop();
     db.close();
     await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
     rmSync(dir, { recursive: true, force: true });

@@ -47,7 +47,12 @@ parentPort.on('message', () => {
 export function startBackgroundCheckpoints(db: Db, intervalMs: number, log: CheckpointLog): BackgroundCheckpoints {
   if (db.memory) return { stop: () => Promise.resolve() };
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: db.name, intervalMs } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver, file: db.name, intervalMs },
+    // It allocates next to nothing; a small heap keeps the thread's memory small too.
+    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+  });
   db.pragma('wal_autocheckpoint = 0');
   let stopping = false;
   let exited = false;
