@@ -33,8 +33,18 @@ import { MailHandling } from '../ingest/mail-handling.js';
 import { stopWatch } from '../push/watch-manager.js';
 import { WatchRepo } from '../store/watch-repo.js';
 
-/** How often the WAL is checkpointed off the main thread: ~10 MB of WAL at bench:ingest's pace. */
+/** How often a long-running process checkpoints the WAL off its main thread: ~10 MB of WAL at bench:ingest's pace. */
 const CHECKPOINT_INTERVAL_MS = 200;
+
+/**
+ * For the processes that run for long and write much (`intake start`, `intake worker`): WAL
+ * checkpoints on a thread of their own (store/background-checkpoint.ts), stopped before the
+ * database closes. One-shot commands keep SQLite's automatic checkpoint.
+ */
+export function checkpointInBackground(core: Pick<Core, 'db' | 'log' | 'steps'>): void {
+  const checkpoints = startBackgroundCheckpoints(core.db, CHECKPOINT_INTERVAL_MS, core.log.child({ module: 'store' }));
+  core.steps.add('background checkpoints', () => checkpoints.stop());
+}
 
 export interface Core {
   config: Config;
@@ -68,9 +78,7 @@ export function buildCore(config: Config, log: Logger, steps = new ShutdownSteps
   }
   const box = new SecretBox(keySource.keys);
   const db = openDatabase(config.database.file);
-  const checkpoints = startBackgroundCheckpoints(db, CHECKPOINT_INTERVAL_MS, log.child({ module: 'store' }));
-  steps.add('database', async () => {
-    await checkpoints.stop();
+  steps.add('database', () => {
     db.close();
   });
   const mailboxes = new MailboxRepo(db);

@@ -27,7 +27,7 @@ import { claimEmbeddedOwnership } from '../queue/embedded-owner.js';
 import { BullmqQueue } from '../queue/bullmq-queue.js';
 import { relistAfterQueueLoss } from './queue-loss.js';
 import { ShutdownSteps } from './shutdown.js';
-import { buildCore, type Core } from './core.js';
+import { checkpointInBackground, buildCore, type Core } from './core.js';
 import { buildDeliverer, deliveryHttpDeps } from './delivery-wiring.js';
 import type { Deliverer } from '../delivery/deliverer.js';
 import type { Mailbox } from '../store/mailbox-repo.js';
@@ -69,6 +69,7 @@ export async function startDaemon(
   const steps = new ShutdownSteps(log);
   try {
     const core = buildCore(config, log, steps);
+    checkpointInBackground(core);
     if (config.queue.driver === 'embedded') {
       const ownership = claimEmbeddedOwnership(core.db);
       steps.add('queue owner', () => ownership.release());

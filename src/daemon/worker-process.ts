@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.js';
 import { IntakeError } from '../errors/intake-error.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { ShutdownSteps } from './shutdown.js';
-import { buildCore } from './core.js';
+import { checkpointInBackground, buildCore } from './core.js';
 import { buildIngestPipeline, startIngestWorkers } from './ingest-wiring.js';
 
 export interface WorkerProcess {
@@ -34,6 +34,7 @@ export async function startWorkerProcess(config: Config, log: Logger): Promise<W
   const steps = new ShutdownSteps(log);
   try {
     const core = buildCore(config, log, steps);
+    checkpointInBackground(core);
     const metrics = createMetrics();
     const http = await startWorkerHttp(config, metrics.registry, steps, () => core.queue.ping());
     startIngestWorkers(core, metrics, buildIngestPipeline(core, metrics, {}));

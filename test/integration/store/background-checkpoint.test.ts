@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/store/database.js';
 import { startBackgroundCheckpoints } from '../../../src/store/background-checkpoint.js';
 import { checkpointTruncate } from '../../../src/privacy/checkpoint.js';
-import { waitFor } from '../../helpers/test-daemon.js';
+import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
+import { startTestFake } from '../../helpers/test-fake.js';
+import { testLogger } from '../../helpers/test-log.js';
+import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
+import { buildCore } from '../../../src/daemon/core.js';
+import { ShutdownSteps } from '../../../src/daemon/shutdown.js';
 
 const PAGE_BYTES = 4096;
 
@@ -60,6 +65,31 @@ describe('startBackgroundCheckpoints()', () => {
       }
     } finally {
       await checkpoints.stop();
+    }
+  });
+});
+
+describe('the daemon and the one-shot commands', () => {
+  let fake: FakeGoogle | undefined;
+  let t: TestDaemon | undefined;
+  afterEach(async () => {
+    await t?.close();
+    await fake?.close();
+    t = undefined;
+    fake = undefined;
+  });
+
+  it('`intake start` checkpoints from the thread; a one-shot command (buildCore alone) keeps the automatic checkpoint', async () => {
+    fake = await startTestFake();
+    t = await startTestDaemon(fake);
+    expect(t.daemon.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const steps = new ShutdownSteps(testLogger('one-shot'));
+    // The daemon's own config and store, opened as `intake token` or `intake backup` would.
+    const core = buildCore(t.config, testLogger('one-shot'), steps);
+    try {
+      expect(core.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    } finally {
+      await steps.close();
     }
   });
 });
