@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/store/database.js';
 import { startBackgroundCheckpoints } from '../../../src/store/background-checkpoint.js';
 import { checkpointTruncate } from '../../../src/privacy/checkpoint.js';
-import { startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
+import { closeAfterEach, startTestDaemon, waitFor, type TestDaemon } from '../../helpers/test-daemon.js';
 import { startTestFake } from '../../helpers/test-fake.js';
 import { testLogger } from '../../helpers/test-log.js';
 import type { FakeGoogle } from '../../../src/dev/fake-google/index.js';
@@ -72,12 +72,7 @@ describe('startBackgroundCheckpoints()', () => {
 describe('the daemon and the one-shot commands', () => {
   let fake: FakeGoogle | undefined;
   let t: TestDaemon | undefined;
-  afterEach(async () => {
-    await t?.close();
-    await fake?.close();
-    t = undefined;
-    fake = undefined;
-  });
+  closeAfterEach(() => ({ t, fake }));
 
   it('`intake start` checkpoints from the thread; a one-shot command (buildCore alone) keeps the automatic checkpoint', async () => {
     fake = await startTestFake();
