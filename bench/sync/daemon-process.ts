@@ -59,7 +59,7 @@ export async function startDaemonProcess(fake: FakeGoogle, overrides: PlainObjec
     ...nodeFlagsOf(MAIN),
     '--disable-warning=ExperimentalWarning',
     '--import',
-    pathToFileURL(join(process.cwd(), 'src', 'ingest', 'worker', 'ts-source-hooks.ts')).href,
+    pathToFileURL(join(process.cwd(), 'src', 'threads', 'ts-source-hooks.ts')).href,
     MAIN,
     'start',
   ];

@@ -2,12 +2,13 @@
 // commit that crosses wal_autocheckpoint (1,000 pages) and waits for two fsyncs there: every
 // ~60 ingested messages the main thread stalled for ~4 ms, and the analyse worker, with no
 // message to parse, waited with it (its gaps summed to 11% of bench:ingest's time). Here a
-// worker thread with its own connection runs PASSIVE checkpoints on an interval (they never
+// worker thread (checkpoint-worker.ts) with its own connection runs PASSIVE checkpoints on an interval (they never
 // block the writer), and the main connection's automatic checkpoint is turned off while it runs.
 // If the thread dies, the automatic checkpoint comes back, so the WAL never grows unchecked.
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { threadEntry } from '../threads/thread-entry.js';
 import type { Db } from './database.js';
+import type { CheckpointFailed, CheckpointSetup } from './checkpoint-worker.js';
 
 /** Where a warning about the thread goes (the daemon's logger). */
 export interface CheckpointLog {
@@ -22,34 +23,12 @@ export interface BackgroundCheckpoints {
   stop(): Promise<void>;
 }
 
-// Plain CommonJS run with `eval`, so the same code serves the .ts sources and the built files.
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 5000');
-const checkpoint = () => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch (err) {
-    parentPort.postMessage({ failed: String((err && err.code) || 'error') });
-  }
-};
-const timer = setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', () => {
-  clearInterval(timer);
-  checkpoint();
-  db.close();
-  parentPort.close();
-});
-`;
-
 export function startBackgroundCheckpoints(db: Db, intervalMs: number, log: CheckpointLog): BackgroundCheckpoints {
   if (db.memory) return { stop: () => Promise.resolve() };
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { driver, file: db.name, intervalMs },
+  const entry = threadEntry(import.meta.url, 'checkpoint-worker');
+  const worker = new Worker(entry.url, {
+    execArgv: entry.execArgv,
+    workerData: { file: db.name, intervalMs } satisfies CheckpointSetup,
     // It allocates next to nothing; a small heap keeps the thread's memory small too.
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
   });
@@ -61,8 +40,8 @@ export function startBackgroundCheckpoints(db: Db, intervalMs: number, log: Chec
     db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     log.warn({ reason }, 'background checkpoint thread stopped; the main connection checkpoints again');
   };
-  worker.on('message', (m: { failed?: string }) => {
-    if (m.failed) log.warn({ code: m.failed }, 'background WAL checkpoint failed; retrying at the next interval');
+  worker.on('message', (m: CheckpointFailed) => {
+    log.warn({ code: m.failed }, 'background WAL checkpoint failed; retrying at the next interval');
   });
   worker.on('error', (err: Error) => fallBack(err.name));
   worker.on('exit', (code) => {

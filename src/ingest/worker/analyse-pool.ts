@@ -9,6 +9,7 @@
 // idle daemon need not pay for.
 import { Worker } from 'node:worker_threads';
 import { IntakeError } from '../../errors/intake-error.js';
+import { threadEntry } from '../../threads/thread-entry.js';
 import type { Logger } from '../../log/logger.js';
 import type { Analyse, Analysis } from '../analyse.js';
 import { reviveAnalysis, type AnalyseRequest, type AnalyseResponse, type ModelChanged, type WorkerSetup } from './worker-protocol.js';
@@ -63,15 +64,6 @@ interface Slot {
   settleLoaded: (ok: boolean) => void;
   /** Messages go only to a worker that has loaded: its start-up does not count against the time limit. */
   isReady: boolean;
-}
-
-/** The worker's entry: the built .js, or the .ts source when running from source (tests, benches). */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const source = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(source ? './analyse-worker.ts' : './analyse-worker.js', import.meta.url),
-    execArgv: source ? ['--disable-warning=ExperimentalWarning', '--import', new URL('./ts-source-hooks.ts', import.meta.url).href] : [],
-  };
 }
 
 export class AnalysePool {
@@ -147,7 +139,7 @@ export class AnalysePool {
   }
 
   #spawn(): void {
-    const entry = workerEntry();
+    const entry = threadEntry(import.meta.url, 'analyse-worker');
     const worker = new Worker(entry.url, {
       workerData: this.#setup,
       execArgv: entry.execArgv,

@@ -19,7 +19,7 @@ const NODE_ARGS = [
   ...nodeFlagsOf(MAIN),
   '--disable-warning=ExperimentalWarning',
   '--import',
-  pathToFileURL(join(process.cwd(), 'src', 'ingest', 'worker', 'ts-source-hooks.ts')).href,
+  pathToFileURL(join(process.cwd(), 'src', 'threads', 'ts-source-hooks.ts')).href,
 ];
 const RSS_LIMIT_MB = 300;
 
