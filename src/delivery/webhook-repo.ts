@@ -118,6 +118,11 @@ export class WebhookRepo {
     return row && { endpoint: toEndpoint(row), secret: this.open(row) };
   }
 
+  /** The secret in clear of endpoint `id`, whose stored sealed value was read as `sealed` (DeliveryRepo.sendable). */
+  secretOfSealed(id: number, sealed: string): string {
+    return this.open({ id, secret_cipher: sealed });
+  }
+
   rotateSecret(id: number): string | undefined {
     const secret = newWebhookSecret();
     this.opened.delete(id);
@@ -150,7 +155,7 @@ export class WebhookRepo {
     );
   }
 
-  private open(row: EndpointRow): string {
+  private open(row: Pick<EndpointRow, 'id' | 'secret_cipher'>): string {
     const cached = this.opened.get(row.id);
     if (cached?.sealed === row.secret_cipher) return cached.secret;
     const secret = this.box.open(row.secret_cipher);
