@@ -44,6 +44,8 @@ export class Deliverer {
   private readonly commits: GroupCommit;
   /** Streams (endpoint + ticket) a job of this process is sending now; `again` asks it to look once more. */
   private readonly draining = new Map<string, { again: boolean }>();
+  /** Streams of `draining` waiting for their delivered marks to commit (recordDelivered). */
+  private awaitingMarks = 0;
   private timer: NodeJS.Timeout | undefined;
   private worker: JobWorker | undefined;
   private ticking: Promise<void> | undefined;
@@ -207,11 +209,21 @@ export class Deliverer {
     }
   }
 
-  /** In the next group commit, shared with the streams whose sends ended in the same turn. */
+  /**
+   * In the next group commit, shared with the other streams whose sends end within its window;
+   * committed at once when every stream being sent here waits for it, as none could join.
+   */
   private async recordDelivered(delivered: DeliveredMark[]): Promise<void> {
     if (delivered.length === 0) return;
     const marks = delivered.splice(0);
-    await this.commits.run(() => this.deliveries.markAllDelivered(marks));
+    const committed = this.commits.run(() => this.deliveries.markAllDelivered(marks));
+    this.awaitingMarks++;
+    if (this.awaitingMarks >= this.draining.size) this.commits.flushNow();
+    try {
+      await committed;
+    } finally {
+      this.awaitingMarks--;
+    }
   }
 
   /**

@@ -26,6 +26,7 @@ export class GroupCommit {
   readonly #windowMs: number;
   #pending: Unit[] = [];
   #lastFlush = 0;
+  #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 
   constructor(db: Db, windowMs = 1) {
     this.#db = db;
@@ -37,12 +38,20 @@ export class GroupCommit {
     return new Promise<T>((resolve, reject) => {
       const unit: Unit = { write, resolve: resolve as (value: unknown) => void, reject };
       if (this.#pending.push(unit) > 1) return;
-      if (performance.now() - this.#lastFlush > IDLE_MS) setImmediate(() => this.#flush());
-      else setTimeout(() => this.#flush(), this.#windowMs);
+      if (performance.now() - this.#lastFlush > IDLE_MS) this.#timer = setImmediate(() => this.#flush());
+      else this.#timer = setTimeout(() => this.#flush(), this.#windowMs);
     });
   }
 
+  /** Commits the waiting units now: for a caller that knows no other unit can join them. */
+  flushNow(): void {
+    if (this.#pending.length > 0) this.#flush();
+  }
+
   #flush(): void {
+    clearTimeout(this.#timer as NodeJS.Timeout);
+    clearImmediate(this.#timer as NodeJS.Immediate);
+    this.#timer = undefined;
     const batch = this.#pending;
     this.#pending = [];
     this.#lastFlush = performance.now();

@@ -75,4 +75,16 @@ describe('GroupCommit', () => {
     expect(transactions).toHaveBeenCalledTimes(1);
     expect(stored()).toEqual([1, 2, 3, 4, 5]);
   });
+
+  it('flushNow(): commits the waiting units at once instead of at the end of their window', async () => {
+    const commits = new GroupCommit(db, 60_000);
+    await commits.run(insert(1));
+    // Under load now, so these would wait a minute; flushNow() commits them in this turn.
+    const waiting = [commits.run(insert(2)), commits.run(insert(3))];
+    commits.flushNow();
+    expect(stored()).toEqual([1, 2, 3]);
+    expect(await Promise.all(waiting)).toEqual([1, 1]);
+    commits.flushNow(); // nothing waits: a no-op
+    expect(stored()).toEqual([1, 2, 3]);
+  });
 });
