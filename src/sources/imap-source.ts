@@ -108,6 +108,14 @@ export class ImapSource implements MailSource {
   #connecting: Promise<ImapFlow> | null = null;
   readonly #wanted: WantedMessage[] = [];
   #fetching: Promise<void> | null = null;
+  /**
+   * What the last incremental UID SEARCH on this connection saw: the highest UID it listed and
+   * whether the server has announced mail (EXISTS) since. A poll whose cursor is at that UID
+   * and that has heard of no new mail ends after its NOOP, without the SEARCH: a quiet
+   * mailbox costs one round trip. A new connection, or the folder selected again (its SELECT
+   * reports what arrived meanwhile without an EXISTS event), knows nothing and searches.
+   */
+  #searched: { mailbox: object; uidValidity: string; uid: number; newMail: boolean } | null = null;
 
   constructor(options: ImapSourceOptions) {
     this.#options = options;
@@ -120,7 +128,7 @@ export class ImapSource implements MailSource {
       const renumbered = [incremental, pending].some((p) => p !== null && p.uidValidity !== uidValidity);
       // Renumbered: relist from the last good sync (dedupe by Message-ID catches what was read).
       if (renumbered) return this.#startBackfill(client, uidValidity, lastUid, 'history_expired', plan.resyncAfterMs);
-      if (incremental) return this.#incremental(client, incremental);
+      if (incremental) return this.#incremental(client, incremental, uidValidity);
       if (pending) {
         const from = decode(cursor.backfillPageToken) ?? { uidValidity, uid: 1 };
         return this.#backfillPage(client, from, pending, sinceOf(cursor.backfillQuery ?? null));
@@ -236,16 +244,25 @@ export class ImapSource implements MailSource {
     };
   }
 
-  async #incremental(client: ImapFlow, since: Position): Promise<ChangeBatch> {
+  async #incremental(client: ImapFlow, since: Position, uidValidity: string): Promise<ChangeBatch> {
     // NOOP first: a folder selected earlier on this connection learns of new mail only at a
     // command boundary. `n:*` always matches the highest UID even when it is below n, hence the filter.
     await client.noop();
+    const cursor = { historyId: encode(since), backfillPageToken: null, backfillHistoryId: null };
+    const searched = this.#searched;
+    const mailbox = client.mailbox || null;
+    const quiet = searched !== null && searched.mailbox === mailbox && searched.uidValidity === uidValidity && !searched.newMail;
+    if (quiet && since.uid >= searched.uid) return { refs: [], cursor, more: false, phase: 'incremental' };
+    // Set before the SEARCH: an EXISTS that arrives while it runs makes the next poll search too.
+    const current = mailbox ? { mailbox, uidValidity, uid: since.uid, newMail: false } : null;
+    this.#searched = current;
     const uids = (await this.#uids(client, since.uid + 1, '*')).filter((uid) => uid > since.uid);
     const page = uids.slice(0, this.#options.pageSize);
     const last = page[page.length - 1] ?? since.uid;
+    if (current) current.uid = uids[uids.length - 1] ?? since.uid;
     return {
       refs: this.#refs(since.uidValidity, page),
-      cursor: { historyId: encode({ uidValidity: since.uidValidity, uid: last }), backfillPageToken: null, backfillHistoryId: null },
+      cursor: { ...cursor, historyId: encode({ uidValidity: since.uidValidity, uid: last }) },
       more: uids.length > page.length,
       phase: 'incremental',
     };
@@ -295,6 +312,11 @@ export class ImapSource implements MailSource {
     const client = new ImapFlow(clientOptions(endpoint, await this.#options.login(), timeoutMs));
     // A dropped connection is noticed by `usable`; the next call reconnects.
     client.on('error', () => undefined);
+    // New mail announced on this connection (at any command: NOOP, FETCH, SEARCH).
+    client.on('exists', () => {
+      if (this.#client === client && this.#searched) this.#searched.newMail = true;
+    });
+    this.#searched = null;
     try {
       await client.connect();
     } catch (err) {

@@ -12,11 +12,13 @@ import { watchImapFolder } from '../../../src/sources/imap-watch.js';
 import { EMPTY_CURSOR, type SyncCursor, type SyncPlan } from '../../../src/sources/mail-source.js';
 import { ImapFlow } from 'imapflow';
 import { IntakeError } from '../../../src/errors/intake-error.js';
+import { startImapRelay } from '../../helpers/imap-relay.js';
 
 const USER = 'agent@example.com';
 const CHOICE_USER = 'choices@example.com';
 const BATCH_USER = 'batch@example.com';
 const OAUTH_USER = 'oauth@example.com';
+const QUIET_USER = 'quiet@example.com';
 const PASSWORD = 'correct horse battery staple';
 const GOOD_TOKEN = 'ya29.test-access-token-for-imap';
 
@@ -46,7 +48,7 @@ async function drain(s: ImapSource, cursor: SyncCursor, plan?: SyncPlan): Promis
 
 beforeAll(async () => {
   dovecot = await startTestDovecot({
-    passwords: { [USER]: PASSWORD, [CHOICE_USER]: PASSWORD, [BATCH_USER]: PASSWORD },
+    passwords: { [USER]: PASSWORD, [CHOICE_USER]: PASSWORD, [BATCH_USER]: PASSWORD, [QUIET_USER]: PASSWORD },
     validToken: (token) => Promise.resolve(token === GOOD_TOKEN ? OAUTH_USER : null),
   });
 });
@@ -56,6 +58,53 @@ afterAll(async () => {
 });
 
 describe('ImapSource on Dovecot', () => {
+  it('incremental sync: a quiet poll is one NOOP; new mail, a cursor behind what was listed or a new connection search again', async () => {
+    const relay = await startImapRelay(dovecot);
+    const s = new ImapSource({
+      endpoint: { host: relay.host, port: relay.port, security: 'plain' },
+      login: () => Promise.resolve({ user: QUIET_USER, pass: PASSWORD }),
+      folder: 'INBOX',
+      pageSize: 2,
+      timeoutMs: 10_000,
+    });
+    try {
+      await dovecot.deliver(QUIET_USER, Buffer.from(simpleMail(1, QUIET_USER)));
+      const full = await drain(s, EMPTY_CURSOR);
+      expect(full.ids).toHaveLength(1);
+      relay.take();
+
+      // The first incremental poll of a connection knows nothing yet: it searches.
+      const first = await s.listChanges(full.cursor);
+      expect(first.refs).toEqual([]);
+      expect(relay.take()).toEqual(['NOOP', 'UID SEARCH']);
+      const quiet = await s.listChanges(first.cursor);
+      expect(quiet).toMatchObject({ refs: [], cursor: first.cursor, more: false, phase: 'incremental' });
+      expect(relay.take()).toEqual(['NOOP']);
+
+      // The NOOP hears of new mail (EXISTS): searched, a page at a time, until all is listed.
+      for (let n = 2; n <= 4; n++) await dovecot.deliver(QUIET_USER, Buffer.from(simpleMail(n, QUIET_USER)));
+      const next = await drain(s, quiet.cursor);
+      expect(next.ids).toHaveLength(3);
+      expect(relay.take()).toEqual(['NOOP', 'UID SEARCH', 'NOOP', 'UID SEARCH']);
+      expect((await s.listChanges(next.cursor)).refs).toEqual([]);
+      expect(relay.take()).toEqual(['NOOP']);
+
+      // A cursor behind what was listed (its jobs were not enqueued, so it did not move): listed again.
+      const again = await drain(s, quiet.cursor);
+      expect(again.ids).toEqual(next.ids);
+      expect(relay.take().filter((c) => c === 'UID SEARCH').length).toBeGreaterThan(0);
+
+      // A new connection searches again.
+      await s.close();
+      relay.take();
+      expect((await s.listChanges(next.cursor)).refs).toEqual([]);
+      expect(relay.take()).toContain('UID SEARCH');
+    } finally {
+      await s.close();
+      await relay.close();
+    }
+  });
+
   it('full sync: lists every message already in the folder, oldest first, a page at a time; then only new mail', async () => {
     for (let n = 1; n <= 5; n++) await dovecot.deliver(USER, Buffer.from(simpleMail(n, USER)));
     const s = source({ user: USER, pass: PASSWORD });
